@@ -1,0 +1,51 @@
+"""Alembic environment: runs migrations on the application's own engine and metadata."""
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+from tracker.db import UTCDateTime
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+migrate_ext = current_app.extensions["migrate"]
+target_metadata = migrate_ext.db.metadata
+
+
+def render_item(type_, obj, autogen_context):
+    """Write our UTC timestamp type as the plain column type it stands on."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def run_migrations_offline():
+    context.configure(url=str(migrate_ext.db.engine.url), target_metadata=target_metadata,
+                      literal_binds=True, render_item=render_item)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online():
+    def skip_empty(context_, revision, directives):
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    options = dict(migrate_ext.configure_args)
+    options.setdefault("process_revision_directives", skip_empty)
+    with migrate_ext.db.engine.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata,
+                          render_item=render_item, **options)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

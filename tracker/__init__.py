@@ -1,0 +1,70 @@
+"""The embassy case tracker: create_app builds the Flask application."""
+from __future__ import annotations
+
+from typing import Mapping
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from tracker.config import INSTANCE, ROOT, Settings
+
+
+def create_app(config: Mapping[str, object] | None = None) -> Flask:
+    """Configuration -> extensions -> blueprints -> error pages -> commands."""
+    app = Flask(
+        __name__,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+        instance_path=str(INSTANCE),
+    )
+    app.config.from_mapping(Settings.from_env().flask_config() if config is None else config)
+
+    if app.config.get("PROXY_COUNT"):
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from tracker import errors, web
+
+    errors.register(app)
+    web.register(app)
+
+    from tracker.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from tracker.db import configure_engine
+    from tracker.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
+                    render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to see this page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are checked on the server instead
+
+    # Import the models so that every table is known to the metadata and to Alembic.
+    import tracker.audit.models  # noqa: F401
+    import tracker.auth.models  # noqa: F401
+    import tracker.auth.sessions  # noqa: F401  (registers the user loader)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from tracker.audit.views import bp as audit_bp
+    from tracker.auth.admin_views import bp as admin_bp
+    from tracker.auth.views import bp as auth_bp
+    from tracker.main.views import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_bp, audit_bp):
+        app.register_blueprint(bp)

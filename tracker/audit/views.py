@@ -1,0 +1,67 @@
+"""The administrator's view of the audit log: filter and page, never edit."""
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta, timezone
+
+from flask import Blueprint, render_template, request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Role
+from tracker.auth.permissions import allow
+from tracker.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+PAGE_SIZE = 50
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    actor = StringField("Account (e-mail contains)", validators=[Optional(), Length(max=254)])
+    action = StringField("Action (starts with)", description="For example login or user.",
+                         validators=[Optional(), Length(max=64)])
+    object_type = SelectField("Object", choices=[("", "Any"), ("user", "Account"),
+                                                 ("office", "Office")],
+                              validators=[Optional()])
+    date_from = DateField("From (UTC date)", validators=[Optional()])
+    date_to = DateField("To (UTC date, inclusive)", validators=[Optional()])
+
+
+@bp.route("/")
+@allow(Role.ADMINISTRATOR)
+def log():
+    form = AuditFilterForm(request.args)
+    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)
+    if form.validate():
+        if form.actor.data:
+            stmt = stmt.where(AuditEvent.actor_email.contains(form.actor.data.strip().lower(),
+                                                              autoescape=True))
+        if form.action.data:
+            stmt = stmt.where(AuditEvent.action.startswith(form.action.data.strip(),
+                                                           autoescape=True))
+        if form.object_type.data:
+            stmt = stmt.where(AuditEvent.object_type == form.object_type.data)
+        if form.date_from.data:
+            start = datetime.combine(form.date_from.data, time.min, tzinfo=timezone.utc)
+            stmt = stmt.where(AuditEvent.at >= start)
+        if form.date_to.data:
+            end = datetime.combine(form.date_to.data + timedelta(days=1), time.min,
+                                   tzinfo=timezone.utc)
+            stmt = stmt.where(AuditEvent.at < end)
+    before = request.args.get("before", type=int)
+    if before:
+        stmt = stmt.where(AuditEvent.id < before)
+    events = db.session.scalars(stmt).all()
+    more = len(events) > PAGE_SIZE
+    events = events[:PAGE_SIZE]
+    args = {k: v for k, v in request.args.items() if k != "before"}
+    return render_template("audit/log.html", form=form, events=events, args=args,
+                           next_before=events[-1].id if more else None,
+                           status_code=200 if not form.errors else 400), (
+        400 if form.errors else 200)

@@ -1,0 +1,93 @@
+"""Forms for signing in, second factor, passwords, accounts and offices."""
+from __future__ import annotations
+
+from zoneinfo import available_timezones
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.widgets import HiddenInput
+from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+
+from tracker.auth.models import ROLE_LABELS, OfficeKind
+from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
+
+PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
+                 "is easy to remember and hard to guess.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username", "autofocus": True})
+    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)],
+                             render_kw={"autocomplete": "current-password"})
+
+
+class SecondFactorForm(FlaskForm):
+    code = StringField(
+        "Code from your authenticator app",
+        validators=[InputRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
+                                            message="Enter the six digits the app shows.")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[InputRequired()],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField("New password", description=PASSWORD_HINT,
+                                 validators=[InputRequired(), Length(max=MAX_LENGTH)],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("New password again",
+                            validators=[InputRequired(),
+                                        EqualTo("new_password", "The two passwords differ.")],
+                            render_kw={"autocomplete": "new-password"})
+
+
+def role_choices():
+    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+
+
+class UserForm(FlaskForm):
+    """Editing an account; the e-mail address is fixed once the account exists."""
+
+    display_name = StringField("Name", validators=[InputRequired(), Length(max=120)],
+                               render_kw={"autocomplete": "off"})
+    role = SelectField("Role", choices=role_choices())
+    office = SelectField("Office", coerce=int)
+    active = BooleanField("Account is active", default=True,
+                          description="An inactive account cannot sign in.")
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class NewUserForm(UserForm):
+    email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "off"})
+    password = PasswordField("Initial password", description=PASSWORD_HINT,
+                             validators=[InputRequired(), Length(max=MAX_LENGTH)],
+                             render_kw={"autocomplete": "new-password"})
+    field_order = ("email", "display_name", "role", "office", "password", "active")
+
+
+class SetPasswordForm(FlaskForm):
+    new_password = PasswordField("New password", description=PASSWORD_HINT,
+                                 validators=[InputRequired(), Length(max=MAX_LENGTH)],
+                                 render_kw={"autocomplete": "new-password"})
+
+
+class OfficeForm(FlaskForm):
+    code = StringField("Code", description="Three letters used in case references, e.g. ISB.",
+                       validators=[InputRequired(), Length(min=3, max=3)])
+    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+    kind = SelectField("Kind", choices=[(k.value, k.label) for k in OfficeKind])
+    time_zone = SelectField("Time zone",
+                            description="Days and months of this office are counted in it.",
+                            choices=sorted(available_timezones()), default="Asia/Karachi")
+    active = BooleanField("Office is active", default=True)
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

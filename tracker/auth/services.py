@@ -1,0 +1,362 @@
+"""The rules for accounts and offices: each public function is one transaction."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from enum import Enum
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+import pyotp
+from flask import current_app, has_request_context, request
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
+
+from tracker.audit import service as audit
+from tracker.auth.models import FailedLogin, Office, OfficeKind, Role, User
+from tracker.auth.passwords import (
+    check_password_rules,
+    hash_password,
+    spend_hashing_time,
+    verify_password,
+)
+from tracker.auth.sessions import end_user_sessions
+from tracker.db import utcnow
+from tracker.extensions import db
+
+EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
+LOCK_WINDOW = timedelta(minutes=1)
+
+
+class AccountError(ValueError):
+    """A rule about accounts or offices was broken; `field` names the form field at fault."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleEdit(Exception):
+    """Someone else saved the record after this form was opened."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_email(email: str) -> str:
+    """The address in canonical form, or AccountError if it cannot be an e-mail address."""
+    email = normalise_email(email)
+    if len(email) > 254 or not EMAIL_PATTERN.match(email):
+        raise AccountError("Enter an e-mail address like name@example.org.", "email")
+    return email
+
+
+def check_time_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise AccountError("Choose a time zone from the list, e.g. Asia/Karachi.", "time_zone")
+    if name not in available_timezones():
+        raise AccountError("Choose a time zone from the list, e.g. Asia/Karachi.", "time_zone")
+    return name
+
+
+def _check_version(record, version: int | None) -> None:
+    if version is not None and record.version != version:
+        raise StaleEdit()
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+class LoginOutcome(Enum):
+    OK = "ok"
+    NEEDS_SECOND_FACTOR = "needs second factor"
+    BAD_CREDENTIALS = "bad credentials"
+    LOCKED = "locked"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+def _address() -> str | None:
+    return request.remote_addr if has_request_context() else None
+
+
+def recent_failures(email: str) -> int:
+    since = utcnow() - LOCK_WINDOW
+    return db.session.scalar(
+        select(func.count()).select_from(FailedLogin)
+        .where(FailedLogin.email == email, FailedLogin.at > since)
+    )
+
+
+def is_locked(email: str) -> bool:
+    return recent_failures(email) >= current_app.config["LOGIN_FAILURES_PER_MINUTE"]
+
+
+def _record_failure(email: str, user: User | None, action: str) -> None:
+    db.session.execute(
+        delete(FailedLogin).where(FailedLogin.email == email,
+                                  FailedLogin.at < utcnow() - timedelta(hours=1))
+    )
+    db.session.add(FailedLogin(email=email, address=_address()))
+    audit.record(action, object_type="user", object_id=user.id if user else None,
+                 actor=user, details={"email": email})
+    if is_locked(email):
+        audit.record("login.locked", object_type="user",
+                     object_id=user.id if user else None, actor=user, details={"email": email})
+    db.session.commit()
+
+
+def check_credentials(email: str, password: str) -> LoginResult:
+    """First step of signing in. Unknown account and wrong password look the same."""
+    email = normalise_email(email)[:254]
+    if is_locked(email):
+        return LoginResult(LoginOutcome.LOCKED)
+    user = db.session.scalar(select(User).where(User.email == email))
+    if user is None or not user.active:
+        spend_hashing_time(password)
+        _record_failure(email, user, "login.failed")
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    ok, needs_rehash = verify_password(user.password_hash, password)
+    if not ok:
+        _record_failure(email, user, "login.failed")
+        return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    if needs_rehash:
+        user.password_hash = hash_password(password)
+        audit.record("password.rehashed", object_type="user", object_id=user.id, actor=user)
+        db.session.commit()
+    if user.has_second_factor:
+        return LoginResult(LoginOutcome.NEEDS_SECOND_FACTOR, user)
+    return LoginResult(LoginOutcome.OK, user)
+
+
+def record_login(user: User) -> None:
+    """Mark a completed sign-in (after any second factor); the session is already started."""
+    user.last_login_at = utcnow()
+    audit.record("login.succeeded", object_type="user", object_id=user.id, actor=user)
+    db.session.commit()
+
+
+def check_second_factor(user: User, code: str) -> bool:
+    """Accept a current TOTP code once; a failure counts towards the account's lock."""
+    code = re.sub(r"\s", "", code or "")
+    counter = _totp_counter(user.totp_secret, code)
+    if counter is None or (user.totp_last_counter is not None
+                           and counter <= user.totp_last_counter):
+        _record_failure(user.email, user, "second_factor.failed")
+        return False
+    user.totp_last_counter = counter
+    db.session.flush()
+    return True
+
+
+def _totp_counter(secret: str | None, code: str) -> int | None:
+    """The time step a code belongs to (now, or one step either side for clock drift)."""
+    if not secret or not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = pyotp.TOTP(secret)
+    now_step = totp.timecode(utcnow())
+    for step in (now_step, now_step - 1, now_step + 1):
+        if pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def confirm_second_factor(user: User, secret: str, code: str) -> bool:
+    """Finish enrolment: the first code from the new secret proves the app has it."""
+    counter = _totp_counter(secret, re.sub(r"\s", "", code or ""))
+    if counter is None:
+        return False
+    user.totp_secret = secret
+    user.totp_last_counter = counter
+    audit.record("second_factor.enrolled", object_type="user", object_id=user.id, actor=user)
+    db.session.commit()
+    return True
+
+
+def reset_second_factor(user: User, *, version: int | None = None) -> None:
+    """An administrator removes a lost authenticator; the user enrols again at next sign-in."""
+    _check_version(user, version)
+    user.totp_secret = None
+    user.totp_last_counter = None
+    end_user_sessions(user, "second factor reset")
+    audit.record("second_factor.reset", object_type="user", object_id=user.id)
+    db.session.commit()
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+def create_user(*, email: str, display_name: str, role: Role | str, office: Office,
+                password: str, active: bool = True, actor=None) -> User:
+    """Create an account; the password must pass the rules."""
+    email = check_email(email)
+    display_name = _check_display_name(display_name)
+    try:
+        role = Role(role)
+    except ValueError:
+        raise AccountError("Choose one of the roles.", "role")
+    try:
+        check_password_rules(password, email=email)
+    except ValueError as exc:
+        raise AccountError(str(exc), "password")
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise AccountError("An account with this e-mail address exists already.", "email")
+    user = User(email=email, display_name=display_name, role=role, office=office,
+                active=active, password_hash=hash_password(password))
+    db.session.add(user)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AccountError("An account with this e-mail address exists already.", "email")
+    audit.record("user.created", object_type="user", object_id=user.id, actor=actor,
+                 details={"email": email, "role": role.value, "office": office.code,
+                          "active": active})
+    db.session.commit()
+    return user
+
+
+def _check_display_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise AccountError("Enter the name colleagues know this person by.", "display_name")
+    if len(name) > 120:
+        raise AccountError("Use at most 120 characters.", "display_name")
+    return name
+
+
+def update_user(user: User, *, display_name: str, role: Role | str, office: Office,
+                active: bool, version: int | None = None, actor=None) -> User:
+    """Edit an account. A role change or deactivation ends the account's sessions."""
+    _check_version(user, version)
+    role = Role(role)
+    was_active_administrator = user.role == Role.ADMINISTRATOR and user.active
+    changes = {}
+    display_name = _check_display_name(display_name)
+    for name, new in (("display_name", display_name), ("role", role),
+                      ("office", office), ("active", active)):
+        old = getattr(user, name)
+        if old != new:
+            changes[name] = {"from": getattr(old, "code", str(old)),
+                             "to": getattr(new, "code", str(new))}
+            setattr(user, name, new)
+    if not changes:
+        return user
+    if (was_active_administrator and (role != Role.ADMINISTRATOR or not active)
+            and _other_active_administrators(user) == 0):
+        db.session.rollback()
+        raise AccountError("This is the last active administrator; appoint another first.",
+                           "role" if "role" in changes else "active")
+    if "active" in changes:
+        action = "user.reactivated" if active else "user.deactivated"
+    elif "role" in changes:
+        action = "user.role_changed"
+    else:
+        action = "user.updated"
+    if "role" in changes or not active:
+        end_user_sessions(user, "deactivated" if not active else "role changed")
+    audit.record(action, object_type="user", object_id=user.id, actor=actor, details=changes)
+    db.session.commit()
+    return user
+
+
+def _other_active_administrators(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(User)
+        .where(User.role == Role.ADMINISTRATOR, User.active.is_(True), User.id != user.id)
+    )
+
+
+def set_password(user: User, password: str, *, actor=None, keep_current_session=False) -> None:
+    """Set a new password and end the account's sessions (all but this one, for a self-change)."""
+    try:
+        check_password_rules(password, email=user.email)
+    except ValueError as exc:
+        raise AccountError(str(exc), "new_password")
+    user.password_hash = hash_password(password)
+    user.password_changed_at = utcnow()
+    end_user_sessions(user, "password changed", keep_current=keep_current_session)
+    audit.record("password.changed", object_type="user", object_id=user.id, actor=actor)
+    db.session.commit()
+
+
+def change_own_password(user: User, current: str, new: str) -> None:
+    ok, _ = verify_password(user.password_hash, current)
+    if not ok:
+        raise AccountError("This is not your current password.", "current_password")
+    set_password(user, new, actor=user, keep_current_session=True)
+
+
+def end_sessions(user: User, *, actor=None) -> int:
+    """An administrator signs an account out everywhere."""
+    count = end_user_sessions(user, "ended by administrator")
+    audit.record("user.sessions_ended", object_type="user", object_id=user.id, actor=actor,
+                 details={"sessions": count})
+    db.session.commit()
+    return count
+
+
+# --- offices --------------------------------------------------------------------------------
+
+
+def _office_fields(code: str, name: str, kind, time_zone: str):
+    code = (code or "").strip().upper()
+    if not re.fullmatch(r"[A-Z]{3}", code):
+        raise AccountError("Use three letters, e.g. ISB.", "code")
+    name = " ".join((name or "").split())
+    if not name or len(name) > 120:
+        raise AccountError("Enter the office's name (at most 120 characters).", "name")
+    try:
+        kind = OfficeKind(kind)
+    except ValueError:
+        raise AccountError("Choose embassy or honorary consulate.", "kind")
+    return code, name, kind, check_time_zone(time_zone)
+
+
+def _check_office_unique(code: str, name: str, office_id: int | None) -> None:
+    clash = db.session.scalars(
+        select(Office).where((Office.code == code) | (Office.name == name))
+    ).all()
+    for other in clash:
+        if other.id != office_id:
+            field = "code" if other.code == code else "name"
+            raise AccountError(f"Another office already uses this {field}.", field)
+
+
+def create_office(*, code: str, name: str, kind, time_zone: str, actor=None) -> Office:
+    code, name, kind, time_zone = _office_fields(code, name, kind, time_zone)
+    _check_office_unique(code, name, None)
+    office = Office(code=code, name=name, kind=kind, time_zone=time_zone)
+    db.session.add(office)
+    db.session.flush()
+    audit.record("office.created", object_type="office", object_id=office.id, actor=actor,
+                 details={"code": code, "name": name, "kind": kind.value,
+                          "time_zone": time_zone})
+    db.session.commit()
+    return office
+
+
+def update_office(office: Office, *, code: str, name: str, kind, time_zone: str,
+                  active: bool, version: int | None = None, actor=None) -> Office:
+    _check_version(office, version)
+    code, name, kind, time_zone = _office_fields(code, name, kind, time_zone)
+    _check_office_unique(code, name, office.id)
+    changes = {}
+    for field, new in (("code", code), ("name", name), ("kind", kind),
+                       ("time_zone", time_zone), ("active", active)):
+        old = getattr(office, field)
+        if old != new:
+            changes[field] = {"from": str(old), "to": str(new)}
+            setattr(office, field, new)
+    if changes:
+        audit.record("office.updated", object_type="office", object_id=office.id,
+                     actor=actor, details=changes)
+        db.session.commit()
+    return office

@@ -1,0 +1,165 @@
+"""Command-line tools: accounts and offices for first set-up, demo data, the audit chain."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from tracker.audit.service import verify_chain
+from tracker.auth import services
+from tracker.auth.models import Office, OfficeKind, Role, User
+from tracker.auth.services import AccountError
+from tracker.extensions import db
+
+users_cli = AppGroup("users", help="Create and manage accounts.")
+offices_cli = AppGroup("offices", help="Create and list offices.")
+audit_cli = AppGroup("audit", help="Check the audit log.")
+demo_cli = AppGroup("demo", help="Demonstration data (never in production).")
+
+
+def _read_password() -> str:
+    """From standard input when it is not a terminal (scripts), else asked for twice."""
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+def _office(code_or_name: str) -> Office:
+    office = db.session.scalar(
+        select(Office).where((Office.code == code_or_name.upper()) | (Office.name == code_or_name))
+    )
+    if office is None:
+        raise click.BadParameter(f"no office with code or name {code_or_name!r}",
+                                 param_hint="--office")
+    return office
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == services.normalise_email(email)))
+    if user is None:
+        raise click.BadParameter(f"no account {email!r}", param_hint="EMAIL")
+    return user
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--office", "office_name", required=True, help="Office code (ISB) or name.")
+@click.option("--name", "display_name", help="Display name; defaults to the e-mail address.")
+def create_user_command(email, role, office_name, display_name):
+    """Create an account; the password is read from standard input when piped."""
+    office = _office(office_name)
+    try:
+        user = services.create_user(email=email, display_name=display_name or email,
+                                    role=role, office=office, password=_read_password())
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"created {user.email} ({user.role.label}, {office.name})")
+
+
+@users_cli.command("list")
+def list_users_command():
+    """List accounts."""
+    for user in db.session.scalars(select(User).order_by(User.email)):
+        state = "active" if user.active else "inactive"
+        click.echo(f"{user.email}\t{user.role.value}\t{user.office.code}\t{state}")
+
+
+@users_cli.command("set-password")
+@click.argument("email")
+def set_password_command(email):
+    """Set an account's password (from standard input when piped); ends its sessions."""
+    try:
+        services.set_password(_user(email), _read_password())
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo("password set; sessions ended")
+
+
+@users_cli.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice([r.value for r in Role]))
+def set_role_command(email, role):
+    """Change an account's role; ends its sessions."""
+    user = _user(email)
+    try:
+        services.update_user(user, display_name=user.display_name, role=role,
+                             office=user.office, active=user.active)
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{user.email} is now {Role(role).label}")
+
+
+@users_cli.command("deactivate")
+@click.argument("email")
+def deactivate_command(email):
+    """Deactivate an account; ends its sessions."""
+    user = _user(email)
+    try:
+        services.update_user(user, display_name=user.display_name, role=user.role,
+                             office=user.office, active=False)
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"{user.email} deactivated")
+
+
+@users_cli.command("end-sessions")
+@click.argument("email")
+def end_sessions_command(email):
+    """Sign an account out everywhere."""
+    count = services.end_sessions(_user(email))
+    click.echo(f"{count} session(s) ended")
+
+
+@offices_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--kind", type=click.Choice([k.value for k in OfficeKind]), required=True)
+@click.option("--time-zone", default="Asia/Karachi", show_default=True)
+def create_office_command(code, name, kind, time_zone):
+    """Create an office."""
+    try:
+        office = services.create_office(code=code, name=name, kind=kind, time_zone=time_zone)
+    except AccountError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"created office {office.code} {office.name}")
+
+
+@offices_cli.command("list")
+def list_offices_command():
+    """List offices."""
+    for office in db.session.scalars(select(Office).order_by(Office.code)):
+        click.echo(f"{office.code}\t{office.name}\t{office.kind.value}\t{office.time_zone}")
+
+
+@audit_cli.command("verify")
+def verify_command():
+    """Check the hash chain; exit status 1 at the first broken row."""
+    check = verify_chain()
+    if check.whole:
+        click.echo(f"audit chain whole: {check.rows} rows")
+        return
+    click.echo(f"audit chain broken at row {check.broken_at}: {check.problem}", err=True)
+    sys.exit(1)
+
+
+@demo_cli.command("load")
+def demo_load_command():
+    """Load the demo offices and accounts (idempotent) and print how to sign in."""
+    from tracker.demo import DEMO_ACCOUNTS, load_demo
+
+    if current_app.config["TRACKER_ENV"] == "production":
+        raise click.ClickException("demo data is never loaded in production")
+    created = load_demo()
+    click.echo(f"demo data: {created} new record(s)" if created else "demo data: already loaded")
+    click.echo("\nDemo accounts (sign in at http://127.0.0.1:5000/login):")
+    for account in DEMO_ACCOUNTS:
+        click.echo(f"  {account.role.label:<24} {account.email:<32} {account.password}")
+
+
+def register_commands(app: Flask) -> None:
+    for group in (users_cli, offices_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,155 @@
+"""Typed settings read from the environment, with safe defaults and a test profile."""
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Mapping
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+ENVIRONMENTS = ("development", "production", "test")
+# Variables whose names follow another convention than the upper-cased field name.
+_ENV_NAMES = {"debug": "FLASK_DEBUG"}
+
+
+class ConfigError(RuntimeError):
+    """The environment asks for something the application refuses to run with."""
+
+
+def _bool(value: str) -> bool:
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    if value.strip().lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"not a yes/no value: {value!r}")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the application can be told from outside; one field per variable."""
+
+    tracker_env: str = "development"
+    secret_key: str = ""
+    database_url: str = ""
+    debug: bool = False
+    ratelimit_storage_uri: str = "memory://"
+    login_rate_limit: str = "60 per minute"
+    login_failures_per_minute: int = 5
+    session_idle_minutes: int = 15
+    session_absolute_hours: int = 8
+    proxy_count: int = 0
+    argon2_time_cost: int = 3
+    argon2_memory_cost: int = 65536
+    argon2_parallelism: int = 4
+    totp_issuer: str = "Embassy case tracker"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read every setting from environment variables (upper-case field names)."""
+        environ = os.environ if environ is None else environ
+        defaults = cls()
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            name = _ENV_NAMES.get(f.name, f.name.upper())
+            raw = environ.get(name)
+            if raw is None:
+                continue
+            default = getattr(defaults, f.name)
+            try:
+                if isinstance(default, bool):
+                    values[f.name] = _bool(raw)
+                elif isinstance(default, int):
+                    values[f.name] = int(raw)
+                else:
+                    values[f.name] = raw
+            except ValueError as exc:
+                raise ConfigError(f"{name}: {exc}") from exc
+        settings = cls(**values)
+        settings.check()
+        return settings
+
+    @property
+    def production(self) -> bool:
+        return self.tracker_env == "production"
+
+    def check(self) -> None:
+        """Refuse settings that would be unsafe for the chosen environment."""
+        if self.tracker_env not in ENVIRONMENTS:
+            raise ConfigError(f"TRACKER_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        if self.production:
+            if len(self.secret_key) < 32:
+                raise ConfigError("SECRET_KEY must be set (32 characters or more) in production")
+            if self.debug:
+                raise ConfigError("debug mode is refused in production")
+            if not self.database_url:
+                raise ConfigError("DATABASE_URL must be set in production")
+        if self.login_failures_per_minute < 1:
+            raise ConfigError("LOGIN_FAILURES_PER_MINUTE must be at least 1")
+        if self.session_idle_minutes < 1 or self.session_absolute_hours < 1:
+            raise ConfigError("session timeouts must be positive")
+
+    def flask_config(self) -> dict[str, object]:
+        """The Flask and extension configuration these settings imply."""
+        database_url = self.database_url or f"sqlite:///{INSTANCE / 'tracker.sqlite3'}"
+        return {
+            "TRACKER_ENV": self.tracker_env,
+            "TESTING": self.tracker_env == "test",
+            "DEBUG": self.debug,
+            "SECRET_KEY": self.secret_key or _development_secret_key(),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+            "SESSION_COOKIE_NAME": "__Host-session" if self.production else "session",
+            "SESSION_COOKIE_SECURE": self.production,
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Strict",
+            "SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "SESSION_ABSOLUTE_HOURS": self.session_absolute_hours,
+            "WTF_CSRF_TIME_LIMIT": self.session_absolute_hours * 3600,
+            "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_HEADERS_ENABLED": True,
+            "LOGIN_RATE_LIMIT": self.login_rate_limit,
+            "LOGIN_FAILURES_PER_MINUTE": self.login_failures_per_minute,
+            "TOTP_REQUIRED": self.production,
+            "TOTP_ISSUER": self.totp_issuer,
+            "ARGON2": {
+                "time_cost": self.argon2_time_cost,
+                "memory_cost": self.argon2_memory_cost,
+                "parallelism": self.argon2_parallelism,
+            },
+            "HSTS": self.production,
+            "PROXY_COUNT": self.proxy_count,
+        }
+
+
+def engine_options(database_url: str) -> dict[str, object]:
+    """Engine options per database: pre-ping pooled PostgreSQL connections, wait on SQLite locks."""
+    if database_url.startswith("sqlite"):
+        return {"connect_args": {"timeout": 10}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+def _development_secret_key() -> str:
+    """A random key kept under instance/, so development sessions survive a restart."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def test_config(database_url: str) -> dict[str, object]:
+    """Configuration for the test suite: a given database, cheap password hashing."""
+    settings = Settings(
+        tracker_env="test",
+        secret_key="test-secret-key-" + "x" * 32,
+        database_url=database_url,
+        argon2_time_cost=1,
+        argon2_memory_cost=8192,
+        argon2_parallelism=1,
+    )
+    settings.check()
+    return settings.flask_config()

@@ -1,0 +1,67 @@
+"""Error pages in the site's layout, with nothing technical on them."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tracker.extensions import db
+
+MESSAGES = {
+    400: ("The request could not be understood",
+          "Something in what was sent was not right. Go back, reload the page and try again."),
+    403: ("You do not have access to this page",
+          "Your role does not include this page. Ask an administrator if you need it."),
+    404: ("Page not found", "There is nothing at this address, or you may not see it."),
+    405: ("That is not possible here", "This page cannot be used that way."),
+    409: ("Someone else changed this record",
+          "It was saved by someone else after you opened it. Reload to see their changes."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a minute, then try again."),
+    500: ("Something went wrong", "The error has been logged. Try again in a moment."),
+    503: ("The tracker is unavailable",
+          "The database cannot be reached just now. Try again in a minute."),
+}
+
+
+def render_error(status: int, message: str | None = None, *, bare: bool = False):
+    title, text = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title,
+                           text=message or text, bare=bare), status
+
+
+def _database_unavailable(error):
+    # Forget the broken connection so that the next request starts on a fresh one.
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - the connection is gone; nothing more to undo
+        pass
+    db.session.remove()
+    return render_error(503, bare=True)
+
+
+def register(app: Flask) -> None:
+    def http_error(error: HTTPException):
+        code = error.code or 500
+        if code == 503:
+            return render_error(503, bare=True)
+        return render_error(code if code in MESSAGES else 500)
+
+    def csrf_error(error: CSRFError):
+        return render_error(400, "The form had expired or was sent from elsewhere. "
+                                 "Reload the page and try again.")
+
+    def server_error(error):
+        original = getattr(error, "original_exception", error)
+        if isinstance(original, OperationalError) or (
+                isinstance(original, DBAPIError) and original.connection_invalidated):
+            return _database_unavailable(original)
+        app.logger.exception("unhandled error", exc_info=original)
+        db.session.rollback()
+        return render_error(500, bare=True)
+
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(InternalServerError, server_error)

@@ -1,0 +1,48 @@
+"""The home page each role lands on, and the health check."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import SQLAlchemyError
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Office, Role, User
+from tracker.auth.permissions import ALL_ROLES, allow, public
+from tracker.db import utcnow
+from tracker.extensions import db
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+@allow(*ALL_ROLES)
+def home():
+    figures = {}
+    if current_user.role is Role.ADMINISTRATOR:
+        figures = {
+            "active_users": db.session.scalar(
+                select(func.count()).select_from(User).where(User.active.is_(True))),
+            "users_without_second_factor": db.session.scalar(
+                select(func.count()).select_from(User)
+                .where(User.active.is_(True), User.totp_secret.is_(None))),
+            "offices": db.session.scalar(
+                select(func.count()).select_from(Office).where(Office.active.is_(True))),
+            "recent_events": db.session.scalars(
+                select(AuditEvent).order_by(AuditEvent.id.desc()).limit(8)).all(),
+        }
+    return render_template("main/home.html", figures=figures, now_utc=utcnow())
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    """200 when the database answers, 503 when it does not (for load balancers)."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        db.session.rollback()
+    except SQLAlchemyError:
+        db.session.rollback()
+        db.session.remove()
+        return {"status": "unavailable", "database": "unreachable"}, 503
+    return {"status": "ok", "database": "ok"}

@@ -1,0 +1,69 @@
+"""What every page shares: the access check, security headers and template helpers."""
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, request
+from flask_login import current_user
+
+from tracker.auth.models import Role
+from tracker.auth.permissions import can, enforce_access
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+)
+DEFAULT_TIME_ZONE = "Asia/Karachi"
+
+
+def security_headers(response):
+    """after_request hook; runs for error pages too."""
+    headers = response.headers
+    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "no-referrer"
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+    if request.endpoint != "static":
+        # Pages behind sign-in must not be kept by the browser or a proxy (the back button
+        # after sign-out must ask the server again).
+        headers["Cache-Control"] = "no-store"
+        headers["Pragma"] = "no-cache"
+    from flask import current_app
+
+    if current_app.config.get("HSTS"):
+        headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+    return response
+
+
+def local_time(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
+    """Show a UTC timestamp in the viewer's office time zone."""
+    if value is None:
+        return ""
+    zone = DEFAULT_TIME_ZONE
+    if current_user and current_user.is_authenticated:
+        zone = current_user.office.time_zone
+    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def field_attrs(field) -> dict[str, object]:
+    """Accessibility attributes for a form field: hint and errors linked, invalid marked."""
+    described = []
+    if field.description:
+        described.append(f"{field.id}-hint")
+    described += [f"{field.id}-error-{i}" for i in range(1, len(field.errors) + 1)]
+    attrs: dict[str, object] = {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs
+
+
+def register(app: Flask) -> None:
+    app.before_request(enforce_access)
+    app.after_request(security_headers)
+    app.add_template_filter(local_time, "local_time")
+    app.jinja_env.globals.update(can=can, Role=Role, field_attrs=field_attrs)
