@@ -7,6 +7,7 @@ from flask import Blueprint, render_template, request
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from tracker.audit.models import AuditEvent
@@ -26,8 +27,8 @@ class AuditFilterForm(FlaskForm):
     actor = StringField("Account (e-mail contains)", validators=[Optional(), Length(max=254)])
     action = StringField("Action (starts with)", description="For example login or user.",
                          validators=[Optional(), Length(max=64)])
-    object_type = SelectField("Object", choices=[("", "Any"), ("user", "Account"),
-                                                 ("office", "Office")],
+    object_type = SelectField("Object", choices=[SelectChoice("", "Any"), SelectChoice("user", "Account"),
+                                       SelectChoice("office", "Office")],
                               validators=[Optional()])
     date_from = DateField("From (UTC date)", validators=[Optional()])
     date_to = DateField("To (UTC date, inclusive)", validators=[Optional()])

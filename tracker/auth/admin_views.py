@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, select
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from tracker.auth import services
 from tracker.auth.forms import NewUserForm, OfficeForm, SetPasswordForm, UserForm
@@ -21,7 +22,7 @@ admin_only = allow(Role.ADMINISTRATOR)
 
 def _office_choices(include: Office | None = None):
     offices = db.session.scalars(select(Office).order_by(Office.name)).all()
-    return [(o.id, o.name) for o in offices if o.active or o == include]
+    return [SelectChoice(o.id, o.name) for o in offices if o.active or o == include]
 
 
 def _get_or_404(model, ident):

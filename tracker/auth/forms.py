@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     StringField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 
@@ -51,7 +52,7 @@ class PasswordChangeForm(FlaskForm):
 
 
 def role_choices():
-    return [(role.value, label) for role, label in ROLE_LABELS.items()]
+    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
 class UserForm(FlaskForm):
@@ -85,7 +86,7 @@ class OfficeForm(FlaskForm):
     code = StringField("Code", description="Three letters used in case references, e.g. ISB.",
                        validators=[InputRequired(), Length(min=3, max=3)])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=[(k.value, k.label) for k in OfficeKind])
+    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in OfficeKind])
     time_zone = SelectField("Time zone",
                             description="Days and months of this office are counted in it.",
                             choices=sorted(available_timezones()), default="Asia/Karachi")

@@ -1,0 +1,159 @@
+"""A real Chromium (Debian's, driven by Playwright) against the application served live.
+
+The live application has its own SQLite file database, migrated and loaded with the demo
+accounts; it never touches the suite's main database. Every test in this folder must carry
+the `browser` marker (the suite's transaction fixture stands aside for those).
+"""
+from __future__ import annotations
+
+import os
+import re
+import threading
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from tracker import create_app
+from tracker.config import test_config
+from tracker.demo import DemoAccount, load_demo
+from tracker.extensions import db, limiter
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_MISSING = f"Chromium not found at {CHROMIUM}; apt-get install chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
+
+LAPTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+
+
+# --- the browser ----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session", autouse=True)
+def chromium_available() -> None:
+    """Skip without Chromium on a developer's machine; on CI (CI=true) that is a failure."""
+    if CHROMIUM.is_file() and os.access(CHROMIUM, os.X_OK):
+        return
+    if os.environ.get("CI", "").strip().lower() == "true":
+        pytest.fail(CHROMIUM_MISSING + " (CI=true: browser tests may not be skipped)",
+                    pytrace=False)
+    pytest.skip(CHROMIUM_MISSING)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args, chromium_available):
+    """Debian's Chromium, never a downloaded one (`playwright install` is not used)."""
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
+            "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": LAPTOP}
+
+
+# --- the live application -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    """The application on its own fresh database: migrations, then the demo data."""
+    path = tmp_path_factory.mktemp("browser-db") / "tracker-browser.sqlite3"
+    application = create_app(test_config(f"sqlite:///{path}"))
+    with application.app_context():
+        upgrade()
+        load_demo()
+        db.session.remove()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_app):
+    """The live application served on a free port of 127.0.0.1; yields its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """pytest-playwright gives this to every browser context: page.goto("/login") works."""
+    return live_server
+
+
+@pytest.fixture(autouse=True)
+def _fresh_login_limits(live_app):
+    """The per-address sign-in limit counts every test's logins from 127.0.0.1: start afresh."""
+    limiter.reset()
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir() -> Path:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
+
+
+@pytest.fixture
+def screenshot(page, screenshot_dir):
+    """screenshot("home-manager.png"): a full-page PNG under build/screenshots/."""
+
+    def take(name: str) -> Path:
+        path = screenshot_dir / name
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+@pytest.fixture
+def console_errors(page) -> list[str]:
+    """Console errors (CSP violations among them) and uncaught exceptions of the page.
+
+    Register before the first navigation; assert the list is empty at the end of the test.
+    """
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(f"console: {message.text} "
+                                                      f"({message.location.get('url')})")
+            if message.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    return errors
+
+
+@pytest.fixture
+def sign_in(page):
+    """sign_in(account) signs in through the form, as a person would, and waits for the home page.
+
+    sign_in(account, password="...", expect_home=False) only submits the form (wrong passwords).
+    """
+
+    def do_sign_in(account: DemoAccount, password: str | None = None, *,
+                   expect_home: bool = True) -> None:
+        page.goto("/login")
+        page.get_by_label("E-mail address").fill(account.email)
+        page.get_by_label("Password").fill(account.password if password is None else password)
+        page.get_by_role("button", name="Sign in").click()
+        if expect_home:
+            page.wait_for_url(re.compile(r"^[^?#]*://[^/]+/(?:[?#].*)?$"))
+        else:
+            page.wait_for_load_state()
+
+    return do_sign_in
+

@@ -1,0 +1,161 @@
+"""Signing in and out in a real browser, for every role, by mouse and by keyboard."""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import expect
+
+from tracker.auth.models import Role
+from tracker.demo import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
+
+ADMIN_LINKS = ("Accounts", "Offices", "Audit log")
+HOME_HEADING = re.compile(r"^Good to see you")
+BAD_CREDENTIALS = "The e-mail address or password is not right."
+SHORT_PASSWORD_ERROR = "Use at least 15 characters; a few words work well."
+PHONE = {"width": 390, "height": 844}
+
+
+def demo_account(role: Role):
+    return next(account for account in DEMO_ACCOUNTS if account.role == role)
+
+
+def path_of(page) -> str:
+    return urlsplit(page.url).path
+
+
+def expect_home_page(page, account) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text(HOME_HEADING)
+    assert path_of(page) == "/"
+    header = page.get_by_role("banner")
+    expect(header.get_by_role("link", name=re.compile("^" + re.escape(account.display_name)))
+           ).to_have_attribute("href", "/account")
+    expect(header.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def expect_sign_in_page(page) -> None:
+    assert path_of(page) == "/login", page.url
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    expect(page.get_by_label("E-mail address", exact=True)).to_be_visible()
+    expect(page.get_by_text(HOME_HEADING)).to_have_count(0)
+    expect(page.get_by_role("navigation", name="Main")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign out")).to_have_count(0)
+
+
+@pytest.mark.parametrize("role", list(Role), ids=[role.value for role in Role])
+def test_each_role_signs_in_sees_its_navigation_and_signs_out(
+        role, page, sign_in, screenshot, console_errors):
+    account = demo_account(role)
+    sign_in(account)
+    expect_home_page(page, account)
+
+    nav = page.get_by_role("navigation", name="Main")
+    expected = ["Home", *ADMIN_LINKS] if role is Role.ADMINISTRATOR else ["Home"]
+    expect(nav.get_by_role("link")).to_have_text(expected)
+    for name in ADMIN_LINKS:
+        expect(nav.get_by_role("link", name=name, exact=True)).to_have_count(
+            1 if role is Role.ADMINISTRATOR else 0)
+    expect(nav.get_by_role("link", name="Home", exact=True)).to_have_attribute(
+        "aria-current", "page")
+    screenshot(f"home-{role.value}.png")
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(re.compile(r"/login$"))
+    expect(page.get_by_role("status").filter(has_text="You have signed out.")).to_be_visible()
+
+    # Cache-Control: no-store: the back button asks the server again, which wants a sign-in.
+    page.go_back()
+    page.wait_for_load_state()
+    expect_sign_in_page(page)
+    assert console_errors == []
+
+
+def test_home_page_fits_a_phone(page, sign_in, screenshot, console_errors):
+    account = demo_account(Role.ADMINISTRATOR)
+    page.set_viewport_size(PHONE)
+    sign_in(account)
+    expect_home_page(page, account)
+    screenshot("home-administrator-phone.png")
+    widths = page.evaluate(
+        "() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth})")
+    assert widths["scroll"] <= widths["inner"], f"horizontal scrolling at phone width: {widths}"
+    assert console_errors == []
+
+
+def test_sign_in_with_the_keyboard_only(page, console_errors):
+    account = demo_account(Role.CONSULAR_OFFICER)
+    page.goto("/login")
+
+    page.keyboard.press("Tab")
+    skip_link = page.get_by_role("link", name="Skip to main content")
+    expect(skip_link).to_be_focused()
+    expect(skip_link).to_be_in_viewport()  # shown when focused, not left off-screen
+
+    email = page.get_by_label("E-mail address", exact=True)
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if email.evaluate("element => element === document.activeElement"):
+            break
+    expect(email).to_be_focused()
+    page.keyboard.type(account.email)
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Password", exact=True)).to_be_focused()
+    page.keyboard.type(account.password)
+    page.keyboard.press("Enter")
+
+    page.wait_for_url(re.compile(r"/$"))
+    expect_home_page(page, account)
+    assert console_errors == []
+
+
+def test_wrong_password_is_refused_with_a_message(page, sign_in, screenshot, console_errors):
+    account = demo_account(Role.POLICE_LIAISON_OFFICER)
+    sign_in(account, password="not the password of this account", expect_home=False)
+    expect(page.get_by_role("alert")).to_have_text(BAD_CREDENTIALS)
+    expect_sign_in_page(page)
+    expect(page.get_by_label("E-mail address", exact=True)).to_have_value(account.email)
+    screenshot("login-error.png")
+    assert console_errors == []
+
+
+def test_administrator_creates_an_account_after_fixing_a_short_password(
+        page, sign_in, screenshot, console_errors):
+    sign_in(demo_account(Role.ADMINISTRATOR))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Accounts").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Accounts")
+    page.get_by_role("link", name="Create an account").click()
+    page.wait_for_url(re.compile(r"/admin/users/new$"))
+
+    page.get_by_label("E-mail address", exact=True).fill("farah.baig@tracker.example")
+    page.get_by_label("Name", exact=True).fill("Farah Baig")
+    page.get_by_label("Role", exact=True).select_option(label="Consular officer")
+    page.get_by_label("Office", exact=True).select_option(
+        label="Honorary Consulate of Norway, Karachi")
+    page.get_by_label("Initial password", exact=True).fill("too short")
+    page.get_by_label("Account is active", exact=True).check()
+    with page.expect_response(lambda r: r.request.method == "POST"
+                              and urlsplit(r.url).path == "/admin/users/new") as answer:
+        page.get_by_role("button", name="Create account").click()
+    assert answer.value.status == 422
+    page.wait_for_load_state()
+
+    password = page.get_by_label("Initial password", exact=True)
+    field = page.locator(".field").filter(has=password)
+    expect(field).to_have_count(1)
+    expect(field.locator(".error")).to_contain_text(SHORT_PASSWORD_ERROR)
+    expect(password).to_have_attribute("aria-invalid", "true")
+    error_id = field.locator(".error").first.get_attribute("id")
+    expect(password).to_have_attribute("aria-describedby", re.compile(rf"\b{error_id}\b"))
+    # What was typed is kept, except the password.
+    expect(page.get_by_label("Name", exact=True)).to_have_value("Farah Baig")
+    screenshot("user-form-error.png")
+
+    password.fill("a kite over the margalla hills")
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("status").filter(has_text="Account for Farah Baig created.")
+           ).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Farah Baig")
+    assert console_errors == []

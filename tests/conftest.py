@@ -1,0 +1,200 @@
+"""Fixtures: one migrated database per run, each test inside a transaction that is rolled back.
+
+Set TEST_DATABASE_URL=postgresql+psycopg://... to run the suite on PostgreSQL; otherwise a
+SQLite file in a temporary folder is used.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+
+import pytest
+from flask_migrate import upgrade
+from flask_sqlalchemy.session import _app_ctx_id
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from tracker import create_app
+from tracker.auth.models import Office, OfficeKind, Role, User
+from tracker.auth.passwords import hash_password
+from tracker.config import test_config
+from tracker.extensions import db, limiter
+
+DEFAULT_PASSWORD = "a quiet harbour at dawn"
+CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def reset_database(url: str) -> None:
+    """Leave an empty database behind (PostgreSQL: empty public schema)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and os.path.exists(parsed.database):
+            os.remove(parsed.database)
+        return
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def sibling_database(url: str, suffix: str, tmp_dir) -> str:
+    """Another empty database of the same kind, for tests that need a whole one to themselves."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return f"sqlite:///{tmp_dir / (suffix + '.sqlite3')}"
+    name = f"{parsed.database}_{suffix}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    sibling = parsed.set(database=name).render_as_string(hide_password=False)
+    reset_database(sibling)
+    return sibling
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    return os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker-test.sqlite3'}")
+
+
+@pytest.fixture(scope="session")
+def app(database_url):
+    """The application on a database made by the migrations, as production's is."""
+    reset_database(database_url)
+    application = create_app(test_config(database_url))
+    with application.app_context():
+        upgrade()
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def context_app(app):
+    """A twin of `app` whose context the tests run in.
+
+    Flask reuses an active app context of the *same* application for test-client requests,
+    which would share `g` (the signed-in user, the CSRF token) between clients. With the
+    test's context on a twin, every request gets a fresh context of its own, as in production.
+    """
+    return create_app(dict(app.config))
+
+
+@pytest.fixture(autouse=True)
+def db_session(request, app, context_app):
+    """Run each test in a transaction that is rolled back; commits become savepoints."""
+    if request.node.get_closest_marker("browser"):
+        yield None
+        return
+    with context_app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        original = db.session
+        # A plain Session: Flask-SQLAlchemy's own would pick each app's engine, not this
+        # connection, and the twin apps have an engine each.
+        db.session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint"),
+            scopefunc=_app_ctx_id)
+        limiter.reset()
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+# --- factories ------------------------------------------------------------------------------
+
+
+_counter = iter(range(1, 10**9))
+
+
+def make_office(code: str | None = None, **fields) -> Office:
+    n = next(_counter)
+    code = code or "".join(chr(65 + (n // 26**i) % 26) for i in (2, 1, 0))
+    office = Office(code=code, name=fields.pop("name", f"Office {code} {n}"),
+                    kind=fields.pop("kind", OfficeKind.EMBASSY),
+                    time_zone=fields.pop("time_zone", "Asia/Karachi"), **fields)
+    db.session.add(office)
+    db.session.flush()
+    return office
+
+
+def make_user(role: Role = Role.CONSULAR_OFFICER, *, office: Office | None = None,
+              password: str = DEFAULT_PASSWORD, **fields) -> User:
+    n = next(_counter)
+    user = User(email=fields.pop("email", f"officer{n}@tracker.example"),
+                display_name=fields.pop("display_name", f"Officer {n}"), role=role,
+                office=office or make_office(), password_hash=hash_password(password), **fields)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+@pytest.fixture
+def office(app):
+    return make_office()
+
+
+@pytest.fixture
+def user_factory(app):
+    return make_user
+
+
+# --- signing in -----------------------------------------------------------------------------
+
+
+def csrf_from(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def login(client, email: str, password: str = DEFAULT_PASSWORD):
+    page = client.get("/login")
+    return client.post("/login", data={"email": email, "password": password,
+                                       "csrf_token": csrf_from(page.get_data(as_text=True))})
+
+
+@dataclass
+class SignedIn:
+    """A client signed in as a user, with the CSRF token its pages carry."""
+
+    client: object
+    user: User
+
+    def csrf(self) -> str:
+        return csrf_from(self.client.get("/account").get_data(as_text=True))
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+
+@pytest.fixture
+def login_as(app):
+    """login_as(Role.MANAGER) -> a SignedIn with its own client and a new account."""
+
+    def sign_in(role: Role, **user_fields) -> SignedIn:
+        user = make_user(role, **user_fields)
+        client = app.test_client()
+        response = login(client, user.email)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return SignedIn(client, user)
+
+    return sign_in

@@ -1,0 +1,141 @@
+"""Every route, every role: the answer must match the matrix below, kept as data.
+
+A route that is not in the matrix fails the test, so a new page cannot ship without someone
+deciding who may see it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import csrf_from, login, make_office, make_user
+from tracker.auth.models import Role
+from tracker.auth.permissions import PUBLIC_ENDPOINTS
+
+ANON = "anonymous"
+C, P, M, A = (Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER, Role.MANAGER,
+              Role.ADMINISTRATOR)
+EVERYONE = (ANON, C, P, M, A)
+
+
+def only(allowed: dict, *, anonymous: int = 302, others: int = 403) -> dict:
+    """Expected statuses: the given roles as listed, anonymous sent to sign in, others 403."""
+    answer = {role: others for role in (C, P, M, A)}
+    answer[ANON] = anonymous
+    answer.update(allowed)
+    return answer
+
+
+def signed_in(status: int) -> dict:
+    return {role: status for role in (C, P, M, A)}
+
+
+# (endpoint, method) -> {role: expected status}. POSTs are sent with a valid CSRF token and
+# otherwise empty forms, so an allowed role gets a validation answer (422/400) or a redirect.
+MATRIX: dict[tuple[str, str], dict] = {
+    ("static", "GET"): {role: 200 for role in EVERYONE},
+    ("main.healthz", "GET"): {role: 200 for role in EVERYONE},
+    ("main.home", "GET"): only(signed_in(200)),
+    ("auth.login", "GET"): {ANON: 200, **signed_in(302)},
+    ("auth.login", "POST"): {ANON: 400, **signed_in(302)},
+    # No password step pending: everyone is sent back to the sign-in page.
+    ("auth.second_factor", "GET"): {role: 302 for role in EVERYONE},
+    ("auth.second_factor", "POST"): {role: 302 for role in EVERYONE},
+    ("auth.logout", "POST"): only(signed_in(302)),
+    ("auth.account", "GET"): only(signed_in(200)),
+    ("auth.change_password", "POST"): only(signed_in(422)),
+    ("auth.enrol_second_factor", "GET"): only(signed_in(200)),
+    ("auth.enrol_second_factor", "POST"): only(signed_in(422)),
+    ("admin.users", "GET"): only({A: 200}),
+    ("admin.new_user", "GET"): only({A: 200}),
+    ("admin.new_user", "POST"): only({A: 422}),
+    ("admin.edit_user", "GET"): only({A: 200}),
+    ("admin.edit_user", "POST"): only({A: 422}),
+    ("admin.set_user_password", "POST"): only({A: 422}),
+    ("admin.end_user_sessions", "POST"): only({A: 302}),
+    ("admin.reset_second_factor", "POST"): only({A: 302}),
+    ("admin.offices", "GET"): only({A: 200}),
+    ("admin.new_office", "GET"): only({A: 200}),
+    ("admin.new_office", "POST"): only({A: 422}),
+    ("admin.edit_office", "GET"): only({A: 200}),
+    ("admin.edit_office", "POST"): only({A: 422}),
+    ("audit.log", "GET"): only({A: 200}),
+}
+
+
+def routes(app):
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def test_every_route_is_in_the_matrix(app):
+    missing = [(rule.endpoint, method) for rule, method in routes(app)
+               if (rule.endpoint, method) not in MATRIX]
+    assert not missing, f"routes without a permission decision: {missing}"
+    stale = set(MATRIX) - {(rule.endpoint, method) for rule, method in routes(app)}
+    assert not stale, f"matrix rows for routes that no longer exist: {stale}"
+
+
+def test_public_endpoints_are_the_short_allow_list(app):
+    public = {rule.endpoint for rule in app.url_map.iter_rules()
+              if getattr(app.view_functions[rule.endpoint], "is_public", False)}
+    assert public | {"static"} == PUBLIC_ENDPOINTS
+    assert PUBLIC_ENDPOINTS == {"static", "auth.login", "auth.second_factor", "main.healthz"}
+
+
+def test_every_non_public_view_declares_its_roles(app):
+    undeclared = [endpoint for endpoint, view in app.view_functions.items()
+                  if endpoint not in PUBLIC_ENDPOINTS
+                  and not getattr(view, "allowed_roles", None)]
+    assert not undeclared
+
+
+def _url(app, rule, values):
+    with app.test_request_context():
+        from flask import url_for
+
+        return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})
+
+
+@pytest.mark.parametrize("role", EVERYONE, ids=str)
+def test_answers_match_the_matrix(app, role):
+    target_office = make_office()
+    target = make_user(Role.CONSULAR_OFFICER, office=target_office)
+    values = {"user_id": target.id, "office_id": target_office.id, "filename": "css/tracker.css"}
+    wrong = []
+    for rule, method in routes(app):
+        client = app.test_client()
+        data = {}
+        if role != ANON:
+            actor = make_user(role)
+            assert login(client, actor.email).status_code == 302
+            data["csrf_token"] = csrf_from(client.get("/account").get_data(as_text=True))
+        else:
+            data["csrf_token"] = csrf_from(client.get("/login").get_data(as_text=True))
+        url = _url(app, rule, values)
+        response = client.open(url, method=method, data=data if method == "POST" else None)
+        expected = MATRIX[(rule.endpoint, method)][role]
+        if response.status_code != expected:
+            wrong.append((method, url, expected, response.status_code))
+        if response.status_code == 302 and role == ANON and expected == 302:
+            assert "/login" in response.headers["Location"]
+    assert not wrong, f"{role}: (method, url, expected, got) {wrong}"
+
+
+def test_unknown_page_is_404_for_everyone(client, login_as):
+    assert client.get("/no/such/page").status_code == 404
+    assert login_as(Role.MANAGER).get("/no/such/page").status_code == 404
+
+
+def test_a_view_without_declared_roles_is_refused_to_everyone(app, login_as):
+    """Deny by default: forgetting the decorator closes the page, it does not open it."""
+    from tracker import create_app
+    from tracker.config import test_config
+
+    fresh = create_app(test_config(app.config["SQLALCHEMY_DATABASE_URI"]))
+    fresh.add_url_rule("/forgotten", "forgotten", lambda: "secret")
+    admin = make_user(Role.ADMINISTRATOR)
+    client = fresh.test_client()
+    login(client, admin.email)
+    assert client.get("/forgotten").status_code == 403
+    assert fresh.test_client().get("/forgotten").status_code == 302
