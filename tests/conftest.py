@@ -19,7 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from tracker import create_app
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.passwords import hash_password
-from tracker.config import test_config
+from tracker.config import make_test_config
 from tracker.extensions import db, limiter
 
 DEFAULT_PASSWORD = "a quiet harbour at dawn"
@@ -67,7 +67,7 @@ def database_url(tmp_path_factory) -> str:
 def app(database_url):
     """The application on a database made by the migrations, as production's is."""
     reset_database(database_url)
-    application = create_app(test_config(database_url))
+    application = create_app(make_test_config(database_url))
     with application.app_context():
         upgrade()
     yield application
@@ -198,3 +198,9 @@ def login_as(app):
         return SignedIn(client, user)
 
     return sign_in
+
+
+def reload(record):
+    """The record as the database has it now (requests commit through their own sessions)."""
+    db.session.expire_all()
+    return db.session.get(type(record), record.id)

@@ -130,9 +130,9 @@ def test_unknown_page_is_404_for_everyone(client, login_as):
 def test_a_view_without_declared_roles_is_refused_to_everyone(app, login_as):
     """Deny by default: forgetting the decorator closes the page, it does not open it."""
     from tracker import create_app
-    from tracker.config import test_config
+    from tracker.config import make_test_config
 
-    fresh = create_app(test_config(app.config["SQLALCHEMY_DATABASE_URI"]))
+    fresh = create_app(make_test_config(app.config["SQLALCHEMY_DATABASE_URI"]))
     fresh.add_url_rule("/forgotten", "forgotten", lambda: "secret")
     admin = make_user(Role.ADMINISTRATOR)
     client = fresh.test_client()

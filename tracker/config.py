@@ -141,7 +141,7 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-def test_config(database_url: str) -> dict[str, object]:
+def make_test_config(database_url: str) -> dict[str, object]:
     """Configuration for the test suite: a given database, cheap password hashing."""
     settings = Settings(
         tracker_env="test",

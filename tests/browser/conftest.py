@@ -16,7 +16,7 @@ from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from tracker import create_app
-from tracker.config import test_config
+from tracker.config import make_test_config
 from tracker.demo import DemoAccount, load_demo
 from tracker.extensions import db, limiter
 
@@ -66,7 +66,7 @@ def browser_context_args(browser_context_args):
 def live_app(tmp_path_factory):
     """The application on its own fresh database: migrations, then the demo data."""
     path = tmp_path_factory.mktemp("browser-db") / "tracker-browser.sqlite3"
-    application = create_app(test_config(f"sqlite:///{path}"))
+    application = create_app(make_test_config(f"sqlite:///{path}"))
     with application.app_context():
         upgrade()
         load_demo()
@@ -124,16 +124,35 @@ def screenshot(page, screenshot_dir):
 
 
 @pytest.fixture
-def console_errors(page) -> list[str]:
-    """Console errors (CSP violations among them) and uncaught exceptions of the page.
+def console_errors(page):
+    """console_errors() -> the page's console errors (CSP violations among them) and uncaught
+    exceptions so far; a test asserts it is empty at its end.
 
-    Register before the first navigation; assert the list is empty at the end of the test.
+    Chromium also logs "Failed to load resource: ... status of 401" when a whole page is
+    answered with an error status on purpose (a refused sign-in is 401, a form with errors 422).
+    Those are left out, for page (document) loads only: a stylesheet, script or image that
+    fails to load still counts.
     """
-    errors: list[str] = []
-    page.on("console", lambda message: errors.append(f"console: {message.text} "
-                                                      f"({message.location.get('url')})")
-            if message.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    messages: list[tuple[str, str]] = []
+    error_documents: set[str] = set()
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            messages.append((message.text, message.location.get("url") or ""))
+
+    def on_response(response) -> None:
+        if response.request.resource_type == "document" and response.status >= 400:
+            error_documents.add(response.url)
+
+    page.on("console", on_console)
+    page.on("response", on_response)
+    page.on("pageerror", lambda exc: messages.append((f"uncaught exception: {exc}", page.url)))
+
+    def errors() -> list[str]:
+        return [f"{text} ({url})" for text, url in messages
+                if not (text.startswith("Failed to load resource: the server responded with a "
+                                        "status of ") and url in error_documents)]
+
     return errors
 
 
