@@ -89,7 +89,8 @@ def context_app(app):
 @pytest.fixture(autouse=True)
 def db_session(request, app, context_app):
     """Run each test in a transaction that is rolled back; commits become savepoints."""
-    if request.node.get_closest_marker("browser"):
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker(
+            "own_database"):
         yield None
         return
     with context_app.app_context():
@@ -138,7 +139,9 @@ def make_user(role: Role = Role.CONSULAR_OFFICER, *, office: Office | None = Non
     n = next(_counter)
     user = User(email=fields.pop("email", f"officer{n}@tracker.example"),
                 display_name=fields.pop("display_name", f"Officer {n}"), role=role,
-                office=office or make_office(), password_hash=hash_password(password), **fields)
+                office=office or make_office(),
+                password_hash=fields.pop("password_hash", None) or hash_password(password),
+                **fields)
     db.session.add(user)
     db.session.commit()
     return user

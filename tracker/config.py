@@ -41,6 +41,7 @@ class Settings:
     session_idle_minutes: int = 15
     session_absolute_hours: int = 8
     proxy_count: int = 0
+    max_upload_mb: int = 20
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
@@ -121,6 +122,7 @@ class Settings:
             },
             "HSTS": self.production,
             "PROXY_COUNT": self.proxy_count,
+            "MAX_CONTENT_LENGTH": self.max_upload_mb * 1024 * 1024,
         }
 
 

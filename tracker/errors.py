@@ -1,12 +1,12 @@
 """Error pages in the site's layout, with nothing technical on them."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from tracker.extensions import db
+from tracker.extensions import db, login_manager
 
 MESSAGES = {
     400: ("The request could not be understood",
@@ -26,6 +26,10 @@ MESSAGES = {
 
 
 def render_error(status: int, message: str | None = None, *, bare: bool = False):
+    """The error page; `bare` leaves out everything that would need the database."""
+    if bare:
+        # Flask-Login loads the user for every template; without a database it must not try.
+        g._login_user = login_manager.anonymous_user()
     title, text = MESSAGES.get(status, MESSAGES[500])
     return render_template("errors/error.html", status=status, title=title,
                            text=message or text, bare=bare), status
