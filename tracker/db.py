@@ -52,6 +52,10 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+def _unicode_lower(value):
+    return value.lower() if isinstance(value, str) else value
+
+
 def configure_engine(engine: Engine) -> None:
     """SQLite: foreign keys on, WAL, and transactions that SAVEPOINT and BEGIN properly."""
     if engine.dialect.name != "sqlite":
@@ -61,6 +65,8 @@ def configure_engine(engine: Engine) -> None:
     def _on_connect(dbapi_connection, _record):
         # Let SQLAlchemy, not the sqlite3 module, decide when a transaction begins.
         dbapi_connection.isolation_level = None
+        # SQLite's lower() knows only ASCII; names here are Norwegian and Urdu too.
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
