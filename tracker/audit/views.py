@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta, timezone
 
 from flask import Blueprint, render_template, request
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -14,13 +13,14 @@ from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
 from tracker.auth.permissions import allow
 from tracker.extensions import db
+from tracker.forms import TrackerForm
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 PAGE_SIZE = 50
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(TrackerForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
@@ -58,11 +58,10 @@ def log():
     before = request.args.get("before", type=int)
     if before:
         stmt = stmt.where(AuditEvent.id < before)
-    events = db.session.scalars(stmt).all()
+    events = [] if form.errors else db.session.scalars(stmt).all()
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
     args = {k: v for k, v in request.args.items() if k != "before"}
     return render_template("audit/log.html", form=form, events=events, args=args,
-                           next_before=events[-1].id if more else None,
-                           status_code=200 if not form.errors else 400), (
-        400 if form.errors else 200)
+                           next_before=events[-1].id if more else None
+                           ), 400 if form.errors else 200

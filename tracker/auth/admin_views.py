@@ -13,6 +13,7 @@ from tracker.auth.permissions import allow
 from tracker.auth.services import AccountError, StaleEdit
 from tracker.auth.sessions import open_sessions
 from tracker.errors import render_error
+from tracker.forms import CONTROL_CHARACTERS
 from tracker.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,7 +51,7 @@ def _conflict(what: str):
 @bp.route("/users")
 @admin_only
 def users():
-    query = (request.args.get("q") or "").strip()[:100]
+    query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:100]
     stmt = select(User).order_by(User.active.desc(), User.display_name)
     if query:
         like = f"%{query.lower()}%"

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
@@ -13,24 +12,25 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.widgets import HiddenInput
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.widgets import HiddenInput
 
 from tracker.auth.models import ROLE_LABELS, OfficeKind
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
+from tracker.forms import TrackerForm
 
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
                  "is easy to remember and hard to guess.")
 
 
-class LoginForm(FlaskForm):
+class LoginForm(TrackerForm):
     email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)],
                        render_kw={"autocomplete": "username", "autofocus": True})
     password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(TrackerForm):
     code = StringField(
         "Code from your authenticator app",
         validators=[InputRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
@@ -39,7 +39,7 @@ class SecondFactorForm(FlaskForm):
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(TrackerForm):
     current_password = PasswordField("Current password", validators=[InputRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password", description=PASSWORD_HINT,
@@ -55,7 +55,7 @@ def role_choices():
     return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
 
 
-class UserForm(FlaskForm):
+class UserForm(TrackerForm):
     """Editing an account; the e-mail address is fixed once the account exists."""
 
     display_name = StringField("Name", validators=[InputRequired(), Length(max=120)],
@@ -76,13 +76,13 @@ class NewUserForm(UserForm):
     field_order = ("email", "display_name", "role", "office", "password", "active")
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(TrackerForm):
     new_password = PasswordField("New password", description=PASSWORD_HINT,
                                  validators=[InputRequired(), Length(max=MAX_LENGTH)],
                                  render_kw={"autocomplete": "new-password"})
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(TrackerForm):
     code = StringField("Code", description="Three letters used in case references, e.g. ISB.",
                        validators=[InputRequired(), Length(min=3, max=3)])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])

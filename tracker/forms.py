@@ -1,0 +1,26 @@
+"""The base of every form: CSRF from Flask-WTF, and no control characters in any text."""
+from __future__ import annotations
+
+import re
+
+from flask_wtf import FlaskForm
+
+# C0 controls other than tab, line feed and carriage return: nobody types them, and
+# PostgreSQL refuses NUL in text outright.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = "This contains a character that cannot be used here."
+
+
+def has_control_characters(value: object) -> bool:
+    return isinstance(value, str) and bool(CONTROL_CHARACTERS.search(value))
+
+
+class TrackerForm(FlaskForm):
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if has_control_characters(field.data) or (
+                    field.raw_data and any(has_control_characters(v) for v in field.raw_data)):
+                field.errors = [*field.errors, CONTROL_MESSAGE]
+                valid = False
+        return valid
