@@ -1,10 +1,11 @@
 """What every page shares: the access check, security headers and template helpers."""
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 
 from tracker.auth.models import Role
@@ -31,8 +32,6 @@ def security_headers(response):
         # after sign-out must ask the server again).
         headers["Cache-Control"] = "no-store"
         headers["Pragma"] = "no-cache"
-    from flask import current_app
-
     if current_app.config.get("HSTS"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
@@ -62,8 +61,40 @@ def field_attrs(field) -> dict[str, object]:
     return attrs
 
 
+def role_label(value: str | None) -> str:
+    try:
+        return Role(value).label
+    except ValueError:
+        return value or ""
+
+
+def audit_details(raw: str | None) -> list[str]:
+    """An audit row's JSON details as short lines: "role: Consular officer → Manager"."""
+    if not raw:
+        return []
+    try:
+        details = json.loads(raw)
+    except ValueError:
+        return [raw]
+    if not isinstance(details, dict):
+        return [str(details)]
+    lines = []
+    for key, value in details.items():
+        name = key.replace("_", " ")
+        if isinstance(value, dict) and set(value) == {"from", "to"}:
+            old, new = value["from"], value["to"]
+            if key == "role":
+                old, new = role_label(old), role_label(new)
+            lines.append(f"{name}: {old} → {new}")
+        else:
+            lines.append(f"{name}: {role_label(value) if key == 'role' else value}")
+    return lines
+
+
 def register(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(security_headers)
     app.add_template_filter(local_time, "local_time")
+    app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(audit_details, "audit_details")
     app.jinja_env.globals.update(can=can, Role=Role, field_attrs=field_attrs)

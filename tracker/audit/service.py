@@ -107,3 +107,14 @@ def verify_chain(batch_size: int = 5000) -> ChainCheck:
             return ChainCheck(rows, event.id, "its content was changed")
         expected_prev = event.hash
     return ChainCheck(rows, None)
+
+
+SIGN_IN_ACTIONS = ("login.succeeded", "login.failed", "login.locked", "second_factor.failed")
+
+
+def recent_sign_ins(user, limit: int = 5) -> list[AuditEvent]:
+    """The account's latest sign-ins and failed tries, so its owner can spot someone else's."""
+    return list(db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.actor_id == user.id, AuditEvent.action.in_(SIGN_IN_ACTIONS))
+        .order_by(AuditEvent.id.desc()).limit(limit)))

@@ -7,6 +7,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.audit.models import AuditEvent
+from tracker.audit.service import recent_sign_ins
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import ALL_ROLES, allow, public
 from tracker.db import utcnow
@@ -31,7 +32,8 @@ def home():
             "recent_events": db.session.scalars(
                 select(AuditEvent).order_by(AuditEvent.id.desc()).limit(8)).all(),
         }
-    return render_template("main/home.html", figures=figures, now_utc=utcnow())
+    return render_template("main/home.html", figures=figures, now_utc=utcnow(),
+                           sign_ins=recent_sign_ins(current_user))
 
 
 @bp.route("/healthz")
