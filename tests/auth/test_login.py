@@ -141,3 +141,4 @@ def test_form_without_csrf_token_is_refused(client):
     response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 400
     assert "Reload the page" in response.get_data(as_text=True)
+
