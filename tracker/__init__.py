@@ -58,6 +58,11 @@ def _init_extensions(app: Flask) -> None:
     import tracker.audit.models  # noqa: F401
     import tracker.auth.models  # noqa: F401
     import tracker.auth.sessions  # noqa: F401  (registers the user loader)
+    import tracker.cases.journal  # noqa: F401  (notes are immutable)
+    import tracker.cases.models  # noqa: F401
+    import tracker.consular.models  # noqa: F401
+    import tracker.consular.workflow  # noqa: F401  (registers the workflow)
+    import tracker.people.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

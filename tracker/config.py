@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Mapping
@@ -42,6 +43,7 @@ class Settings:
     session_absolute_hours: int = 8
     proxy_count: int = 0
     max_upload_mb: int = 20
+    attachment_dir: str = ""
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
@@ -123,6 +125,7 @@ class Settings:
             "HSTS": self.production,
             "PROXY_COUNT": self.proxy_count,
             "MAX_CONTENT_LENGTH": self.max_upload_mb * 1024 * 1024,
+            "ATTACHMENT_DIR": self.attachment_dir or str(INSTANCE / "attachments"),
         }
 
 
@@ -152,6 +155,7 @@ def make_test_config(database_url: str) -> dict[str, object]:
         argon2_time_cost=1,
         argon2_memory_cost=8192,
         argon2_parallelism=1,
+        attachment_dir=tempfile.mkdtemp(prefix="tracker-test-documents-"),
     )
     settings.check()
     return settings.flask_config()

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, event
+from enum import StrEnum
+
+from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -19,6 +21,12 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def enum_column(enum_cls: type[StrEnum], name: str, length: int = 32) -> Enum:
+    """A StrEnum stored by value in a VARCHAR with a CHECK constraint (same on both databases)."""
+    return Enum(enum_cls, native_enum=False, length=length, name=name, validate_strings=True,
+                create_constraint=True, values_callable=lambda cls: [m.value for m in cls])
 
 
 def utcnow() -> datetime:
@@ -50,6 +58,17 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=timezone.utc)
         return value.astimezone(timezone.utc)
+
+
+def insert_ignore(model, values: dict):
+    """INSERT that does nothing when the row exists already (both databases say ON CONFLICT)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from tracker.extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model).values(**values).on_conflict_do_nothing()
 
 
 def _unicode_lower(value):

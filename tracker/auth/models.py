@@ -7,20 +7,16 @@ from enum import StrEnum
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
     String,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from tracker.db import Base, UTCDateTime, utcnow
-
-
-def _values(enum_cls):
-    return [member.value for member in enum_cls]
+from tracker.db import Base, UTCDateTime, enum_column, utcnow
 
 
 class OfficeKind(StrEnum):
@@ -66,8 +62,7 @@ class Office(Base):
     )
     name: Mapped[str] = mapped_column(String(120), unique=True)
     kind: Mapped[OfficeKind] = mapped_column(
-        Enum(OfficeKind, native_enum=False, length=32, values_callable=_values,
-             validate_strings=True, create_constraint=True, name="office_kind")
+        enum_column(OfficeKind, "office_kind")
     )
     time_zone: Mapped[str] = mapped_column(
         String(64), comment="IANA zone in which this office's days and months are counted"
@@ -94,11 +89,13 @@ class User(Base):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=32, values_callable=_values,
-             validate_strings=True, create_constraint=True, name="role")
+        enum_column(Role, "role")
     )
     office_id: Mapped[int] = mapped_column(ForeignKey("offices.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    reads_all_offices: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(),
+        comment="a consular officer who may read (not work) other offices' requests")
     password_hash: Mapped[str] = mapped_column(String(255))
     password_changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     totp_secret: Mapped[str | None] = mapped_column(

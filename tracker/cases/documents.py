@@ -1,0 +1,114 @@
+"""Documents on a case: type checked from the content, stored outside static/ with a checksum."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+import unicodedata
+from pathlib import Path
+
+import filetype
+from flask import current_app
+from werkzeug.datastructures import FileStorage
+
+from tracker.audit import service as audit
+from tracker.auth.models import User
+from tracker.cases.models import Attachment, Case, TimelineEvent, TimelineKind
+from tracker.db import utcnow
+from tracker.extensions import db
+
+# What the content must be, whatever the file is called.
+ALLOWED_TYPES = {
+    "application/pdf": "PDF",
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
+}
+CHUNK = 1024 * 1024
+
+
+class DocumentError(ValueError):
+    def __init__(self, message: str, field: str | None = "file"):
+        super().__init__(message)
+        self.field = field
+
+
+def storage_dir() -> Path:
+    path = Path(current_app.config["ATTACHMENT_DIR"])
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def stored_path(attachment: Attachment) -> Path:
+    return storage_dir() / attachment.stored_name
+
+
+def _display_name(name: str | None) -> str:
+    """The uploaded file's name, kept for display and download only (never a path)."""
+    name = unicodedata.normalize("NFC", (name or "").replace("\\", "/").rsplit("/", 1)[-1])
+    name = "".join(ch for ch in name if ch.isprintable()).strip(" .")
+    return name[:200] or "document"
+
+
+def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
+    """Check, store and record one uploaded document."""
+    if upload is None or not upload.filename:
+        raise DocumentError("Choose a file to upload.")
+    head = upload.stream.read(8192)
+    upload.stream.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        raise DocumentError("This file is not a PDF, JPEG, PNG or Word (DOCX) document.")
+    stored_name = secrets.token_hex(16)
+    path = storage_dir() / stored_name
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(path, "xb") as out:
+            while chunk := upload.stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise DocumentError("The file is empty.")
+        attachment = Attachment(case_id=case.id, filename=_display_name(upload.filename),
+                                stored_name=stored_name, content_type=kind.mime, size=size,
+                                sha256=digest.hexdigest(), uploaded_by=uploader)
+        db.session.add(attachment)
+        db.session.flush()
+        db.session.add(TimelineEvent(case_id=case.id, actor=uploader,
+                                     kind=TimelineKind.DOCUMENT_ADDED,
+                                     attachment_id=attachment.id, at=attachment.uploaded_at))
+        audit.record(f"{case.kind}.document_added", object_type=str(case.kind),
+                     object_id=case.reference, actor=uploader,
+                     details={"document": attachment.id, "type": kind.mime, "size": size,
+                              "sha256": attachment.sha256})
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        path.unlink(missing_ok=True)  # nothing half-saved: no file without its record
+        raise
+    return attachment
+
+
+def remove_document(case: Case, attachment: Attachment, actor: User, reason: str) -> None:
+    """Remove a document's content; its record, who removed it and why stay on the timeline."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DocumentError("Say why the document is removed.", "reason")
+    if attachment.removed_at is not None:
+        raise DocumentError("This document was removed already.", None)
+    attachment.removed_at = utcnow()
+    attachment.removed_by_id = actor.id
+    attachment.removal_reason = reason[:2000]
+    db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.DOCUMENT_REMOVED,
+                                 attachment_id=attachment.id, comment=attachment.removal_reason))
+    audit.record(f"{case.kind}.document_removed", object_type=str(case.kind),
+                 object_id=case.reference, actor=actor, reason=attachment.removal_reason,
+                 details={"document": attachment.id, "sha256": attachment.sha256})
+    db.session.commit()
+    stored_path(attachment).unlink(missing_ok=True)
+
+
+def record_download(case: Case, attachment: Attachment, reader: User) -> None:
+    audit.record(f"{case.kind}.document_downloaded", object_type=str(case.kind),
+                 object_id=case.reference, actor=reader, details={"document": attachment.id})
+    db.session.commit()

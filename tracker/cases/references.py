@@ -1,0 +1,25 @@
+"""References read out on the phone: PREFIX-YEAR-NUMBER, e.g. ISB-2026-00123."""
+from __future__ import annotations
+
+from sqlalchemy import update
+
+from tracker.cases.models import ReferenceCounter
+from tracker.db import insert_ignore
+from tracker.extensions import db
+
+
+def next_reference(prefix: str, year: int, digits: int = 5) -> str:
+    """The next number for a prefix and year, without races between concurrent transactions.
+
+    The counter row is created if missing (a conflicting insert is ignored), then incremented
+    with UPDATE ... RETURNING: the row lock makes a second transaction wait for the first
+    one's commit, so no number is handed out twice.
+    """
+    db.session.execute(insert_ignore(ReferenceCounter, {"prefix": prefix, "year": year,
+                                                        "last_number": 0}))
+    number = db.session.scalar(
+        update(ReferenceCounter)
+        .where(ReferenceCounter.prefix == prefix, ReferenceCounter.year == year)
+        .values(last_number=ReferenceCounter.last_number + 1)
+        .returning(ReferenceCounter.last_number))
+    return f"{prefix}-{year}-{number:0{digits}d}"

@@ -1,0 +1,171 @@
+"""The workflow engine: the only code that changes a case's status.
+
+Each case type declares its statuses and transitions as data (a `Workflow`). `transition()`
+checks that the move is in the table, that the actor's role may make it and that its guard
+holds, then changes the status, keeps the service-target clock, and writes the timeline event
+and the audit row, all in the caller's transaction.
+"""
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Callable
+
+from sqlalchemy import event
+
+from tracker.audit import service as audit
+from tracker.auth.models import Role, User
+from tracker.cases.models import Case, TimelineEvent, TimelineKind
+from tracker.db import utcnow
+from tracker.extensions import db
+
+_engine_is_setting_status = contextvars.ContextVar("engine_is_setting_status", default=False)
+
+
+class StatusChangeRefused(RuntimeError):
+    """Something other than the workflow engine tried to set a status."""
+
+
+class TransitionError(ValueError):
+    """The move is not allowed; the message says why, for the officer. `field` names a form field."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+Guard = Callable[[Case, "User | None"], "str | None"]
+
+
+@dataclass(frozen=True)
+class Transition:
+    """A move from any of `sources` to `target`, allowed to `roles` when every guard passes."""
+
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[Role]
+    comment_required: bool = False
+    # Each guard returns None when the move may go ahead, or the reason it may not.
+    guards: tuple[Guard, ...] = ()
+    # The system (no actor: a scheduled job) may make this move.
+    system: bool = False
+
+
+@dataclass
+class Workflow:
+    kind: str
+    initial: str
+    statuses: dict[str, str]  # status -> label
+    transitions: dict[str, Transition]
+    paused: frozenset[str] = frozenset()  # statuses in which the service clock stops
+    open_statuses: frozenset[str] = frozenset()
+    # Called before the status changes, with the details the caller gave; may raise
+    # TransitionError for a missing detail, and may add to `details` for the audit row.
+    on_transition: list[Callable[[Case, Transition, "User | None", dict], None]] = field(
+        default_factory=list)
+
+    def label(self, status: str) -> str:
+        return self.statuses.get(status, status)
+
+    def refusal(self, case: Case, name: str, actor: User | None) -> str | None:
+        """Why `actor` may not make this move now, or None if they may."""
+        move = self.transitions.get(name)
+        if move is None:
+            return "There is no such step."
+        if case.status not in move.sources:
+            return f"Not possible while the request is {self.label(case.status).lower()}."
+        if actor is None:
+            if not move.system:
+                return "Only an officer can take this step."
+        elif actor.role not in move.roles:
+            return "Your role cannot take this step."
+        for guard in move.guards:
+            reason = guard(case, actor)
+            if reason:
+                return reason
+        return None
+
+    def available(self, case: Case, actor: User | None) -> list[Transition]:
+        """The moves the actor could make now, in the table's order."""
+        return [t for t in self.transitions.values() if self.refusal(case, t.name, actor) is None]
+
+
+WORKFLOWS: dict[str, Workflow] = {}
+
+
+def register(workflow: Workflow) -> Workflow:
+    WORKFLOWS[workflow.kind] = workflow
+    return workflow
+
+
+def workflow_for(case: Case) -> Workflow:
+    return WORKFLOWS[str(case.kind)]
+
+
+def start(case: Case, actor: User | None) -> TimelineEvent:
+    """Give a new case its initial status and the first line of its timeline."""
+    flow = WORKFLOWS[str(case.kind)]
+    _set_status(case, flow.initial)
+    event_ = TimelineEvent(case=case, actor=actor, kind=TimelineKind.OPENED,
+                           to_status=flow.initial)
+    db.session.add(event_)
+    return event_
+
+
+def transition(case: Case, name: str, actor: User | None, *, comment: str | None = None,
+               **details) -> TimelineEvent:
+    """Make one move of the case's workflow; raises TransitionError if it is not allowed."""
+    flow = workflow_for(case)
+    refusal = flow.refusal(case, name, actor)
+    if refusal:
+        raise TransitionError(refusal)
+    move = flow.transitions[name]
+    comment = (comment or "").strip() or None
+    if move.comment_required and not comment:
+        raise TransitionError("Say why, for the timeline.", "comment")
+    for hook in flow.on_transition:
+        hook(case, move, actor, details)
+    now = utcnow()
+    old = case.status
+    _keep_clock(flow, case, old, move.target, now)
+    _set_status(case, move.target)
+    timeline = TimelineEvent(case=case, actor=actor, kind=TimelineKind.STATUS, at=now,
+                             transition=name, from_status=old, to_status=move.target,
+                             comment=comment)
+    db.session.add(timeline)
+    audit.record(f"{case.kind}.{name}", object_type=str(case.kind), object_id=case.reference,
+                 reason=comment, actor=actor,
+                 details={"from": old, "to": move.target,
+                          **{k: v for k, v in details.items() if v not in (None, "")}})
+    return timeline
+
+
+def _keep_clock(flow: Workflow, case: Case, old: str, new: str, now: datetime) -> None:
+    """Stop the service clock on entering a paused status; move the due date on leaving it."""
+    if new in flow.paused and old not in flow.paused:
+        case.waiting_since = now
+    elif old in flow.paused and new not in flow.paused and case.waiting_since is not None:
+        paused = now - case.waiting_since
+        case.paused_seconds = (case.paused_seconds or 0) + int(paused.total_seconds())
+        if case.due_at is not None:
+            case.due_at = case.due_at + paused
+        case.waiting_since = None
+
+
+def _set_status(case: Case, status: str) -> None:
+    token = _engine_is_setting_status.set(True)
+    try:
+        case.status = status
+    finally:
+        _engine_is_setting_status.reset(token)
+
+
+@event.listens_for(Case.status, "set", propagate=True)
+def _refuse_status_outside_engine(target, value, oldvalue, initiator):
+    if not _engine_is_setting_status.get():
+        raise StatusChangeRefused(
+            "A status is changed only through tracker.cases.workflow.transition()")
+    return value

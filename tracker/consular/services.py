@@ -1,0 +1,353 @@
+"""Consular rules: logging a request, editing, assigning, queues, search, enquiries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.audit import service as audit
+from tracker.auth.models import Office, Role, User
+from tracker.cases import workflow
+from tracker.cases.clock import add_working_days, office_today
+from tracker.cases.models import Priority, TimelineEvent, TimelineKind
+from tracker.cases.references import next_reference
+from tracker.consular import access
+from tracker.consular.categories import Category, Channel
+from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
+from tracker.consular.workflow import OPEN, Status
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.people.identifiers import search_forms
+from tracker.people.models import Compartment, Person, PersonIdentifier
+from tracker.people.names import name_tokens
+
+
+class RequestError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleRequest(Exception):
+    """The request was saved by someone else after the form was opened."""
+
+    def __init__(self, current: ConsularRequest):
+        super().__init__("stale")
+        self.current = current
+
+
+def target_days(category: Category) -> int:
+    target = db.session.get(ServiceTarget, category)
+    return target.working_days if target else category.info.default_target_days
+
+
+def _check_category(category: str, subcategory: str) -> tuple[Category, str]:
+    try:
+        category = Category(category)
+    except ValueError:
+        raise RequestError("Choose a category.", "category")
+    if subcategory not in category.info.subcategories:
+        raise RequestError(f"Choose a kind of {category.label.lower()} request.", "subcategory")
+    return category, subcategory
+
+
+def _check_text(summary: str, description: str) -> tuple[str, str]:
+    summary = " ".join((summary or "").split())
+    if not summary:
+        raise RequestError("Write a one-line summary.", "summary")
+    if len(summary) > 200:
+        raise RequestError("Keep the summary under 200 characters.", "summary")
+    description = (description or "").strip()
+    if len(description) > 50_000:
+        raise RequestError("Keep the description under 50,000 characters.", "description")
+    return summary, description
+
+
+def _check_assignee(user_id: int | None, office: Office) -> User | None:
+    if not user_id:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.role is not Role.CONSULAR_OFFICER:
+        raise RequestError("Choose an active consular officer.", "assigned_to")
+    if user.office_id != office.id:
+        raise RequestError("Choose an officer of the request's office.", "assigned_to")
+    return user
+
+
+@dataclass
+class RequestInput:
+    category: str
+    subcategory: str
+    priority: str
+    channel: str
+    summary: str
+    description: str = ""
+    assigned_to_id: int | None = None
+    requester_relationship: str | None = None
+
+
+def create_request(actor: User, office: Office, data: RequestInput, subjects: list[Person],
+                   requester: Person | None = None) -> ConsularRequest:
+    """Log a request: a reference, a due date from the category's target, the first event."""
+    if not access.can_work_in(actor, office.id):
+        raise RequestError("You can log requests for your own office only.", "office")
+    category, subcategory = _check_category(data.category, data.subcategory)
+    summary, description = _check_text(data.summary, data.description)
+    try:
+        priority, channel = Priority(data.priority), Channel(data.channel)
+    except ValueError:
+        raise RequestError("Choose from the list.", "priority")
+    if not subjects:
+        raise RequestError("Add the person the request is about.", "subject")
+    for person in [*subjects, *([requester] if requester else [])]:
+        if person.compartment is not Compartment.CONSULAR:
+            raise RequestError("Unknown person.", "subject")
+    assignee = _check_assignee(data.assigned_to_id, office)
+    now = utcnow()
+    request = ConsularRequest(
+        reference=next_reference(office.code, office_today(office.time_zone, now).year),
+        office=office, priority=priority, channel=channel, category=category,
+        subcategory=subcategory, summary=summary, description=description,
+        created_by_id=actor.id, assigned_to=assignee, opened_at=now,
+        due_at=add_working_days(now, target_days(category), office.time_zone),
+        subjects=list(dict.fromkeys(subjects)), requester=requester,
+        requester_relationship=(data.requester_relationship or "").strip()[:80] or None,
+    )
+    db.session.add(request)
+    workflow.start(request, actor)
+    db.session.flush()
+    audit.record("consular_request.created", object_type="consular_request",
+                 object_id=request.reference, actor=actor,
+                 details={"category": category.value, "office": office.code})
+    db.session.commit()
+    return request
+
+
+EDITABLE = ("priority", "summary", "description", "subcategory")
+
+
+def update_request(request: ConsularRequest, actor: User, *, version: int | None,
+                   priority: str, summary: str, description: str, subcategory: str
+                   ) -> ConsularRequest:
+    """Edit the request's text and priority; a stale version raises StaleRequest."""
+    if version is None or version != request.version:
+        raise StaleRequest(request)
+    _, subcategory = _check_category(request.category, subcategory)
+    summary, description = _check_text(summary, description)
+    try:
+        priority = Priority(priority)
+    except ValueError:
+        raise RequestError("Choose from the list.", "priority")
+    changes = {}
+    for name, new in (("priority", priority), ("summary", summary),
+                      ("description", description), ("subcategory", subcategory)):
+        if getattr(request, name) != new:
+            changes[name] = {"from": str(getattr(request, name)), "to": str(new)}
+            setattr(request, name, new)
+    if changes:
+        db.session.add(TimelineEvent(case_id=request.id, actor=actor, kind=TimelineKind.EDITED,
+                                     comment=", ".join(changes)))
+        audit.record("consular_request.edited", object_type="consular_request",
+                     object_id=request.reference, actor=actor,
+                     details={k: v for k, v in changes.items() if k != "description"})
+        db.session.commit()  # the version check in the UPDATE catches a concurrent save
+    return request
+
+
+def assign(request: ConsularRequest, actor: User, user_id: int | None) -> None:
+    """Give the request to an officer of its office (or to nobody)."""
+    assignee = _check_assignee(user_id, request.office)
+    if request.assigned_to_id == (assignee.id if assignee else None):
+        return
+    request.assigned_to = assignee
+    db.session.add(TimelineEvent(case_id=request.id, actor=actor, kind=TimelineKind.ASSIGNED,
+                                 comment=assignee.display_name if assignee else None))
+    audit.record("consular_request.assigned", object_type="consular_request",
+                 object_id=request.reference, actor=actor,
+                 details={"to": assignee.email if assignee else None})
+    db.session.commit()
+
+
+def move(request: ConsularRequest, actor: User, name: str, comment: str | None = None,
+         **details) -> None:
+    """One workflow step, committed."""
+    workflow.transition(request, name, actor, comment=comment, **details)
+    db.session.commit()
+
+
+def wake_held_requests(now: datetime | None = None) -> list[str]:
+    """Return to work every waiting request whose hold date has come (idempotent)."""
+    now = now or utcnow()
+    woken = []
+    stmt = (select(ConsularRequest)
+            .where(ConsularRequest.status == Status.WAITING,
+                   ConsularRequest.hold_until.is_not(None),
+                   ConsularRequest.hold_until <= now.date())
+            .order_by(ConsularRequest.id))
+    for request in db.session.scalars(stmt).all():
+        if request.hold_until <= office_today(request.office.time_zone, now):
+            workflow.transition(request, "resume", None,
+                                comment=f"Hold date {request.hold_until:%d %b %Y} reached")
+            woken.append(request.reference)
+    db.session.commit()
+    return woken
+
+
+def record_read(request: ConsularRequest, reader: User) -> None:
+    """Every read of a request's page is logged (who, when, which)."""
+    audit.record("consular_request.viewed", object_type="consular_request",
+                 object_id=request.reference, actor=reader)
+    db.session.commit()
+
+
+# --- finding requests -----------------------------------------------------------------------
+
+
+def overdue_clause(now: datetime):
+    """Open, not waiting (its clock is paused), and past its due date."""
+    return and_(ConsularRequest.status.in_([s.value for s in OPEN if s != Status.WAITING]),
+                ConsularRequest.due_at < now)
+
+
+@dataclass
+class RequestFilter:
+    status: str | None = None
+    category: str | None = None
+    office_id: int | None = None
+    priority: str | None = None
+    assigned_to_id: int | None = None
+    unassigned: bool = False
+    overdue: bool = False
+    open_only: bool = False
+    opened_from: date | None = None
+    opened_to: date | None = None
+
+
+SORTS = {
+    "newest": (ConsularRequest.opened_at.desc(), ConsularRequest.id.desc()),
+    "oldest": (ConsularRequest.opened_at.asc(), ConsularRequest.id.asc()),
+    "due": (ConsularRequest.due_at.asc(), ConsularRequest.id.asc()),
+}
+
+
+def request_list(user: User, flt: RequestFilter, *, sort: str = "newest",
+                 after: tuple | None = None, page_size: int = 50) -> Select:
+    """The filtered, sorted list the user may read; `after` is the last row's sort key."""
+    now = utcnow()
+    stmt = access.only_readable(select(ConsularRequest), user)
+    if flt.status:
+        stmt = stmt.where(ConsularRequest.status == flt.status)
+    if flt.open_only:
+        stmt = stmt.where(ConsularRequest.status.in_([s.value for s in OPEN]))
+    if flt.category:
+        stmt = stmt.where(ConsularRequest.category == flt.category)
+    if flt.office_id:
+        stmt = stmt.where(ConsularRequest.office_id == flt.office_id)
+    if flt.priority:
+        stmt = stmt.where(ConsularRequest.priority == flt.priority)
+    if flt.assigned_to_id:
+        stmt = stmt.where(ConsularRequest.assigned_to_id == flt.assigned_to_id)
+    if flt.unassigned:
+        stmt = stmt.where(ConsularRequest.assigned_to_id.is_(None))
+    if flt.overdue:
+        stmt = stmt.where(overdue_clause(now))
+    if flt.opened_from:
+        stmt = stmt.where(
+            ConsularRequest.opened_at >= _start_of(flt.opened_from, user.office.time_zone))
+    if flt.opened_to:
+        stmt = stmt.where(
+            ConsularRequest.opened_at < _start_of(flt.opened_to, user.office.time_zone, 1))
+    order = SORTS.get(sort, SORTS["newest"])
+    if after is not None:
+        key_column = order[0].element
+        if sort == "newest":
+            stmt = stmt.where(or_(key_column < after[0],
+                                  and_(key_column == after[0], ConsularRequest.id < after[1])))
+        else:
+            stmt = stmt.where(or_(key_column > after[0],
+                                  and_(key_column == after[0], ConsularRequest.id > after[1])))
+    return (stmt.order_by(*order).limit(page_size + 1)
+            .options(selectinload(ConsularRequest.subjects),
+                     selectinload(ConsularRequest.assigned_to)))
+
+
+def _start_of(day: date, time_zone: str, plus_days: int = 0) -> datetime:
+    """Midnight at the start of a day in the viewer's office time zone."""
+    return datetime.combine(day + timedelta(days=plus_days), time.min,
+                            tzinfo=ZoneInfo(time_zone))
+
+
+def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequest]:
+    """By reference, by any identifier of a subject (any notation), or by name variants."""
+    text = (text or "").strip()[:200]
+    if not text:
+        return []
+    clauses = [func.upper(ConsularRequest.reference) == text.upper()]
+    forms = search_forms(text)
+    person_ids = None
+    if forms:
+        person_ids = select(PersonIdentifier.person_id).where(or_(*(
+            and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
+            for kind, value in forms)))
+    tokens = name_tokens(text)
+    name_match = and_(*(Person.folded_name.contains(t, autoescape=True) for t in tokens)
+                      ) if tokens else None
+    person_filter = [c for c in (
+        Person.id.in_(person_ids) if person_ids is not None else None, name_match) if c is not None]
+    if person_filter:
+        matching_people = select(Person.id).where(
+            Person.compartment == Compartment.CONSULAR, or_(*person_filter))
+        clauses.append(ConsularRequest.id.in_(
+            select(request_subjects.c.request_id)
+            .where(request_subjects.c.person_id.in_(matching_people))))
+        clauses.append(ConsularRequest.requester_id.in_(matching_people))
+    stmt = (access.only_readable(select(ConsularRequest), user).where(or_(*clauses))
+            .order_by(ConsularRequest.opened_at.desc(), ConsularRequest.id.desc()).limit(limit)
+            .options(selectinload(ConsularRequest.subjects),
+                     selectinload(ConsularRequest.assigned_to)))
+    return list(db.session.scalars(stmt))
+
+
+# --- enquiries ------------------------------------------------------------------------------
+
+
+def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | None = None
+                ) -> Enquiry:
+    """Count an answered question: date, office, channel, topic, who. No personal data."""
+    try:
+        channel, topic = Channel(channel), Category(topic)
+    except ValueError:
+        raise RequestError("Choose from the list.", "topic")
+    today = office_today(actor.office.time_zone, utcnow())
+    received_on = received_on or today
+    if received_on > today:
+        raise RequestError("The date is in the future.", "received_on")
+    enquiry = Enquiry(office_id=actor.office_id, received_on=received_on, channel=channel,
+                      topic=topic, handled_by_id=actor.id)
+    db.session.add(enquiry)
+    db.session.flush()
+    audit.record("enquiry.logged", object_type="enquiry", object_id=enquiry.id, actor=actor)
+    db.session.commit()
+    return enquiry
+
+
+def set_service_target(category: Category, working_days: int, actor: User,
+                       version: int | None = None) -> ServiceTarget:
+    if not 1 <= working_days <= 365:
+        raise RequestError("Between 1 and 365 working days.", "working_days")
+    target = db.session.get(ServiceTarget, category)
+    if target is None:
+        target = ServiceTarget(category=category, working_days=working_days)
+        db.session.add(target)
+    else:
+        if version is not None and version != target.version:
+            raise StaleRequest(target)  # type: ignore[arg-type]
+        target.working_days = working_days
+    audit.record("service_target.set", object_type="service_target", object_id=category.value,
+                 actor=actor, details={"working_days": working_days})
+    db.session.commit()
+    return target
+

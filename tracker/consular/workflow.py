@@ -1,0 +1,135 @@
+"""The consular request workflow, as data for the engine in tracker.cases.workflow.
+
+new -> in progress -> waiting (clock paused) -> in progress -> resolved -> closed;
+resolving a death, arrest or report of concern goes through a manager's approval;
+reopen from resolved or closed; cancel from any open status.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tracker.auth.models import Role, User
+from tracker.cases.models import Case, CaseKind
+from tracker.cases.workflow import Transition, TransitionError, Workflow, register
+from tracker.consular.categories import CancelReason, WaitingOn
+from tracker.db import utcnow
+
+
+class Status(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    WAITING = "waiting"
+    PENDING_APPROVAL = "pending_approval"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+LABELS = {
+    Status.NEW: "New",
+    Status.IN_PROGRESS: "In progress",
+    Status.WAITING: "Waiting",
+    Status.PENDING_APPROVAL: "Pending approval",
+    Status.RESOLVED: "Resolved",
+    Status.CLOSED: "Closed",
+    Status.CANCELLED: "Cancelled",
+}
+
+OPEN = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.PENDING_APPROVAL})
+WORKERS = frozenset({Role.CONSULAR_OFFICER, Role.MANAGER})
+MANAGERS = frozenset({Role.MANAGER})
+
+
+def _needs_approval(case: Case, actor: User | None) -> str | None:
+    if not case.category.info.needs_approval:
+        return "This category is resolved without approval."
+    return None
+
+
+def _resolves_without_approval(case: Case, actor: User | None) -> str | None:
+    if case.category.info.needs_approval:
+        return f"{case.category.label}: a manager must approve the resolution."
+    return None
+
+
+def _not_the_requester(case: Case, actor: User | None) -> str | None:
+    if actor is not None and actor.id == case.approval_requested_by_id:
+        return "Another manager must approve: you asked for this approval yourself."
+    return None
+
+
+def _moves(*sources: Status) -> frozenset[str]:
+    return frozenset(sources)
+
+
+CONSULAR_WORKFLOW = register(Workflow(
+    kind=CaseKind.CONSULAR_REQUEST.value,
+    initial=Status.NEW,
+    statuses={s.value: label for s, label in LABELS.items()},
+    paused=frozenset({Status.WAITING}),
+    open_statuses=OPEN,
+    transitions={t.name: t for t in (
+        Transition("start", "Start work", _moves(Status.NEW), Status.IN_PROGRESS, WORKERS),
+        Transition("wait", "Put on hold (waiting)", _moves(Status.NEW, Status.IN_PROGRESS),
+                   Status.WAITING, WORKERS),
+        Transition("resume", "Resume work", _moves(Status.WAITING), Status.IN_PROGRESS,
+                   WORKERS, system=True),
+        Transition("resolve", "Resolve", _moves(Status.IN_PROGRESS), Status.RESOLVED, WORKERS,
+                   guards=(_resolves_without_approval,)),
+        Transition("request_approval", "Resolve (ask a manager to approve)",
+                   _moves(Status.IN_PROGRESS), Status.PENDING_APPROVAL, WORKERS,
+                   guards=(_needs_approval,)),
+        Transition("approve", "Approve the resolution", _moves(Status.PENDING_APPROVAL),
+                   Status.RESOLVED, MANAGERS, guards=(_not_the_requester,)),
+        Transition("send_back", "Send back", _moves(Status.PENDING_APPROVAL),
+                   Status.IN_PROGRESS, MANAGERS, comment_required=True),
+        Transition("close", "Close", _moves(Status.RESOLVED), Status.CLOSED, WORKERS),
+        Transition("reopen", "Reopen", _moves(Status.RESOLVED, Status.CLOSED),
+                   Status.IN_PROGRESS, WORKERS, comment_required=True),
+        Transition("cancel", "Cancel", OPEN, Status.CANCELLED, WORKERS),
+    )},
+))
+
+
+def _apply_details(case: Case, move: Transition, actor: User | None, details: dict) -> None:
+    """What each move needs besides the status: hold details, closing reason, approver."""
+    if move.name == "wait":
+        try:
+            case.waiting_on = WaitingOn(details.get("waiting_on")).value
+        except ValueError:
+            raise TransitionError("Say who the request is waiting on.", "waiting_on")
+        reason = (details.get("waiting_reason") or "").strip()
+        if not reason:
+            raise TransitionError("Say what the request is waiting for.", "waiting_reason")
+        case.waiting_reason = reason
+        case.hold_until = details.get("hold_until")
+    elif move.target != Status.WAITING and case.status == Status.WAITING:
+        case.waiting_on = case.waiting_reason = None
+        case.hold_until = None
+    if move.name in ("resolve", "request_approval"):
+        reason = details.get("closing_reason")
+        if reason not in case.category.info.closing_reasons:
+            raise TransitionError("Choose how the request ended.", "closing_reason")
+        case.closing_reason = reason
+    if move.name == "request_approval":
+        case.approval_requested_by_id = actor.id
+    if move.name == "send_back":
+        case.approval_requested_by_id = None
+        case.closing_reason = None
+    if move.target == Status.RESOLVED:
+        case.resolved_at = utcnow()
+    if move.target == Status.CLOSED:
+        case.closed_at = utcnow()
+    if move.name == "reopen":
+        case.resolved_at = case.closed_at = case.closing_reason = None
+        case.approval_requested_by_id = None
+    if move.name == "cancel":
+        try:
+            details["cancel_reason"] = CancelReason(details.get("cancel_reason")).value
+        except ValueError:
+            raise TransitionError("Say why the request is cancelled.", "cancel_reason")
+        case.closing_reason = details["cancel_reason"]
+        case.closed_at = utcnow()
+
+
+CONSULAR_WORKFLOW.on_transition.append(_apply_details)

@@ -1,0 +1,304 @@
+"""People's identifiers: Norwegian national identity numbers, Pakistani CNICs, passport numbers.
+
+Validate, never guess (DOMAIN.md). Whatever an officer typed either becomes the one canonical
+form that is stored and searched, or raises IdentifierError with a message that can be shown
+next to the form field. Nothing here derives sex from a number: from 2032 numbers carry none.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from types import MappingProxyType
+from typing import Literal
+
+
+class IdentifierError(ValueError):
+    """An identifier as typed is not valid; the message says why, in the officer's words."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# Storage kind -> the kinds of number it covers. The values match PersonIdentifier.kind.
+IDENTIFIER_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
+    "norwegian_id": ("fodselsnummer", "d_number", "h_number"),
+    "cnic": ("cnic",),
+    "passport": ("passport",),
+})
+
+NorwegianIdKind = Literal["fodselsnummer", "d_number", "h_number"]
+ChecksumRule = Literal["classic", "2032"]
+
+
+def storage_kind(kind: str) -> str:
+    """Return the storage kind ("norwegian_id", "cnic", "passport") a kind of number belongs to."""
+    for stored, covered in IDENTIFIER_KINDS.items():
+        if kind == stored or kind in covered:
+            return stored
+    raise ValueError(f"unknown identifier kind {kind!r}")
+
+
+# --- Typed text -------------------------------------------------------------------------------
+
+# An officer may paste Urdu or Arabic digits, or full-width ones, into any field.
+_DIGIT_ZEROS = (0x0660, 0x06F0, 0xFF10)  # Arabic-Indic, Extended Arabic-Indic (Urdu), full-width
+_TO_ASCII_DIGITS = {zero + n: str(n) for zero in _DIGIT_ZEROS for n in range(10)}
+
+# Text copied from documents and messages brings other dashes and invisible direction marks.
+_OTHER_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe58\ufe63\uff0d"
+_INVISIBLE = "\u00ad\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e" \
+             "\u2060\u2066\u2067\u2068\u2069\ufeff"
+_TIDY = str.maketrans({**{c: "-" for c in _OTHER_DASHES}, **{c: None for c in _INVISIBLE}})
+
+
+def ascii_digits(text: str) -> str:
+    """Return text with Arabic-Indic, Urdu (Extended Arabic-Indic) and full-width digits as 0-9."""
+    return text.translate(_TO_ASCII_DIGITS)
+
+
+def _tidy(text: str) -> str:
+    return ascii_digits(text).translate(_TIDY).strip()
+
+
+# --- Norwegian national identity number (fødselsnummer, D-number, H-number) -------------------
+
+# Both check digits as control sums: the weighted sum of the digits, check digit included with
+# weight 1, modulo 11. This is the classic K = 11 - (sum mod 11) formula written the other way
+# round, and the form in which Skatteetaten states the rule for numbers issued from 2032.
+_K1_WEIGHTS = (3, 7, 6, 1, 8, 9, 4, 5, 2, 1)
+_K2_WEIGHTS = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2, 1)
+_CLASSIC_K1_REMAINDERS = frozenset({0})
+_RULE_2032_K1_REMAINDERS = frozenset({0, 1, 2, 3})
+_K2_REMAINDERS = frozenset({0})  # the same under both rules
+
+# (individual numbers from, to, YY from, to, century): the year of birth from a classic number.
+_CENTURY_RULES = (
+    (0, 499, 0, 99, 1900),
+    (500, 749, 54, 99, 1800),
+    (500, 999, 0, 39, 2000),
+    (900, 999, 40, 99, 1900),
+)
+_D_NUMBER_OFFSET = 40  # added to the day (first digit + 4)
+_H_NUMBER_OFFSET = 40  # added to the month
+
+_NORWEGIAN_ID_FORM = re.compile(r"([0-9]{6})(?:\s*[-.]\s*|\s+)?([0-9]{5})")
+
+NORWEGIAN_ID_LENGTH = "A fødselsnummer has 11 digits."
+NORWEGIAN_ID_SEPARATOR = (
+    "Write the fødselsnummer as 11 digits, or with a space or dash after the first six.")
+NORWEGIAN_ID_DATE = "The first six digits are not a real date (DDMMYY)."
+NORWEGIAN_ID_D_AND_H = (
+    "The first six digits are not a real date (DDMMYY): a number cannot be both a D-number "
+    "and an H-number.")
+NORWEGIAN_ID_CHECK_DIGITS = "The check digits do not match: check the number for typing errors."
+NORWEGIAN_ID_CENTURY = (
+    "The individual number (digits 7 to 9) does not fit the year of birth: "
+    "check the number for typing errors.")
+
+
+@dataclass(frozen=True)
+class NorwegianId:
+    """A valid fødselsnummer, D-number or H-number, with what can be trusted from it."""
+
+    value: str
+    kind: NorwegianIdKind
+    # None for a number valid only under the 2032 rule: its date part need not be the birth date.
+    birth_date: date | None
+    checksum_rule: ChecksumRule
+
+
+def validate_norwegian_id(text: str) -> NorwegianId:
+    """Return the number typed as a NorwegianId, or raise IdentifierError saying what is wrong."""
+    value = _norwegian_id_digits(text)
+    digits = [int(c) for c in value]
+    kind, day, month = _kind_day_month(digits)
+    if _control_sum(digits, _K2_WEIGHTS) not in _K2_REMAINDERS:
+        raise IdentifierError(NORWEGIAN_ID_CHECK_DIGITS)
+    k1_remainder = _control_sum(digits[:10], _K1_WEIGHTS)
+    if k1_remainder not in _RULE_2032_K1_REMAINDERS:
+        raise IdentifierError(NORWEGIAN_ID_CHECK_DIGITS)
+    if k1_remainder not in _CLASSIC_K1_REMAINDERS:
+        return NorwegianId(value, kind, None, "2032")
+    year_of_century = digits[4] * 10 + digits[5]
+    individual = digits[6] * 100 + digits[7] * 10 + digits[8]
+    year = _century(individual, year_of_century) + year_of_century
+    try:
+        birth_date = date(year, month, day)
+    except ValueError:
+        # The day and month exist (checked above), so this is 29 February in a common year.
+        raise IdentifierError(
+            f"The first six digits are not a real date: {year} has no 29 February.") from None
+    return NorwegianId(value, kind, birth_date, "classic")
+
+
+def is_valid_norwegian_id(text: str) -> bool:
+    """Whether the text is a valid fødselsnummer, D-number or H-number."""
+    try:
+        validate_norwegian_id(text)
+    except IdentifierError:
+        return False
+    return True
+
+
+def _norwegian_id_digits(text: str) -> str:
+    tidy = _tidy(text)
+    match = _NORWEGIAN_ID_FORM.fullmatch(tidy)
+    if match:
+        return match[1] + match[2]
+    if re.fullmatch(r"[0-9\s.\-]*", tidy) and len(re.sub(r"[^0-9]", "", tidy)) == 11:
+        raise IdentifierError(NORWEGIAN_ID_SEPARATOR)
+    raise IdentifierError(NORWEGIAN_ID_LENGTH)
+
+
+def _kind_day_month(digits: list[int]) -> tuple[NorwegianIdKind, int, int]:
+    day = digits[0] * 10 + digits[1]
+    month = digits[2] * 10 + digits[3]
+    kind: NorwegianIdKind = "fodselsnummer"
+    if day > _D_NUMBER_OFFSET and month > _H_NUMBER_OFFSET:
+        raise IdentifierError(NORWEGIAN_ID_D_AND_H)
+    if day > _D_NUMBER_OFFSET:
+        kind, day = "d_number", day - _D_NUMBER_OFFSET
+    elif month > _H_NUMBER_OFFSET:
+        kind, month = "h_number", month - _H_NUMBER_OFFSET
+    # A leap year, so 29 February passes here; the year itself is checked once it is known.
+    try:
+        date(2000, month, day)
+    except ValueError:
+        raise IdentifierError(NORWEGIAN_ID_DATE) from None
+    return kind, day, month
+
+
+def _control_sum(digits: list[int], weights: tuple[int, ...]) -> int:
+    return sum(d * w for d, w in zip(digits, weights, strict=True)) % 11
+
+
+def _century(individual: int, year_of_century: int) -> int:
+    for first, last, yy_first, yy_last, century in _CENTURY_RULES:
+        if first <= individual <= last and yy_first <= year_of_century <= yy_last:
+            return century
+    raise IdentifierError(NORWEGIAN_ID_CENTURY)
+
+
+# --- Pakistani CNIC and NICOP ----------------------------------------------------------------
+
+CNIC_REGIONS: Mapping[int, str] = MappingProxyType({
+    1: "Khyber Pakhtunkhwa",
+    2: "Federally Administered Tribal Areas",
+    3: "Punjab",
+    4: "Sindh",
+    5: "Balochistan",
+    6: "Islamabad",
+    7: "Gilgit-Baltistan",
+})
+
+# Separators only where the card prints them (after 5 and after 12 digits), so that another
+# number typed into the field by mistake is not taken for a CNIC.
+_CNIC_FORM = re.compile(r"([0-9]{5})(?:\s*-\s*|\s+)?([0-9]{7})(?:\s*-\s*|\s+)?([0-9])")
+
+CNIC_LENGTH = "A CNIC has 13 digits, written 12345-1234567-1."
+CNIC_SEPARATOR = "Write the CNIC as 12345-1234567-1 or as 13 digits."
+CNIC_REGION = "The first digit of a CNIC is the region, 1 to 7."
+
+
+@dataclass(frozen=True)
+class Cnic:
+    """A Pakistani CNIC or NICOP number in its canonical form 12345-1234567-1."""
+
+    value: str
+    region_code: int
+    region_name: str
+
+
+def normalise_cnic(text: str) -> Cnic:
+    """Return the CNIC or NICOP typed in its canonical form, or raise IdentifierError."""
+    tidy = _tidy(text)
+    match = _CNIC_FORM.fullmatch(tidy)
+    if not match:
+        if re.fullmatch(r"[0-9\s\-]*", tidy) and len(re.sub(r"[^0-9]", "", tidy)) == 13:
+            raise IdentifierError(CNIC_SEPARATOR)
+        raise IdentifierError(CNIC_LENGTH)
+    region_code = int(match[1][0])
+    if region_code not in CNIC_REGIONS:
+        raise IdentifierError(CNIC_REGION)
+    return Cnic(f"{match[1]}-{match[2]}-{match[3]}", region_code, CNIC_REGIONS[region_code])
+
+
+# --- Passport numbers ------------------------------------------------------------------------
+
+NORWAY = "NO"
+_NORWEGIAN_PASSPORT_LENGTH = 8
+_OTHER_PASSPORT_LENGTHS = range(5, 21)
+
+PASSPORT_COUNTRY = "Choose the country that issued the passport."
+NORWEGIAN_PASSPORT_LETTERS = (
+    "A Norwegian passport number uses the letters A to Z only, not Æ, Ø or Å.")
+NORWEGIAN_PASSPORT_FORM = "A Norwegian passport number has 8 characters: letters A to Z and digits."
+PASSPORT_CHARACTERS = "A passport number has only letters A to Z and digits."
+PASSPORT_LENGTH = "A passport number has 5 to 20 letters and digits."
+
+
+def normalise_passport(text: str, country: str) -> str:
+    """Return the passport number in upper case without spaces, or raise IdentifierError.
+
+    Norwegian passports (country "NO") are checked strictly; other countries' loosely.
+    """
+    issuer = country.strip()
+    if not re.fullmatch(r"[A-Za-z]{2}", issuer):
+        raise IdentifierError(PASSPORT_COUNTRY)
+    tidy = _tidy(text)
+    if issuer.upper() == NORWAY:
+        number = re.sub(r"\s+", "", tidy)
+        if re.search(r"[ÆØÅæøå]", number):
+            raise IdentifierError(NORWEGIAN_PASSPORT_LETTERS)
+        if not re.fullmatch(rf"[A-Za-z0-9]{{{_NORWEGIAN_PASSPORT_LENGTH}}}", number):
+            raise IdentifierError(NORWEGIAN_PASSPORT_FORM)
+        return number.upper()
+    return _loose_passport(tidy)
+
+
+def _loose_passport(tidy: str) -> str:
+    number = re.sub(r"[\s\-]+", "", tidy)
+    # Checked before upper-casing: "ß".upper() is "SS" and "ı".upper() is "I".
+    if not re.fullmatch(r"[A-Za-z0-9]*", number):
+        raise IdentifierError(PASSPORT_CHARACTERS)
+    if len(number) not in _OTHER_PASSPORT_LENGTHS:
+        raise IdentifierError(PASSPORT_LENGTH)
+    return number.upper()
+
+
+# --- Storing and searching -------------------------------------------------------------------
+
+def canonical_identifier(kind: str, text: str, *, country: str | None = None) -> str:
+    """Return the canonical form to store for an identifier of a storage kind."""
+    if kind == "norwegian_id":
+        return validate_norwegian_id(text).value
+    if kind == "cnic":
+        return normalise_cnic(text).value
+    if kind == "passport":
+        if country is None:
+            raise IdentifierError(PASSPORT_COUNTRY)
+        return normalise_passport(text, country)
+    raise ValueError(f"unknown identifier kind {kind!r}")
+
+
+def search_forms(text: str) -> list[tuple[str, str]]:
+    """Return every (storage kind, canonical value) the text typed into a search box could be."""
+    forms: list[tuple[str, str]] = []
+    try:
+        forms.append(("norwegian_id", validate_norwegian_id(text).value))
+    except IdentifierError:
+        pass
+    try:
+        forms.append(("cnic", normalise_cnic(text).value))
+    except IdentifierError:
+        pass
+    try:
+        # The issuing country is not known, so the loose rule, which every Norwegian
+        # passport number also meets.
+        forms.append(("passport", _loose_passport(_tidy(text))))
+    except IdentifierError:
+        pass
+    return forms

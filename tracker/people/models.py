@@ -1,0 +1,160 @@
+"""Persons, their names, identifiers and relations; each person belongs to one compartment."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.db import Base, UTCDateTime, enum_column, utcnow
+
+
+class Compartment(StrEnum):
+    """Who may see a person: a consular search never reveals a police person, and back."""
+
+    CONSULAR = "consular"
+    POLICE = "police"
+
+
+class Sex(StrEnum):
+    FEMALE = "female"
+    MALE = "male"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class Nationality(StrEnum):
+    NORWEGIAN = "norwegian"
+    PAKISTANI = "pakistani"
+    DUAL = "dual"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {"norwegian": "Norwegian", "pakistani": "Pakistani",
+                "dual": "Norwegian and Pakistani", "other": "Other"}[self.value]
+
+
+class IdentifierKind(StrEnum):
+    NORWEGIAN_ID = "norwegian_id"
+    CNIC = "cnic"
+    PASSPORT = "passport"
+
+    @property
+    def label(self) -> str:
+        return {"norwegian_id": "Fødselsnummer or D-number", "cnic": "CNIC or NICOP",
+                "passport": "Passport number"}[self.value]
+
+
+class RelationKind(StrEnum):
+    PARENT = "parent"
+    CHILD = "child"
+    SPOUSE = "spouse"
+    NEXT_OF_KIN = "next_of_kin"
+
+    @property
+    def label(self) -> str:
+        return {"parent": "Parent", "child": "Child", "spouse": "Spouse",
+                "next_of_kin": "Next of kin"}[self.value]
+
+
+class Person(Base):
+    """Someone a case is about, or who reported it. Names are kept exactly as given."""
+
+    __tablename__ = "persons"
+    __table_args__ = (
+        Index("ix_persons_compartment_folded_name", "compartment", "folded_name"),
+        Index("ix_persons_compartment_date_of_birth", "compartment", "date_of_birth"),
+        {"comment": "Persons of one compartment (consular or police)."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compartment: Mapped[Compartment] = mapped_column(enum_column(Compartment, "compartment"))
+    full_name: Mapped[str] = mapped_column(String(200), comment="as given, any script")
+    folded_name: Mapped[str] = mapped_column(
+        String(400), comment="search key: name and other spellings, variants folded")
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    sex: Mapped[Sex | None] = mapped_column(enum_column(Sex, "sex"))
+    nationality: Mapped[Nationality | None] = mapped_column(
+        enum_column(Nationality, "nationality"))
+    other_nationality: Mapped[str | None] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(60))
+    email: Mapped[str | None] = mapped_column(String(254))
+    address: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    other_names: Mapped[list[PersonName]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonName.id")
+    identifiers: Mapped[list[PersonIdentifier]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="PersonIdentifier.id")
+    relations: Mapped[list[PersonRelation]] = relationship(
+        back_populates="person", cascade="all, delete-orphan",
+        foreign_keys="PersonRelation.person_id", order_by="PersonRelation.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def __repr__(self) -> str:
+        return f"<Person {self.id} {self.compartment}>"
+
+
+class PersonName(Base):
+    """Another spelling of a person's name (another transliteration, the Urdu script)."""
+
+    __tablename__ = "person_names"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    person: Mapped[Person] = relationship(back_populates="other_names")
+
+
+class PersonIdentifier(Base):
+    """A validated identifier in its one canonical form."""
+
+    __tablename__ = "person_identifiers"
+    __table_args__ = (
+        UniqueConstraint("person_id", "kind", "value", name="uq_person_identifiers_person"),
+        Index("ix_person_identifiers_kind_value", "kind", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"))
+    kind: Mapped[IdentifierKind] = mapped_column(enum_column(IdentifierKind, "identifier_kind"))
+    value: Mapped[str] = mapped_column(String(32), comment="canonical form")
+    country: Mapped[str | None] = mapped_column(
+        String(2), comment="issuing country of a passport (ISO 3166-1 alpha-2)")
+
+    person: Mapped[Person] = relationship(back_populates="identifiers")
+
+
+class PersonRelation(Base):
+    """`person` is `kind` of `related` (e.g. parent of)."""
+
+    __tablename__ = "person_relations"
+    __table_args__ = (
+        UniqueConstraint("person_id", "related_id", "kind", name="uq_person_relations_pair"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    related_id: Mapped[int] = mapped_column(ForeignKey("persons.id"), index=True)
+    kind: Mapped[RelationKind] = mapped_column(enum_column(RelationKind, "relation_kind"))
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="relations")
+    related: Mapped[Person] = relationship(foreign_keys=[related_id])
+

@@ -1,0 +1,193 @@
+"""Creating, finding and de-duplicating persons, always inside one compartment."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.audit import service as audit
+from tracker.auth.models import User
+from tracker.extensions import db
+from tracker.people.identifiers import IdentifierError, canonical_identifier, search_forms
+from tracker.people.models import (
+    Compartment,
+    IdentifierKind,
+    Nationality,
+    Person,
+    PersonIdentifier,
+    PersonName,
+    PersonRelation,
+    RelationKind,
+    Sex,
+)
+from tracker.people.names import fold_name, name_tokens, names_match
+
+MAX_CANDIDATES = 10
+
+
+class PersonError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class IdentifierInput:
+    kind: str
+    value: str
+    country: str | None = None
+
+
+@dataclass
+class PersonInput:
+    """What an officer typed about a person, before validation."""
+
+    full_name: str
+    date_of_birth: date | None = None
+    sex: str | None = None
+    nationality: str | None = None
+    other_nationality: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    address: str | None = None
+    other_names: list[str] = field(default_factory=list)
+    identifiers: list[IdentifierInput] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CheckedIdentifier:
+    kind: IdentifierKind
+    value: str
+    country: str | None
+
+
+def check_identifier(entry: IdentifierInput, field_name: str = "identifier"
+                     ) -> CheckedIdentifier:
+    """The identifier in canonical form, or PersonError with the validator's message."""
+    try:
+        kind = IdentifierKind(entry.kind)
+    except ValueError:
+        raise PersonError("Choose the kind of number.", f"{field_name}_kind")
+    country = (entry.country or "").strip().upper() or None
+    if kind is IdentifierKind.PASSPORT:
+        country = country or "NO"
+        if len(country) != 2 or not country.isalpha() or not country.isascii():
+            raise PersonError("Give the issuing country as two letters, e.g. NO or PK.",
+                              f"{field_name}_country")
+    try:
+        value = canonical_identifier(kind.value, entry.value, country=country)
+    except IdentifierError as exc:
+        raise PersonError(str(exc), f"{field_name}_value")
+    return CheckedIdentifier(kind, value, country if kind is IdentifierKind.PASSPORT else None)
+
+
+def _search_key(full_name: str, other_names: list[str]) -> str:
+    return " | ".join(fold_name(n) for n in [full_name, *other_names] if n.strip())[:400]
+
+
+def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]]:
+    full_name = " ".join((data.full_name or "").split())
+    if not full_name:
+        raise PersonError("Write the person's name as they write it.", "full_name")
+    if len(full_name) > 200:
+        raise PersonError("Use at most 200 characters.", "full_name")
+    other_names = [" ".join(n.split())[:200] for n in data.other_names if n and n.strip()]
+    if data.date_of_birth and data.date_of_birth > date.today():
+        raise PersonError("The date of birth is in the future.", "date_of_birth")
+    identifiers = [check_identifier(entry) for entry in data.identifiers if entry.value.strip()]
+    return full_name, other_names, identifiers
+
+
+def duplicate_candidates(compartment: Compartment, data: PersonInput) -> list[Person]:
+    """Persons of the same compartment who may be this one.
+
+    Same identifier, or same date of birth and a name that matches after folding the usual
+    transliteration variants (Muhammad/Mohammed, Chaudhry/Chaudhary, case, accents).
+    """
+    full_name, other_names, identifiers = _checked(data)
+    clauses = [and_(PersonIdentifier.kind == i.kind, PersonIdentifier.value == i.value)
+               for i in identifiers]
+    found: dict[int, Person] = {}
+    if clauses:
+        stmt = (select(Person).join(Person.identifiers)
+                .where(Person.compartment == compartment, or_(*clauses))
+                .options(selectinload(Person.identifiers), selectinload(Person.other_names))
+                .limit(MAX_CANDIDATES))
+        found.update({p.id: p for p in db.session.scalars(stmt)})
+    if data.date_of_birth:
+        stmt = (select(Person)
+                .where(Person.compartment == compartment,
+                       Person.date_of_birth == data.date_of_birth)
+                .options(selectinload(Person.identifiers), selectinload(Person.other_names))
+                .limit(200))
+        names = [full_name, *other_names]
+        for person in db.session.scalars(stmt):
+            theirs = [person.full_name, *(n.name for n in person.other_names)]
+            if any(names_match(a, b) for a in names for b in theirs):
+                found.setdefault(person.id, person)
+    return list(found.values())[:MAX_CANDIDATES]
+
+
+def create_person(compartment: Compartment, data: PersonInput, actor: User | None) -> Person:
+    """Validate and add a person (not committed: the caller's transaction decides)."""
+    full_name, other_names, identifiers = _checked(data)
+    try:
+        sex = Sex(data.sex) if data.sex else None
+        nationality = Nationality(data.nationality) if data.nationality else None
+    except ValueError:
+        raise PersonError("Choose from the list.", "sex" if data.sex else "nationality")
+    person = Person(
+        compartment=compartment, full_name=full_name,
+        folded_name=_search_key(full_name, other_names), date_of_birth=data.date_of_birth,
+        sex=sex, nationality=nationality,
+        other_nationality=(data.other_nationality or "").strip()[:80] or None,
+        phone=(data.phone or "").strip()[:60] or None,
+        email=(data.email or "").strip()[:254] or None,
+        address=(data.address or "").strip() or None,
+        created_by_id=actor.id if actor else None,
+        other_names=[PersonName(name=n) for n in other_names],
+        identifiers=[PersonIdentifier(kind=i.kind, value=i.value, country=i.country)
+                     for i in dict.fromkeys(identifiers)],
+    )
+    db.session.add(person)
+    db.session.flush()
+    audit.record("person.created", object_type=f"{compartment}_person", object_id=person.id,
+                 actor=actor)
+    return person
+
+
+def relate(person: Person, related: Person, kind: RelationKind | str) -> PersonRelation:
+    """Record that `person` is `kind` of `related` (both of one compartment)."""
+    if person.compartment != related.compartment:
+        raise PersonError("Persons of different compartments cannot be related.")
+    if person.id == related.id:
+        raise PersonError("A person cannot be related to themselves.", "related")
+    relation = PersonRelation(person=person, related=related, kind=RelationKind(kind))
+    db.session.add(relation)
+    return relation
+
+
+def find_persons(compartment: Compartment, text: str, limit: int = 25) -> list[Person]:
+    """Persons of one compartment by identifier (any notation) or by name (variants folded)."""
+    text = (text or "").strip()[:200]
+    if not text:
+        return []
+    clauses = []
+    forms = search_forms(text)
+    if forms:
+        clauses.append(Person.id.in_(
+            select(PersonIdentifier.person_id).where(or_(*(
+                and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
+                for kind, value in forms)))))
+    tokens = name_tokens(text)
+    if tokens:
+        clauses.append(and_(*(Person.folded_name.contains(token, autoescape=True)
+                              for token in tokens)))
+    if not clauses:
+        return []
+    stmt = (select(Person).where(Person.compartment == compartment, or_(*clauses))
+            .options(selectinload(Person.identifiers), selectinload(Person.other_names))
+            .order_by(Person.full_name).limit(limit))
+    return list(db.session.scalars(stmt))
