@@ -217,7 +217,7 @@ def normalise_cnic(text: str) -> Cnic:
     tidy = _tidy(text)
     match = _CNIC_FORM.fullmatch(tidy)
     if not match:
-        if re.fullmatch(r"[0-9\s\-]*", tidy) and len(re.sub(r"[^0-9]", "", tidy)) == 13:
+        if re.fullmatch(r"[0-9\s.\-]*", tidy) and len(re.sub(r"[^0-9]", "", tidy)) == 13:
             raise IdentifierError(CNIC_SEPARATOR)
         raise IdentifierError(CNIC_LENGTH)
     region_code = int(match[1][0])
