@@ -69,7 +69,9 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.audit.views import bp as audit_bp
     from tracker.auth.admin_views import bp as admin_bp
     from tracker.auth.views import bp as auth_bp
+    from tracker.consular.views import bp as consular_bp
+    from tracker.consular.views import requests_bp as consular_requests_bp
     from tracker.main.views import bp as main_bp
 
-    for bp in (main_bp, auth_bp, admin_bp, audit_bp):
+    for bp in (main_bp, auth_bp, admin_bp, audit_bp, consular_bp, consular_requests_bp):
         app.register_blueprint(bp)

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import can, enforce_access
+from tracker.db import utcnow
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -91,10 +92,27 @@ def audit_details(raw: str | None) -> list[str]:
     return lines
 
 
+def status_label(case) -> str:
+    from tracker.cases.workflow import workflow_for
+
+    return workflow_for(case).label(case.status)
+
+
+def is_overdue(case, now: datetime) -> bool:
+    """Open, its clock running, and past its due date."""
+    from tracker.cases.workflow import workflow_for
+
+    flow = workflow_for(case)
+    return (case.status in flow.open_statuses and case.status not in flow.paused
+            and case.due_at is not None and case.due_at < now)
+
+
 def register(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(security_headers)
+    app.context_processor(lambda: {"now": utcnow()})
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(audit_details, "audit_details")
-    app.jinja_env.globals.update(can=can, Role=Role, field_attrs=field_attrs)
+    app.jinja_env.globals.update(can=can, Role=Role, field_attrs=field_attrs,
+                                 status_label=status_label, is_overdue=is_overdue)

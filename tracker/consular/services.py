@@ -157,20 +157,6 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
     return request
 
 
-def assign(request: ConsularRequest, actor: User, user_id: int | None) -> None:
-    """Give the request to an officer of its office (or to nobody)."""
-    assignee = _check_assignee(user_id, request.office)
-    if request.assigned_to_id == (assignee.id if assignee else None):
-        return
-    request.assigned_to = assignee
-    db.session.add(TimelineEvent(case_id=request.id, actor=actor, kind=TimelineKind.ASSIGNED,
-                                 comment=assignee.display_name if assignee else None))
-    audit.record("consular_request.assigned", object_type="consular_request",
-                 object_id=request.reference, actor=actor,
-                 details={"to": assignee.email if assignee else None})
-    db.session.commit()
-
-
 def move(request: ConsularRequest, actor: User, name: str, comment: str | None = None,
          **details) -> None:
     """One workflow step, committed."""

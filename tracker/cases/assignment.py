@@ -1,0 +1,20 @@
+"""Assigning a case to an officer: shared by both compartments."""
+from __future__ import annotations
+
+from tracker.audit import service as audit
+from tracker.auth.models import User
+from tracker.cases.models import Case, TimelineEvent, TimelineKind
+from tracker.extensions import db
+
+
+def assign(case: Case, actor: User, assignee: User | None) -> bool:
+    """Give the case to `assignee` (or to nobody); False if nothing changed."""
+    if case.assigned_to_id == (assignee.id if assignee else None):
+        return False
+    case.assigned_to = assignee
+    db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.ASSIGNED,
+                                 comment=assignee.display_name if assignee else None))
+    audit.record(f"{case.kind}.assigned", object_type=str(case.kind), object_id=case.reference,
+                 actor=actor, details={"to": assignee.email if assignee else None})
+    db.session.commit()
+    return True

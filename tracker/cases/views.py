@@ -1,0 +1,203 @@
+"""Case-page actions both compartments share: notes, contacts, documents, steps, assignment.
+
+A compartment describes itself with a `CaseSection` (how to load a case it may see, where its
+case page is, who may be assigned) and calls `register_case_actions`; the routes land on its
+own blueprint, behind its own URL prefix and access rules.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.auth.models import Role, User
+from tracker.auth.permissions import allow
+from tracker.cases import assignment, documents, journal, workflow
+from tracker.cases.forms import (
+    AssignForm,
+    ContactForm,
+    DocumentForm,
+    NoteForm,
+    RemoveDocumentForm,
+    TransitionForm,
+)
+from tracker.cases.models import Attachment, Case
+from tracker.errors import render_error
+from tracker.extensions import db
+
+
+@dataclass
+class CaseSection:
+    blueprint: Blueprint
+    roles: frozenset[Role]
+    # (reference, for_work) -> the case, or abort(404) if the user may not see (or work) it
+    load: Callable[[str, bool], Case]
+    detail_endpoint: str
+    # Re-draw the case page with a form that has errors in it (status 422).
+    render_detail: Callable[..., object]
+    # Officers the case may be assigned to.
+    assignees: Callable[[Case], list[User]]
+    # Fill the step form's choices for this case (outcomes, waiting reasons, ...).
+    prepare_step_form: Callable[[Case, TransitionForm], None]
+    # The engine details a step needs, read from the form.
+    step_details: Callable[[Case, str, TransitionForm], dict]
+    # Steps that need no more than a click: the case page posts them directly.
+    one_click_steps: frozenset[str]
+
+
+def put_error(form, field: str | None, message: str) -> None:
+    target = getattr(form, field, None) if field else None
+    (target.errors if target is not None else form.form_errors).append(message)
+    if target is not None and isinstance(target.errors, tuple):
+        target.errors = [*target.errors]
+
+
+def register_case_actions(section: CaseSection) -> None:
+    bp = section.blueprint
+    allowed = allow(*section.roles)
+
+    def back(case: Case, anchor: str = ""):
+        return redirect(url_for(section.detail_endpoint, reference=case.reference) + anchor)
+
+    @bp.route("/<reference>/notes", methods=["POST"])
+    @allowed
+    def add_note(reference: str):
+        case = section.load(reference, True)
+        form = NoteForm()
+        if form.validate_on_submit():
+            try:
+                journal.add_note(case, current_user, form.text.data,
+                                 corrects_id=form.corrects_id.data)
+            except journal.JournalError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash("Note added.", "success")
+                return back(case, "#timeline")
+        return section.render_detail(case, note_form=form)
+
+    @bp.route("/<reference>/contacts", methods=["POST"])
+    @allowed
+    def add_contact(reference: str):
+        case = section.load(reference, True)
+        form = ContactForm()
+        if form.validate_on_submit():
+            try:
+                journal.add_contact(case, current_user, form.contact_channel.data,
+                                    form.contact_with.data, form.text.data)
+            except journal.JournalError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash("Contact recorded.", "success")
+                return back(case, "#timeline")
+        return section.render_detail(case, contact_form=form)
+
+    @bp.route("/<reference>/documents", methods=["POST"])
+    @allowed
+    def add_document(reference: str):
+        case = section.load(reference, True)
+        form = DocumentForm()
+        if form.validate_on_submit():
+            try:
+                documents.add_document(case, current_user, form.file.data)
+            except documents.DocumentError as exc:
+                put_error(form, exc.field, str(exc))
+            else:
+                flash("Document added.", "success")
+                return back(case, "#documents")
+        return section.render_detail(case, document_form=form)
+
+    def _document(case: Case, document_id: int) -> Attachment:
+        attachment = db.session.get(Attachment, document_id)
+        if attachment is None or attachment.case_id != case.id:
+            abort(404)
+        return attachment
+
+    @bp.route("/<reference>/documents/<int:document_id>")
+    @allowed
+    def download_document(reference: str, document_id: int):
+        case = section.load(reference, False)
+        attachment = _document(case, document_id)
+        path = documents.stored_path(attachment)
+        if attachment.removed_at is not None or not path.exists():
+            abort(404)
+        documents.record_download(case, attachment, current_user)
+        response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                             download_name=attachment.filename, max_age=0, etag=False)
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+    @bp.route("/<reference>/documents/<int:document_id>/remove", methods=["POST"])
+    @allowed
+    def remove_document(reference: str, document_id: int):
+        case = section.load(reference, True)
+        attachment = _document(case, document_id)
+        form = RemoveDocumentForm()
+        if form.validate_on_submit():
+            try:
+                documents.remove_document(case, attachment, current_user, form.reason.data)
+            except documents.DocumentError as exc:
+                db.session.rollback()
+                put_error(form, exc.field or "reason", str(exc))
+            else:
+                flash(f"{attachment.filename} removed.", "success")
+                return back(case, "#documents")
+        flash("Say why the document is removed.", "error")
+        return back(case, "#documents")
+
+    @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
+    @allowed
+    def step(reference: str, name: str):
+        case = section.load(reference, True)
+        flow = workflow.workflow_for(case)
+        move = flow.transitions.get(name)
+        if move is None:
+            abort(404)
+        form = TransitionForm()
+        section.prepare_step_form(case, form)
+        refusal = flow.refusal(case, name, current_user)
+        status = 200
+        if refusal:
+            form.form_errors.append(refusal)
+            status = 409
+        elif request.method == "POST":
+            status = 422
+            if form.validate_on_submit():
+                try:
+                    workflow.transition(case, name, current_user, comment=form.comment.data,
+                                        **section.step_details(case, name, form))
+                    db.session.commit()
+                except workflow.TransitionError as exc:
+                    db.session.rollback()
+                    put_error(form, exc.field, str(exc))
+                except StaleDataError:
+                    db.session.rollback()
+                    return render_error(409)
+                else:
+                    flash(f"{move.label}: done. The request is now "
+                          f"{flow.label(move.target).lower()}.", "success")
+                    return back(case)
+        return render_template("cases/step.html", case=case, move=move, form=form,
+                               flow=flow, detail_endpoint=section.detail_endpoint), status
+
+    @bp.route("/<reference>/assign", methods=["POST"])
+    @allowed
+    def assign(reference: str):
+        case = section.load(reference, True)
+        form = AssignForm()
+        eligible = {u.id: u for u in section.assignees(case)}
+        form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
+                                                      for u in eligible.values()]
+        if form.validate_on_submit():
+            chosen = form.assigned_to.data or None
+            if chosen is not None and chosen not in eligible:
+                put_error(form, "assigned_to", "Choose an active officer of the case's office.")
+            else:
+                assignment.assign(case, current_user, eligible.get(chosen))
+                flash("Assignment saved.", "success")
+                return back(case)
+        return section.render_detail(case, assign_form=form)

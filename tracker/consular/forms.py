@@ -1,0 +1,118 @@
+"""Forms of the consular section."""
+from __future__ import annotations
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
+
+from tracker.cases.models import Priority
+from tracker.consular.categories import CATEGORIES, Category, Channel
+from tracker.consular.workflow import LABELS
+from tracker.forms import TrackerForm
+from tracker.people.models import IdentifierKind, Nationality, Sex
+
+
+def kind_choices() -> list[SelectChoice]:
+    """Category and sub-category in one list, grouped: one choice, no script needed."""
+    return [SelectChoice(f"{category.value}:{sub}", label, optgroup=info.label)
+            for category, info in CATEGORIES.items() for sub, label in info.subcategories.items()]
+
+
+def _choices(enum_cls, blank: str | None = None) -> list[SelectChoice]:
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(m.value, getattr(m, "label", m.value)) for m in enum_cls]
+
+
+class NewRequestForm(TrackerForm):
+    kind = SelectField("What is it about", choices=kind_choices(),
+                       description="Category and kind of request.")
+    priority = SelectField("Priority", choices=_choices(Priority), default="routine")
+    channel = SelectField("Came in by", choices=_choices(Channel), default="phone")
+    summary = StringField("Summary", validators=[InputRequired(), Length(max=200)],
+                          description="One line a colleague understands at a glance.")
+    description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
+    assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)
+
+    person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    full_name = StringField("Name, as the person writes it",
+                            validators=[Optional(), Length(max=200)],
+                            description="Latin or Urdu script; æ, ø and å are fine.")
+    other_names = StringField("Other spellings (optional)", validators=[Optional(),
+                                                                         Length(max=400)],
+                              description="Separate with semicolons.")
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    sex = SelectField("Sex (optional)", choices=_choices(Sex, "Not given"), default="")
+    nationality = SelectField("Nationality", choices=_choices(Nationality, "Not known"),
+                              default="")
+    identifier_kind = SelectField("Identity number", choices=_choices(IdentifierKind, "None"),
+                                  default="")
+    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
+                                   description="Any notation: with or without dashes or "
+                                               "spaces, Urdu digits accepted.")
+    identifier_country = StringField("Passport issued by (country code)",
+                                     validators=[Optional(), Length(max=2)],
+                                     description="NO for Norway, PK for Pakistan.")
+    phone = StringField("Phone", validators=[Optional(), Length(max=60)])
+
+    requester_name = StringField("Reported by someone else? Their name",
+                                 validators=[Optional(), Length(max=200)])
+    requester_relationship = StringField("Relationship to the person",
+                                         validators=[Optional(), Length(max=80)],
+                                         description="For example: mother, employer.")
+    requester_phone = StringField("Their phone", validators=[Optional(), Length(max=60)])
+
+    use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
+    confirm_new = BooleanField("None of these: this is a new person")
+
+
+class EditRequestForm(TrackerForm):
+    subcategory = SelectField("Kind of request", choices=[], validate_choice=False)
+    priority = SelectField("Priority", choices=_choices(Priority))
+    summary = StringField("Summary", validators=[InputRequired(), Length(max=200)])
+    description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class RequestFilterForm(TrackerForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    status = SelectField("Status", choices=[SelectChoice("", "Any")] + [
+        SelectChoice(s.value, label) for s, label in LABELS.items()], validators=[Optional()])
+    category = SelectField("Category", choices=[SelectChoice("", "Any")] + [
+        SelectChoice(c.value, c.label) for c in Category], validators=[Optional()])
+    office = SelectField("Office", coerce=lambda v: int(v) if v else None, choices=[],
+                         validate_choice=False, validators=[Optional()])
+    priority = SelectField("Priority", choices=_choices(Priority, "Any"),
+                           validators=[Optional()])
+    officer = SelectField("Officer", coerce=lambda v: int(v) if v else None, choices=[],
+                          validate_choice=False, validators=[Optional()])
+    overdue = BooleanField("Overdue only")
+    opened_from = DateField("Opened from", validators=[Optional()])
+    opened_to = DateField("Opened to", validators=[Optional()])
+    sort = SelectField("Sort", choices=[SelectChoice("newest", "Newest first"),
+                                        SelectChoice("oldest", "Oldest first"),
+                                        SelectChoice("due", "Due soonest")],
+                       default="newest", validators=[Optional()])
+
+
+class EnquiryForm(TrackerForm):
+    topic = SelectField("Topic", choices=_choices(Category))
+    channel = SelectField("Came in by", choices=_choices(Channel), default="phone")
+    received_on = DateField("Date", validators=[Optional()],
+                            description="Leave empty for today.")
+
+
+class ServiceTargetForm(TrackerForm):
+    working_days = IntegerField("Working days", validators=[InputRequired(),
+                                                            NumberRange(1, 365)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -1,0 +1,462 @@
+"""The consular section's pages, under /consular/."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
+
+from tracker.auth.models import Office, Role, User
+from tracker.auth.permissions import allow
+from tracker.cases.forms import (
+    AssignForm,
+    ContactForm,
+    DocumentForm,
+    NoteForm,
+    RemoveDocumentForm,
+    TransitionForm,
+)
+from tracker.cases.models import TimelineEvent
+from tracker.cases.views import CaseSection, put_error, register_case_actions
+from tracker.consular import access, services
+from tracker.consular.categories import CancelReason, Category, WaitingOn
+from tracker.consular.forms import (
+    EditRequestForm,
+    EnquiryForm,
+    NewRequestForm,
+    RequestFilterForm,
+    ServiceTargetForm,
+)
+from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget
+from tracker.consular.workflow import CONSULAR_WORKFLOW, LABELS, OPEN, Status
+from tracker.audit.models import AuditEvent
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.people import services as people
+from tracker.people.models import Compartment, Person
+
+bp = Blueprint("consular", __name__, url_prefix="/consular")
+requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
+
+officers = allow(Role.CONSULAR_OFFICER, Role.MANAGER)
+QUEUE_SIZE = 25
+
+
+def load_request(reference: str, for_work: bool = False) -> ConsularRequest:
+    """The request if the user may see it (and work it); 404 otherwise, never 403."""
+    found = db.session.scalar(
+        select(ConsularRequest).where(ConsularRequest.reference == reference.upper()[:20]))
+    if found is None or not access.can_read(current_user, found):
+        abort(404)
+    if for_work and not access.can_work(current_user, found):
+        abort(404)
+    return found
+
+
+def assignable_officers(office_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.office_id == office_id, User.active.is_(True),
+                           User.role == Role.CONSULAR_OFFICER).order_by(User.display_name)))
+
+
+# --- queues, list and search ----------------------------------------------------------------
+
+
+@bp.route("/")
+@officers
+def queues():
+    now = utcnow()
+    base = services.RequestFilter(open_only=True)
+
+    def queue(flt, sort="due"):
+        return db.session.scalars(services.request_list(current_user, flt, sort=sort,
+                                                        page_size=QUEUE_SIZE)).all()
+
+    mine = queue(services.RequestFilter(open_only=True, assigned_to_id=current_user.id))
+    unassigned = queue(services.RequestFilter(open_only=True, unassigned=True,
+                                              office_id=current_user.office_id))
+    overdue = queue(services.RequestFilter(overdue=True))
+    approvals = []
+    if current_user.role is Role.MANAGER:
+        approvals = queue(services.RequestFilter(status=Status.PENDING_APPROVAL))
+    del base
+    return render_template("consular/queues.html", mine=mine, unassigned=unassigned,
+                           overdue=overdue, approvals=approvals, now=now,
+                           queue_size=QUEUE_SIZE)
+
+
+def _filter_form() -> RequestFilterForm:
+    form = RequestFilterForm(request.args)
+    offices = db.session.scalars(select(Office).order_by(Office.name)).all()
+    form.office.choices = [SelectChoice("", "Any")] + [SelectChoice(o.id, o.name)
+                                                       for o in offices]
+    officers_ = db.session.scalars(select(User).where(User.role == Role.CONSULAR_OFFICER)
+                                   .order_by(User.display_name)).all()
+    form.officer.choices = [SelectChoice("", "Anyone")] + [
+        SelectChoice(u.id, f"{u.display_name} ({u.office.code})") for u in officers_]
+    return form
+
+
+@requests_bp.route("/")
+@officers
+def request_list():
+    form = _filter_form()
+    if not form.validate():
+        return render_template("consular/list.html", form=form, rows=[], next_after=None,
+                               args={}), 400
+    flt = services.RequestFilter(
+        status=form.status.data or None, category=form.category.data or None,
+        office_id=form.office.data, priority=form.priority.data or None,
+        assigned_to_id=form.officer.data, overdue=form.overdue.data,
+        opened_from=form.opened_from.data, opened_to=form.opened_to.data)
+    sort = form.sort.data if form.sort.data in services.SORTS else "newest"
+    after = _cursor(request.args.get("after"), sort)
+    rows = db.session.scalars(services.request_list(current_user, flt, sort=sort,
+                                                    after=after)).all()
+    more = len(rows) > 50
+    rows = rows[:50]
+    next_after = _encode_cursor(rows[-1], sort) if more else None
+    args = {k: v for k, v in request.args.items() if k != "after"}
+    return render_template("consular/list.html", form=form, rows=rows, next_after=next_after,
+                           args=args)
+
+
+def _encode_cursor(row: ConsularRequest, sort: str) -> str:
+    key = row.due_at if sort == "due" else row.opened_at
+    return f"{key.timestamp():.6f}_{row.id}"
+
+
+def _cursor(raw: str | None, sort: str):
+    """The last row's sort key from the URL; a broken one starts from the top."""
+    from datetime import timezone
+
+    try:
+        stamp, row_id = (raw or "").split("_")
+        return (datetime.fromtimestamp(float(stamp), tz=timezone.utc), int(row_id))
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@bp.route("/search")
+@officers
+def search():
+    query = (request.args.get("q") or "").strip()[:200]
+    rows = services.search_requests(current_user, query) if query else []
+    persons = people.find_persons(Compartment.CONSULAR, query) if query else []
+    if len(rows) == 1 and rows[0].reference == query.upper():
+        return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
+    return render_template("consular/search.html", q=query, rows=rows, persons=persons)
+
+
+# --- a request ------------------------------------------------------------------------------
+
+
+def _prepare_new_form(form: NewRequestForm) -> None:
+    form.assigned_to.choices = [SelectChoice(0, "Nobody yet")] + [
+        SelectChoice(u.id, u.display_name) for u in assignable_officers(current_user.office_id)]
+
+
+def _person_input(form: NewRequestForm) -> people.PersonInput:
+    identifiers = []
+    if form.identifier_kind.data and (form.identifier_value.data or "").strip():
+        identifiers.append(people.IdentifierInput(form.identifier_kind.data,
+                                                  form.identifier_value.data,
+                                                  form.identifier_country.data))
+    return people.PersonInput(
+        full_name=form.full_name.data or "", date_of_birth=form.date_of_birth.data,
+        sex=form.sex.data or None, nationality=form.nationality.data or None,
+        phone=form.phone.data, identifiers=identifiers,
+        other_names=[n for n in (form.other_names.data or "").split(";") if n.strip()])
+
+
+def _map_person_error(exc: people.PersonError) -> str:
+    return {"identifier_kind": "identifier_kind", "identifier_value": "identifier_value",
+            "identifier_country": "identifier_country"}.get(exc.field or "", exc.field or "")
+
+
+@requests_bp.route("/new", methods=["GET", "POST"])
+@officers
+def new():
+    form = NewRequestForm()
+    _prepare_new_form(form)
+    known: Person | None = None
+    person_id = request.values.get("person", type=int) or form.person_id.data
+    if person_id:
+        known = db.session.get(Person, person_id)
+        if known is None or known.compartment is not Compartment.CONSULAR:
+            abort(404)
+        form.person_id.data = known.id
+    candidates: list[Person] = []
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            subject = known or _chosen_or_new_person(form)
+        except _NeedsChoice as choice:
+            candidates = choice.candidates
+        except people.PersonError as exc:
+            db.session.rollback()
+            put_error(form, _map_person_error(exc), str(exc))
+        else:
+            try:
+                created = _create(form, subject)
+            except (services.RequestError, people.PersonError) as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash(f"Request {created.reference} logged.", "success")
+                return redirect(url_for("consular_requests.detail",
+                                        reference=created.reference))
+    status = 200 if request.method == "GET" else 422
+    if candidates:
+        form.use_person.choices = [(str(p.id), p.full_name) for p in candidates]
+    return render_template("consular/new.html", form=form, known=known,
+                           candidates=candidates), status
+
+
+class _NeedsChoice(Exception):
+    def __init__(self, candidates):
+        self.candidates = candidates
+
+
+def _chosen_or_new_person(form: NewRequestForm) -> Person:
+    """The existing person the officer picked, or a new one once duplicates are ruled out."""
+    data = _person_input(form)
+    if form.use_person.data:
+        chosen = db.session.get(Person, int(form.use_person.data)) if str(
+            form.use_person.data).isdigit() else None
+        if chosen is None or chosen.compartment is not Compartment.CONSULAR:
+            raise people.PersonError("Choose one of the persons listed.", "use_person")
+        return chosen
+    candidates = people.duplicate_candidates(Compartment.CONSULAR, data)
+    if candidates and not form.confirm_new.data:
+        raise _NeedsChoice(candidates)
+    return people.create_person(Compartment.CONSULAR, data, current_user)
+
+
+def _create(form: NewRequestForm, subject: Person) -> ConsularRequest:
+    category, _, subcategory = (form.kind.data or "").partition(":")
+    requester = None
+    if (form.requester_name.data or "").strip():
+        requester = people.create_person(
+            Compartment.CONSULAR, people.PersonInput(full_name=form.requester_name.data,
+                                                     phone=form.requester_phone.data),
+            current_user)
+    data = services.RequestInput(
+        category=category, subcategory=subcategory, priority=form.priority.data,
+        channel=form.channel.data, summary=form.summary.data,
+        description=form.description.data or "", assigned_to_id=form.assigned_to.data or None,
+        requester_relationship=form.requester_relationship.data)
+    return services.create_request(current_user, current_user.office, data, [subject],
+                                   requester)
+
+
+def _timeline(case: ConsularRequest) -> list[TimelineEvent]:
+    return list(db.session.scalars(
+        select(TimelineEvent).where(TimelineEvent.case_id == case.id)
+        .order_by(TimelineEvent.at, TimelineEvent.id)
+        .options(selectinload(TimelineEvent.actor), selectinload(TimelineEvent.note),
+                 selectinload(TimelineEvent.attachment))))
+
+
+def render_detail(case: ConsularRequest, status: int = 422, **forms):
+    """The request page; `forms` replaces an empty form with one that carries errors."""
+    can_work = access.can_work(current_user, case)
+    assign_form = forms.get("assign_form") or AssignForm(
+        assigned_to=case.assigned_to_id or 0)
+    assign_form.assigned_to.choices = [(0, "Nobody")] + [
+        (u.id, u.display_name) for u in assignable_officers(case.office_id)]
+    access_log = []
+    if access.can_see_access_log(current_user):
+        access_log = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "consular_request",
+                                     AuditEvent.object_id == case.reference,
+                                     AuditEvent.action == "consular_request.viewed")
+            .order_by(AuditEvent.id.desc()).limit(50)).all()
+    from tracker.cases.models import Attachment
+
+    documents = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
+                                   .order_by(Attachment.id)).all()
+    steps = CONSULAR_WORKFLOW.available(case, current_user) if can_work else []
+    return render_template(
+        "consular/request.html", case=case, timeline=_timeline(case), steps=steps,
+        one_click=SECTION.one_click_steps, flow=CONSULAR_WORKFLOW, can_work=can_work,
+        documents=documents, access_log=access_log,
+        note_form=forms.get("note_form") or NoteForm(),
+        contact_form=forms.get("contact_form") or ContactForm(),
+        document_form=forms.get("document_form") or DocumentForm(),
+        remove_form=RemoveDocumentForm(), assign_form=assign_form,
+        now=utcnow()), status
+
+
+@requests_bp.route("/<reference>")
+@officers
+def detail(reference: str):
+    case = load_request(reference)
+    services.record_read(case, current_user)
+    return render_detail(case, status=200)
+
+
+@requests_bp.route("/<reference>/edit", methods=["GET", "POST"])
+@officers
+def edit(reference: str):
+    case = load_request(reference, for_work=True)
+    form = EditRequestForm(obj=case if request.method == "GET" else None)
+    form.subcategory.choices = list(case.category.info.subcategories.items())
+    if request.method == "GET":
+        form.priority.data = case.priority.value
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.update_request(case, current_user, version=form.version.data,
+                                        priority=form.priority.data,
+                                        summary=form.summary.data,
+                                        description=form.description.data or "",
+                                        subcategory=form.subcategory.data)
+            except (services.StaleRequest, StaleDataError):
+                db.session.rollback()
+                current = load_request(reference, for_work=True)
+                return render_template("consular/conflict.html", case=current, form=form,
+                                       mine=form.data), 409
+            except services.RequestError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash("Request saved.", "success")
+                return redirect(url_for("consular_requests.detail", reference=case.reference))
+    return render_template("consular/edit.html", case=case, form=form), status
+
+
+def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
+    form.waiting_on.choices = [SelectChoice(w.value, w.label) for w in WaitingOn]
+    form.closing_reason.choices = [SelectChoice(k, v)
+                                   for k, v in case.category.info.closing_reasons.items()]
+    form.cancel_reason.choices = [SelectChoice(c.value, c.label) for c in CancelReason]
+
+
+def _step_details(case: ConsularRequest, name: str, form: TransitionForm) -> dict:
+    if name == "wait":
+        return {"waiting_on": form.waiting_on.data, "waiting_reason": form.waiting_reason.data,
+                "hold_until": form.hold_until.data}
+    if name in ("resolve", "request_approval"):
+        return {"closing_reason": form.closing_reason.data}
+    if name == "cancel":
+        return {"cancel_reason": form.cancel_reason.data}
+    return {}
+
+
+SECTION = CaseSection(
+    blueprint=requests_bp,
+    roles=frozenset({Role.CONSULAR_OFFICER, Role.MANAGER}),
+    load=load_request,
+    detail_endpoint="consular_requests.detail",
+    render_detail=render_detail,
+    assignees=lambda case: assignable_officers(case.office_id),
+    prepare_step_form=_prepare_step_form,
+    step_details=_step_details,
+    one_click_steps=frozenset({"start", "resume", "close", "approve"}),
+)
+register_case_actions(SECTION)
+
+
+# --- persons --------------------------------------------------------------------------------
+
+
+@bp.route("/persons/<int:person_id>")
+@officers
+def person(person_id: int):
+    found = db.session.get(Person, person_id)
+    if found is None or found.compartment is not Compartment.CONSULAR:
+        abort(404)
+    from tracker.consular.models import request_subjects
+    from tracker.audit import service as audit
+
+    readable = access.only_readable(select(ConsularRequest), current_user)
+    about = db.session.scalars(
+        readable.where(ConsularRequest.id.in_(
+            select(request_subjects.c.request_id)
+            .where(request_subjects.c.person_id == found.id)))
+        .order_by(ConsularRequest.opened_at.desc())).all()
+    reported = db.session.scalars(readable.where(ConsularRequest.requester_id == found.id)
+                                  ).all()
+    if not about and not reported and current_user.role is not Role.MANAGER and not (
+            found.created_by_id == current_user.id):
+        abort(404)  # a person of another office's requests only
+    audit.record("consular_person.viewed", object_type="consular_person", object_id=found.id)
+    db.session.commit()
+    return render_template("consular/person.html", person=found, about=about,
+                           reported=reported)
+
+
+# --- enquiries ------------------------------------------------------------------------------
+
+
+@bp.route("/enquiries", methods=["GET", "POST"])
+@allow(Role.CONSULAR_OFFICER)
+def enquiries():
+    form = EnquiryForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.log_enquiry(current_user, channel=form.channel.data,
+                                     topic=form.topic.data, received_on=form.received_on.data)
+            except services.RequestError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash("Enquiry counted.", "success")
+                return redirect(url_for("consular.enquiries"))
+    today = db.session.scalars(
+        select(Enquiry).where(Enquiry.office_id == current_user.office_id)
+        .order_by(Enquiry.id.desc()).limit(20)).all()
+    counts = db.session.execute(
+        select(Enquiry.topic, func.count()).where(Enquiry.office_id == current_user.office_id,
+                                                  Enquiry.received_on == utcnow().date())
+        .group_by(Enquiry.topic)).all()
+    return render_template("consular/enquiries.html", form=form, recent=today,
+                           counts=counts), status
+
+
+# --- service targets (administrators) ------------------------------------------------------
+
+
+@bp.route("/service-targets", methods=["GET", "POST"])
+@allow(Role.ADMINISTRATOR)
+def service_targets():
+    errors = {}
+    if request.method == "POST":
+        category_value = request.form.get("category", "")
+        form = ServiceTargetForm()
+        try:
+            category = Category(category_value)
+        except ValueError:
+            abort(400)
+        if form.validate_on_submit():
+            try:
+                services.set_service_target(category, form.working_days.data, current_user,
+                                            version=form.version.data)
+            except services.StaleRequest:
+                db.session.rollback()
+                return redirect(url_for("consular.service_targets")), 303
+            except services.RequestError as exc:
+                db.session.rollback()
+                errors[category] = str(exc)
+            else:
+                flash(f"{category.label}: target set to {form.working_days.data} working days.",
+                      "success")
+                return redirect(url_for("consular.service_targets"))
+        else:
+            errors[category] = "; ".join(e for errs in form.errors.values() for e in errs)
+    stored = {t.category: t for t in db.session.scalars(select(ServiceTarget))}
+    rows = [(c, stored.get(c)) for c in Category]
+    return render_template("consular/service_targets.html", rows=rows, errors=errors,
+                           form=ServiceTargetForm()), 422 if errors else 200
+
+
+__all__ = ["bp", "requests_bp", "LABELS", "OPEN"]
