@@ -207,3 +207,43 @@ def reload(record):
     """The record as the database has it now (requests commit through their own sessions)."""
     db.session.expire_all()
     return db.session.get(type(record), record.id)
+
+
+def make_person(name: str = "Kari Testesen", **fields):
+    from tracker.people import services as people
+    from tracker.people.models import Compartment
+
+    person = people.create_person(Compartment.CONSULAR,
+                                  people.PersonInput(full_name=name, **fields), None)
+    db.session.commit()
+    return person
+
+
+def make_request(*, office=None, officer=None, category: str = "passport:renewal",
+                 priority: str = "routine", summary: str = "Passport renewal", subject=None,
+                 assigned: bool = True):
+    """A consular request logged by an officer of `office` (both made if not given)."""
+    from tracker.consular import services as consular
+
+    office = office or (officer.office if officer else make_office())
+    officer = officer or make_user(Role.CONSULAR_OFFICER, office=office)
+    kind, _, sub = category.partition(":")
+    return consular.create_request(
+        officer, office, consular.RequestInput(
+            category=kind, subcategory=sub, priority=priority, channel="phone",
+            summary=summary, assigned_to_id=officer.id if assigned else None),
+        [subject or make_person()])
+
+
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def make_document(case, uploader, content: bytes = PDF_BYTES, filename: str = "report.pdf"):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tracker.cases import documents
+
+    return documents.add_document(case, uploader, FileStorage(io.BytesIO(content),
+                                                              filename=filename))

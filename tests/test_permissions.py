@@ -7,7 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import csrf_from, login, make_office, make_user
+from tests.conftest import (
+    csrf_from,
+    login,
+    make_document,
+    make_office,
+    make_request,
+    make_user,
+)
 from tracker.auth.models import Role
 from tracker.auth.permissions import PUBLIC_ENDPOINTS
 
@@ -59,6 +66,28 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("admin.edit_office", "GET"): only({A: 200}),
     ("admin.edit_office", "POST"): only({A: 422}),
     ("audit.log", "GET"): only({A: 200}),
+    # Consular section: officers of the request's office and managers; never police or admin.
+    ("consular.queues", "GET"): only({C: 200, M: 200}),
+    ("consular.search", "GET"): only({C: 200, M: 200}),
+    ("consular.person", "GET"): only({C: 200, M: 200}),
+    ("consular.enquiries", "GET"): only({C: 200}),
+    ("consular.enquiries", "POST"): only({C: 422}),
+    ("consular.service_targets", "GET"): only({A: 200}),
+    ("consular.service_targets", "POST"): only({A: 400}),
+    ("consular_requests.request_list", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.new", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.new", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.detail", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.edit", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.edit", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.add_note", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.add_contact", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.add_document", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.download_document", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.remove_document", "POST"): only({C: 302, M: 302}),
+    ("consular_requests.step", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.step", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.assign", "POST"): only({C: 302, M: 302}),
 }
 
 
@@ -97,17 +126,26 @@ def _url(app, rule, values):
         return url_for(rule.endpoint, **{arg: values[arg] for arg in rule.arguments})
 
 
+def sample_values(office) -> dict:
+    """One of everything a URL can name, in `office`."""
+    target = make_user(Role.CONSULAR_OFFICER, office=office)
+    request = make_request(office=office, officer=target, category="passport:renewal")
+    document = make_document(request, target)
+    return {"user_id": target.id, "office_id": office.id, "filename": "css/tracker.css",
+            "reference": request.reference, "person_id": request.subjects[0].id,
+            "document_id": document.id, "name": "wait"}
+
+
 @pytest.mark.parametrize("role", EVERYONE, ids=str)
 def test_answers_match_the_matrix(app, role):
     target_office = make_office()
-    target = make_user(Role.CONSULAR_OFFICER, office=target_office)
-    values = {"user_id": target.id, "office_id": target_office.id, "filename": "css/tracker.css"}
+    values = sample_values(target_office)
     wrong = []
     for rule, method in routes(app):
         client = app.test_client()
         data = {}
         if role != ANON:
-            actor = make_user(role)
+            actor = make_user(role, office=target_office)
             assert login(client, actor.email).status_code == 302
             data["csrf_token"] = csrf_from(client.get("/account").get_data(as_text=True))
         else:

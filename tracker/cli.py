@@ -18,6 +18,7 @@ users_cli = AppGroup("users", help="Create and manage accounts.")
 offices_cli = AppGroup("offices", help="Create and list offices.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data (never in production).")
+cases_cli = AppGroup("cases", help="Scheduled work on requests and cases.")
 
 
 def _read_password() -> str:
@@ -160,6 +161,16 @@ def demo_load_command():
         click.echo(f"  {account.role.label:<24} {account.email:<32} {account.password}")
 
 
+@cases_cli.command("wake")
+def wake_command():
+    """Return waiting requests whose hold date has come to work (run daily from cron)."""
+    from tracker.consular.services import wake_held_requests
+
+    woken = wake_held_requests()
+    click.echo(f"{len(woken)} request(s) back in progress" + (
+        ": " + ", ".join(woken) if woken else ""))
+
+
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, offices_cli, audit_cli, demo_cli):
+    for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli):
         app.cli.add_command(group)

@@ -90,7 +90,8 @@ class RequestInput:
 
 
 def create_request(actor: User, office: Office, data: RequestInput, subjects: list[Person],
-                   requester: Person | None = None) -> ConsularRequest:
+                   requester: Person | None = None, *, opened_at: datetime | None = None
+                   ) -> ConsularRequest:
     """Log a request: a reference, a due date from the category's target, the first event."""
     if not access.can_work_in(actor, office.id):
         raise RequestError("You can log requests for your own office only.", "office")
@@ -106,7 +107,7 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
         if person.compartment is not Compartment.CONSULAR:
             raise RequestError("Unknown person.", "subject")
     assignee = _check_assignee(data.assigned_to_id, office)
-    now = utcnow()
+    now = opened_at or utcnow()  # `opened_at` only when loading history
     request = ConsularRequest(
         reference=next_reference(office.code, office_today(office.time_zone, now).year),
         office=office, priority=priority, channel=channel, category=category,
@@ -117,7 +118,7 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
         requester_relationship=(data.requester_relationship or "").strip()[:80] or None,
     )
     db.session.add(request)
-    workflow.start(request, actor)
+    workflow.start(request, actor, at=now)
     db.session.flush()
     audit.record("consular_request.created", object_type="consular_request",
                  object_id=request.reference, actor=actor,
@@ -157,7 +158,7 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
     return request
 
 
-def move(request: ConsularRequest, actor: User, name: str, comment: str | None = None,
+def move(request: ConsularRequest, actor: User | None, name: str, comment: str | None = None,
          **details) -> None:
     """One workflow step, committed."""
     workflow.transition(request, name, actor, comment=comment, **details)
