@@ -57,7 +57,6 @@ def test_sqlite_connections_are_set_up(app):
 
     if db.engine.dialect.name != "sqlite":
         pytest.skip("SQLite only")
-    with db.engine.connect() as conn:
-        assert conn.scalar(text("PRAGMA foreign_keys")) == 1
-        assert conn.scalar(text("PRAGMA journal_mode")) == "wal"
-        assert conn.scalar(text("PRAGMA busy_timeout")) >= 5000
+    assert db.session.scalar(text("PRAGMA foreign_keys")) == 1
+    assert db.session.scalar(text("PRAGMA journal_mode")) == "wal"
+    assert db.session.scalar(text("PRAGMA busy_timeout")) >= 5000

@@ -18,6 +18,9 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
         instance_path=str(INSTANCE),
     )
     app.config.from_mapping(Settings.from_env().flask_config() if config is None else config)
+    from tracker.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     if app.config.get("PROXY_COUNT"):
         count = app.config["PROXY_COUNT"]
@@ -49,10 +52,9 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
-    login_manager.login_view = "auth.login"
-    login_manager.login_message = "Please sign in to see this page."
-    login_manager.login_message_category = "info"
-    login_manager.session_protection = None  # sessions are checked on the server instead
+    # Sign-in redirects are made by tracker.auth.permissions.enforce_access; sessions are
+    # checked on the server (tracker.auth.sessions), so Flask-Login's own protection is off.
+    login_manager.session_protection = None
 
     # Import the models so that every table is known to the metadata and to Alembic.
     import tracker.audit.models  # noqa: F401

@@ -111,8 +111,15 @@ class Settings:
             "SESSION_IDLE_MINUTES": self.session_idle_minutes,
             "SESSION_ABSOLUTE_HOURS": self.session_absolute_hours,
             "WTF_CSRF_TIME_LIMIT": self.session_absolute_hours * 3600,
+            # Flask-WTF's HTTPS check wants a Referer header, which `Referrer-Policy:
+            # no-referrer` never lets the browser send. The token plus the SameSite=Strict
+            # session cookie already refuse cross-site forms.
+            "WTF_CSRF_SSL_STRICT": False,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
             "RATELIMIT_HEADERS_ENABLED": True,
+            # If Redis is down, count in this worker's memory rather than refuse every sign-in.
+            "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+            "RATELIMIT_SWALLOW_ERRORS": True,
             "LOGIN_RATE_LIMIT": self.login_rate_limit,
             "LOGIN_FAILURES_PER_MINUTE": self.login_failures_per_minute,
             "TOTP_REQUIRED": self.production,

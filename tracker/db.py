@@ -95,4 +95,7 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE: take the write lock up front. A deferred transaction that reads and then
+        # writes fails at once ("database is locked") when another wrote in between, and the
+        # busy timeout cannot help it; waiting for the lock can.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,9 +1,10 @@
 """Error pages in the site's layout, with nothing technical on them."""
 from __future__ import annotations
 
-from flask import Flask, g, render_template
+from flask import Flask, current_app, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.extensions import db, login_manager
@@ -36,6 +37,7 @@ def render_error(status: int, message: str | None = None, *, bare: bool = False)
 
 
 def _database_unavailable(error):
+    current_app.logger.warning("database unavailable: %s", error)
     # Forget the broken connection so that the next request starts on a fresh one.
     try:
         db.session.rollback()
@@ -50,7 +52,16 @@ def register(app: Flask) -> None:
         code = error.code or 500
         if code == 503:
             return render_error(503, bare=True)
-        return render_error(code if code in MESSAGES else 500)
+        if code not in MESSAGES:
+            # Keep the real status (e.g. 416 for a bad Range), with a plain message.
+            title = error.name or "The request could not be served"
+            return render_template("errors/error.html", status=code, title=title,
+                                   text="Go back and try again.", bare=False), code
+        return render_error(code)
+
+    def stale_record(error: StaleDataError):
+        db.session.rollback()
+        return render_error(409)
 
     def csrf_error(error: CSRFError):
         return render_error(400, "The form had expired or was sent from elsewhere. "
@@ -68,4 +79,5 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(StaleDataError, stale_record)
     app.register_error_handler(InternalServerError, server_error)

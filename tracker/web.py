@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
+from werkzeug.routing import IntegerConverter
 from flask_login import current_user
 
 from tracker.auth.models import Role
@@ -105,6 +106,14 @@ def is_overdue(case, now: datetime) -> bool:
     flow = workflow_for(case)
     return (case.status in flow.open_statuses and case.status not in flow.paused
             and case.due_at is not None and case.due_at < now)
+
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` that refuses ids no database column can hold (a 404, not a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register(app: Flask) -> None:

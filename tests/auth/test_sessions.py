@@ -68,10 +68,10 @@ def test_administrator_actions_end_sessions(app, signed_in, how):
         services.set_password(user, "a brand new passphrase here")
     elif how == "role":
         services.update_user(user, display_name=user.display_name, role=Role.MANAGER,
-                             office=user.office, active=True)
+                             office=user.office, active=True, version=user.version)
     else:
         services.update_user(user, display_name=user.display_name, role=user.role,
-                             office=user.office, active=False)
+                             office=user.office, active=False, version=user.version)
     assert not _is_signed_in(client.get("/"))
     assert not _is_signed_in(_replay(app, saved))
 

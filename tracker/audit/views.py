@@ -1,7 +1,7 @@
 """The administrator's view of the audit log: filter and page, never edit."""
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, render_template, request
 from sqlalchemy import select
@@ -18,6 +18,8 @@ from tracker.forms import TrackerForm
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 PAGE_SIZE = 50
+MAX_ID = 2**63 - 1
+FILTER_NAMES = ("actor", "action", "object_type", "date_from", "date_to")
 
 
 class AuditFilterForm(TrackerForm):
@@ -51,17 +53,18 @@ def log():
         if form.date_from.data:
             start = datetime.combine(form.date_from.data, time.min, tzinfo=timezone.utc)
             stmt = stmt.where(AuditEvent.at >= start)
-        if form.date_to.data:
+        if form.date_to.data and form.date_to.data < date.max:
             end = datetime.combine(form.date_to.data + timedelta(days=1), time.min,
                                    tzinfo=timezone.utc)
             stmt = stmt.where(AuditEvent.at < end)
     before = request.args.get("before", type=int)
-    if before:
+    if before and 0 < before <= MAX_ID:
         stmt = stmt.where(AuditEvent.id < before)
     events = [] if form.errors else db.session.scalars(stmt).all()
     more = len(events) > PAGE_SIZE
     events = events[:PAGE_SIZE]
-    args = {k: v for k, v in request.args.items() if k != "before"}
+    # Only the filter's own names go back into the "older" link (url_for takes any keyword).
+    args = {k: v for k, v in request.args.items() if k in FILTER_NAMES}
     return render_template("audit/log.html", form=form, events=events, args=args,
                            next_before=events[-1].id if more else None
                            ), 400 if form.errors else 200

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
@@ -54,8 +54,9 @@ def users():
     query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:100]
     stmt = select(User).order_by(User.active.desc(), User.display_name)
     if query:
-        like = f"%{query.lower()}%"
-        stmt = stmt.where(or_(User.email.like(like), User.display_name.ilike(like)))
+        stmt = stmt.where(or_(User.email.contains(query.lower(), autoescape=True),
+                              func.lower(User.display_name).contains(query.lower(),
+                                                                     autoescape=True)))
     return render_template("admin/users.html", users=db.session.scalars(stmt).all(), q=query)
 
 

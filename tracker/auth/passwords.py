@@ -83,7 +83,11 @@ def verify_password(stored_hash: str, password: str) -> tuple[bool, bool]:
             return False, False
         return True, hasher.check_needs_rehash(stored_hash)
     if stored_hash.startswith(("pbkdf2:", "scrypt:")):
-        return check_password_hash(stored_hash, password), True
+        ok = check_password_hash(stored_hash, password)
+        if not ok:
+            # An old hash checks faster than argon2; without this, timing tells it exists.
+            spend_hashing_time(password)
+        return ok, True
     return False, False
 
 

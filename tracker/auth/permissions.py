@@ -20,7 +20,7 @@ ALL_ROLES = frozenset(Role)
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.second_factor", "main.healthz"})
 
 # While a second factor is required but not set up, only these pages are open.
-ENROLMENT_ENDPOINTS = frozenset({"auth.enrol_second_factor", "auth.logout", "static"})
+ENROLMENT_ENDPOINTS = frozenset({"auth.enrol_second_factor", "auth.logout"})
 
 
 def allow(*roles: Role) -> Callable:

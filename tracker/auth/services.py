@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pyotp
 from flask import current_app, has_request_context, request
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.audit import service as audit
@@ -20,7 +20,7 @@ from tracker.auth.passwords import (
     spend_hashing_time,
     verify_password,
 )
-from tracker.auth.sessions import end_user_sessions
+from tracker.auth.sessions import end_current_session, end_user_sessions
 from tracker.db import utcnow
 from tracker.extensions import db
 
@@ -63,7 +63,8 @@ def check_time_zone(name: str) -> str:
 
 
 def _check_version(record, version: int | None) -> None:
-    if version is not None and record.version != version:
+    """The form must say which version it was opened on; a missing one counts as stale."""
+    if version is None or record.version != version:
         raise StaleEdit()
 
 
@@ -99,12 +100,26 @@ def is_locked(email: str) -> bool:
     return recent_failures(email) >= current_app.config["LOGIN_FAILURES_PER_MINUTE"]
 
 
-def _record_failure(email: str, user: User | None, action: str) -> None:
-    db.session.execute(
-        delete(FailedLogin).where(FailedLogin.email == email,
-                                  FailedLogin.at < utcnow() - timedelta(hours=1))
-    )
-    db.session.add(FailedLogin(email=email, address=_address()))
+def _try(email: str) -> FailedLogin | None:
+    """Count this try before the password is checked, so parallel tries cannot slip past.
+
+    The row is written and committed first and is removed again only if the try succeeds;
+    None means the account is locked (this try included).
+    """
+    limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
+    if recent_failures(email) >= limit:
+        return None
+    attempt = FailedLogin(email=email, address=_address())
+    db.session.add(attempt)
+    db.session.commit()
+    if recent_failures(email) > limit:
+        return None
+    return attempt
+
+
+def _failed(email: str, user: User | None, action: str) -> None:
+    """The try stays counted; record it, and the lock if this try completed it."""
+    db.session.execute(delete(FailedLogin).where(FailedLogin.at < utcnow() - timedelta(days=1)))
     audit.record(action, object_type="user", object_id=user.id if user else None,
                  actor=user, details={"email": email})
     if is_locked(email):
@@ -113,46 +128,82 @@ def _record_failure(email: str, user: User | None, action: str) -> None:
     db.session.commit()
 
 
+def _succeeded(attempt: FailedLogin) -> None:
+    db.session.execute(delete(FailedLogin).where(FailedLogin.id == attempt.id))
+
+
 def check_credentials(email: str, password: str) -> LoginResult:
     """First step of signing in. Unknown account and wrong password look the same."""
     email = normalise_email(email)[:254]
-    if is_locked(email):
+    attempt = _try(email)
+    if attempt is None:
         return LoginResult(LoginOutcome.LOCKED)
     user = db.session.scalar(select(User).where(User.email == email))
     if user is None or not user.active:
         spend_hashing_time(password)
-        _record_failure(email, user, "login.failed")
+        _failed(email, user, "login.failed")
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
     ok, needs_rehash = verify_password(user.password_hash, password)
     if not ok:
-        _record_failure(email, user, "login.failed")
+        _failed(email, user, "login.failed")
         return LoginResult(LoginOutcome.BAD_CREDENTIALS)
+    _succeeded(attempt)
     if needs_rehash:
-        user.password_hash = hash_password(password)
+        # A plain UPDATE: bookkeeping must not bump the version an administrator's form holds.
+        db.session.execute(update(User).where(User.id == user.id)
+                           .values(password_hash=hash_password(password)))
         audit.record("password.rehashed", object_type="user", object_id=user.id, actor=user)
-        db.session.commit()
+    db.session.commit()
     if user.has_second_factor:
         return LoginResult(LoginOutcome.NEEDS_SECOND_FACTOR, user)
     return LoginResult(LoginOutcome.OK, user)
 
 
+def sign_out(user: User) -> None:
+    """End this browser's session on the server, and record it."""
+    audit.record("logout", object_type="user", object_id=user.id, actor=user)
+    end_current_session("signed out")
+    db.session.commit()
+
+
 def record_login(user: User) -> None:
     """Mark a completed sign-in (after any second factor); the session is already started."""
-    user.last_login_at = utcnow()
+    db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     audit.record("login.succeeded", object_type="user", object_id=user.id, actor=user)
     db.session.commit()
 
 
 def check_second_factor(user: User, code: str) -> bool:
     """Accept a current TOTP code once; a failure counts towards the account's lock."""
-    code = re.sub(r"\s", "", code or "")
-    counter = _totp_counter(user.totp_secret, code)
-    if counter is None or (user.totp_last_counter is not None
-                           and counter <= user.totp_last_counter):
-        _record_failure(user.email, user, "second_factor.failed")
+    attempt = _try(user.email)
+    if attempt is None:
         return False
-    user.totp_last_counter = counter
-    db.session.flush()
+    counter = _totp_counter(user.totp_secret, re.sub(r"\s", "", code or ""))
+    accepted = counter is not None and db.session.execute(
+        # Conditional on the last counter, so the same code sent twice at once wins only once.
+        update(User).where(User.id == user.id,
+                           or_(User.totp_last_counter.is_(None),
+                               User.totp_last_counter < counter))
+        .values(totp_last_counter=counter)).rowcount == 1
+    if not accepted:
+        _failed(user.email, user, "second_factor.failed")
+        return False
+    _succeeded(attempt)
+    db.session.commit()
+    return True
+
+
+def check_current_password(user: User, password: str) -> bool:
+    """A re-check of the signed-in user's password; failures count towards the lock."""
+    attempt = _try(user.email)
+    if attempt is None:
+        return False
+    ok, _ = verify_password(user.password_hash, password)
+    if not ok:
+        _failed(user.email, user, "password.check_failed")
+        return False
+    _succeeded(attempt)
+    db.session.commit()
     return True
 
 
@@ -180,9 +231,8 @@ def confirm_second_factor(user: User, secret: str, code: str) -> bool:
     return True
 
 
-def reset_second_factor(user: User, *, version: int | None = None) -> None:
+def reset_second_factor(user: User) -> None:
     """An administrator removes a lost authenticator; the user enrols again at next sign-in."""
-    _check_version(user, version)
     user.totp_secret = None
     user.totp_last_counter = None
     end_user_sessions(user, "second factor reset")
@@ -233,13 +283,17 @@ def _check_display_name(name: str) -> str:
 
 
 def update_user(user: User, *, display_name: str, role: Role | str, office: Office,
-                active: bool, version: int | None = None, actor=None) -> User:
+                active: bool, version: int | None, actor=None) -> User:
     """Edit an account. A role change or deactivation ends the account's sessions."""
     _check_version(user, version)
     role = Role(role)
-    was_active_administrator = user.role == Role.ADMINISTRATOR and user.active
-    changes = {}
     display_name = _check_display_name(display_name)
+    if (user.role == Role.ADMINISTRATOR and user.active
+            and (role != Role.ADMINISTRATOR or not active)
+            and not _other_active_administrators(user)):
+        raise AccountError("This is the last active administrator; appoint another first.",
+                           "role" if role != Role.ADMINISTRATOR else "active")
+    changes = {}
     for name, new in (("display_name", display_name), ("role", role),
                       ("office", office), ("active", active)):
         old = getattr(user, name)
@@ -249,11 +303,6 @@ def update_user(user: User, *, display_name: str, role: Role | str, office: Offi
             setattr(user, name, new)
     if not changes:
         return user
-    if (was_active_administrator and (role != Role.ADMINISTRATOR or not active)
-            and _other_active_administrators(user) == 0):
-        db.session.rollback()
-        raise AccountError("This is the last active administrator; appoint another first.",
-                           "role" if "role" in changes else "active")
     if "active" in changes:
         action = "user.reactivated" if active else "user.deactivated"
     elif "role" in changes:
@@ -268,10 +317,12 @@ def update_user(user: User, *, display_name: str, role: Role | str, office: Offi
 
 
 def _other_active_administrators(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(User)
-        .where(User.role == Role.ADMINISTRATOR, User.active.is_(True), User.id != user.id)
-    )
+    """Counted under row locks (all of them, in id order, before any change is written), so
+    two administrators demoting each other at once cannot both succeed, nor deadlock."""
+    ids = db.session.scalars(
+        select(User.id).where(User.role == Role.ADMINISTRATOR, User.active.is_(True))
+        .order_by(User.id).with_for_update()).all()
+    return len([i for i in ids if i != user.id])
 
 
 def set_password(user: User, password: str, *, actor=None, keep_current_session=False) -> None:
@@ -288,9 +339,9 @@ def set_password(user: User, password: str, *, actor=None, keep_current_session=
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
-    ok, _ = verify_password(user.password_hash, current)
-    if not ok:
-        raise AccountError("This is not your current password.", "current_password")
+    if not check_current_password(user, current):
+        raise AccountError("This is not your current password (or there were too many "
+                           "wrong tries: wait a minute).", "current_password")
     set_password(user, new, actor=user, keep_current_session=True)
 
 
@@ -344,7 +395,7 @@ def create_office(*, code: str, name: str, kind, time_zone: str, actor=None) -> 
 
 
 def update_office(office: Office, *, code: str, name: str, kind, time_zone: str,
-                  active: bool, version: int | None = None, actor=None) -> Office:
+                  active: bool, version: int | None, actor=None) -> Office:
     _check_version(office, version)
     code, name, kind, time_zone = _office_fields(code, name, kind, time_zone)
     _check_office_unique(code, name, office.id)

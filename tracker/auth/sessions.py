@@ -75,13 +75,12 @@ def end_user_sessions(user: User, reason: str, *, keep_current: bool = False) ->
 
 
 def open_sessions(user: User) -> list[UserSession]:
-    return list(
-        db.session.scalars(
-            select(UserSession)
-            .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
-            .order_by(UserSession.last_seen_at.desc())
-        )
-    )
+    """Sessions still usable: not ended and within both timeouts."""
+    rows = db.session.scalars(
+        select(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.ended_at.is_(None))
+        .order_by(UserSession.last_seen_at.desc()))
+    return [row for row in rows if session_expiry_reason(row) is None]
 
 
 def session_expiry_reason(row: UserSession) -> str | None:

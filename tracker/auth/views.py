@@ -18,13 +18,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from tracker.audit import service as audit
 from tracker.auth import services
 from tracker.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm
 from tracker.auth.models import User
 from tracker.auth.permissions import ALL_ROLES, allow, public
 from tracker.auth.services import AccountError, LoginOutcome
-from tracker.auth.sessions import end_current_session, open_sessions, start_session
+from tracker.auth.sessions import open_sessions, start_session
 from tracker.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
@@ -43,7 +42,8 @@ def _login_limit() -> str:
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never send someone to another host after signing in."""
-    if target and target.startswith("/") and not target.startswith("//"):
+    if (target and target.startswith("/") and not target.startswith("//")
+            and target.isprintable()):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
@@ -122,9 +122,7 @@ def second_factor():
 @bp.route("/logout", methods=["POST"])
 @allow(*ALL_ROLES)
 def logout():
-    audit.record("logout", object_type="user", object_id=current_user.id)
-    end_current_session("signed out")
-    db.session.commit()
+    services.sign_out(current_user)
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 
