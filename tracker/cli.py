@@ -88,7 +88,7 @@ def set_role_command(email, role):
     user = _user(email)
     try:
         services.update_user(user, display_name=user.display_name, role=role,
-                             office=user.office, active=user.active)
+                             office=user.office, active=user.active, version=user.version)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{user.email} is now {Role(role).label}")
@@ -101,7 +101,7 @@ def deactivate_command(email):
     user = _user(email)
     try:
         services.update_user(user, display_name=user.display_name, role=user.role,
-                             office=user.office, active=False)
+                             office=user.office, active=False, version=user.version)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{user.email} deactivated")
