@@ -247,3 +247,21 @@ def make_document(case, uploader, content: bytes = PDF_BYTES, filename: str = "r
 
     return documents.add_document(case, uploader, FileStorage(io.BytesIO(content),
                                                               filename=filename))
+
+
+def make_liaison_case(officer=None, *, category: str = "child_abduction", country: str = "SE",
+                      title: str = "Child taken abroad", link_to=None):
+    """A liaison case with one involved person (and a link to a consular request if given)."""
+    from tracker.people import services as people
+    from tracker.people.models import Compartment
+    from tracker.police import services as police
+
+    officer = officer or make_user(Role.POLICE_LIAISON_OFFICER)
+    case = police.open_case(officer, police.CaseInput(
+        title=title, category=category, country=country,
+        requesting_agency="Polismyndigheten/NOA", counterpart="fia"))
+    person = people.create_person(Compartment.POLICE,
+                                  people.PersonInput(full_name="Liam Testsson"), officer)
+    party = police.add_party(case, officer, person, "abducted_child")
+    link = police.link_consular(case, officer, link_to.reference) if link_to else None
+    return case, party, link

@@ -161,6 +161,35 @@ def demo_load_command():
         click.echo(f"  {account.role.label:<24} {account.email:<32} {account.password}")
 
 
+@demo_cli.command("generate")
+@click.option("--requests", "requests_", required=True, type=click.IntRange(min=0),
+              help="How many consular requests to add.")
+@click.option("--seed", default=1, show_default=True, type=int,
+              help="The same seed (and --until) on the same database gives the same data.")
+@click.option("--police-cases", default=0, show_default=True, type=click.IntRange(min=0),
+              help="Reserved: must be 0 for now (police cases come later).")
+@click.option("--until", type=click.DateTime(["%Y-%m-%d"]),
+              help="Generate history up to the start of this day (default: today).")
+def demo_generate_command(requests_, seed, police_cases, until):
+    """Add generated consular requests for load tests (run `flask demo load` first).
+
+    Bulk inserts, no audit rows: see tracker/generate.py.
+    """
+    from tracker.generate import GenerateError, generate
+
+    if current_app.config["TRACKER_ENV"] == "production":
+        raise click.ClickException("generated data is never loaded in production")
+    if police_cases:
+        raise click.BadParameter("police cases come later: use 0 for now",
+                                 param_hint="--police-cases")
+    try:
+        stats = generate(requests_, seed, until=until.date() if until else None)
+    except GenerateError as exc:
+        raise click.ClickException(str(exc))
+    for line in stats.lines():
+        click.echo(line)
+
+
 @cases_cli.command("wake")
 def wake_command():
     """Return waiting requests whose hold date has come to work (run daily from cron)."""

@@ -41,6 +41,8 @@ DEMO_ACCOUNTS = (
                 "demo lahore consular"),
     DemoAccount("police@tracker.example", "Ola Nordmann", Role.POLICE_LIAISON_OFFICER, "ISB",
                 "demo police liaison"),
+    DemoAccount("police.deputy@tracker.example", "Mikael Lindqvist", Role.POLICE_LIAISON_OFFICER,
+                "ISB", "demo deputy liaison"),
     DemoAccount("manager@tracker.example", "Ingrid Fjellvang", Role.MANAGER, "ISB",
                 "demo head of mission"),
     DemoAccount("admin@tracker.example", "Sindre Aasmul", Role.ADMINISTRATOR, "ISB",
@@ -65,7 +67,7 @@ def load_demo() -> int:
                                  role=spec.role, office=offices[spec.office],
                                  password=spec.password)
             created += 1
-    return created + load_demo_requests()
+    return created + load_demo_requests() + load_demo_police()
 
 
 # --- consular requests ----------------------------------------------------------------------
@@ -203,3 +205,100 @@ def workflow_step(request, step, actor, at, info, rng) -> None:
     elif step == "reopen":
         comment = "The applicant came back: the passport was issued with a wrong name."
     consular.move(request, actor, step, comment=comment, at=at, **details)
+
+
+# --- police liaison cases -------------------------------------------------------------------
+
+# (title, category, country, agency, counterpart, operation, steps, restricted)
+DEMO_POLICE_CASES = (
+    ("Child taken to Pakistan by a parent", "child_abduction", "SE", "Polismyndigheten/NOA",
+     "fia", None, ["activate"], False),
+    ("Lime case: trafficking of workers to Norway", "human_trafficking", "NO", "Kripos", "fia",
+     "Lime", ["activate"], True),
+    ("Drug money through hawala to Oslo", "money_laundering", "NO", "Oslo politidistrikt",
+     "anf", "Tøyenløftet", ["activate", "request_mla"], False),
+    ("Suspect in a Copenhagen homicide seen in Gujrat", "homicide", "DK", "Rigspolitiet",
+     "punjab_police", None, ["activate", "await_counterpart"], False),
+    ("Young woman taken abroad to be married", "forced_marriage", "FI",
+     "KRP (Keskusrikospoliisi)", "ict_police", None, ["activate", "close"], False),
+    ("Investment fraud against Icelandic pensioners", "fraud", "IS", "Ríkislögreglustjóri",
+     "courts", None, ["activate", "suspend"], False),
+)
+
+
+def load_demo_police(seed: int = 4711) -> int:
+    """A handful of liaison cases across the five countries; only into an empty table."""
+    import random
+    from datetime import date, timedelta
+
+    from sqlalchemy import func
+
+    from tracker.consular.models import ConsularRequest
+    from tracker.people import services as people
+    from tracker.people import synthetic
+    from tracker.police import services as police
+    from tracker.police.models import LiaisonCase
+
+    if db.session.scalar(select(func.count()).select_from(LiaisonCase)):
+        return 0
+    rng = random.Random(seed)
+    officer = db.session.scalar(select(User).where(User.email == "police@tracker.example"))
+    for n, (title, category, country, agency, counterpart, operation, steps,
+            restricted) in enumerate(DEMO_POLICE_CASES):
+        case = police.open_case(officer, police.CaseInput(
+            title=title, category=category, country=country, requesting_agency=agency,
+            counterpart=counterpart, operation_name=operation,
+            agency_reference=f"{country}-{rng.randint(1000, 9999)}/{2026 - n % 2}",
+            priority="urgent" if category in ("child_abduction", "homicide") else "routine",
+            description="Invented demo case."))
+        roles = {"child_abduction": ["abducted_child", "parent_or_complainant", "suspect"],
+                 "forced_marriage": ["victim"], "homicide": ["suspect", "witness"]}.get(
+            category, ["suspect"])
+        for role in roles:
+            child = role == "abducted_child"
+            birth = date(2017, 4, 9) if child else date(rng.randint(1960, 1999),
+                                                        rng.randint(1, 12), rng.randint(1, 28))
+            person = people.create_person(people.Compartment.POLICE, people.PersonInput(
+                full_name=synthetic.person_name(rng, pakistani=role == "suspect"),
+                date_of_birth=birth, nationality="dual",
+                identifiers=[people.IdentifierInput(
+                    "norwegian_id" if country == "NO" or child else "cnic",
+                    synthetic.norwegian_id(birth, rng) if country == "NO" or child
+                    else synthetic.cnic(rng))]), officer)
+            police.add_party(case, officer, person, role)
+        for code, direction in (("H0", "received"), ("H2" if n % 2 == 0 else "H1", "sent"),
+                                ("H3", "received")):
+            police.add_exchange(case, officer, police.ExchangeInput(
+                exchanged_on=date.today() - timedelta(days=rng.randint(1, 30)),
+                direction=direction, channel=rng.choice(["siena", "email", "meeting"]),
+                counterpart={"fia": "FIA, Islamabad", "anf": "ANF, Rawalpindi",
+                             "courts": "Ministry of Interior (MLA)",
+                             "punjab_police": "Punjab Police, Gujrat",
+                             "ict_police": "ICT Police"}[counterpart],
+                summary=f"Invented demo exchange {code}: information on the whereabouts "
+                        f"of a party.", handling_code=code,
+                restriction="Not to be shared with the consular section." if code == "H3"
+                else None,
+                source_grade="B" if direction == "received" else None,
+                information_grade="2" if direction == "received" else None))
+        if operation == "Tøyenløftet":
+            police.add_notice(case, officer, "red", f"A-{rng.randint(1000, 9999)}/5-2026")
+        for step in steps:
+            details = {}
+            if step == "await_counterpart":
+                details = {"waiting_reason": "Arrest report from Gujrat police",
+                           "hold_until": date.today() + timedelta(days=10)}
+            comment = "Waiting for the trial in Helsinki." if step == "suspend" else None
+            if step == "close":
+                details = {"closing_reason": "voluntary_return"}
+            police.move(case, officer, step, comment=comment, **details)
+        if restricted:
+            police.set_restriction(case, officer, True, [officer.id])
+        if category == "child_abduction":
+            concern = db.session.scalar(select(ConsularRequest).where(
+                ConsularRequest.category == "report_of_concern",
+                ConsularRequest.subcategory == "child_at_risk"))
+            if concern is not None:
+                police.share_link(police.link_consular(case, officer, concern.reference),
+                                  officer)
+    return len(DEMO_POLICE_CASES)

@@ -23,13 +23,18 @@ PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.second_factor", "mai
 ENROLMENT_ENDPOINTS = frozenset({"auth.enrol_second_factor", "auth.logout"})
 
 
-def allow(*roles: Role) -> Callable:
-    """Declare which roles may use a view."""
+def allow(*roles: Role, hidden: bool = False) -> Callable:
+    """Declare which roles may use a view.
+
+    `hidden`: other roles get 404 rather than 403, so that not even the existence of the page
+    (the police compartment) shows.
+    """
     if not roles:
         raise ValueError("name at least one role; use @public for pages open to anyone")
 
     def decorate(view):
         view.allowed_roles = frozenset(roles)
+        view.denied_status = 404 if hidden else 403
         return view
 
     return decorate
@@ -75,5 +80,5 @@ def enforce_access():
             and endpoint not in ENROLMENT_ENDPOINTS):
         return redirect(url_for("auth.enrol_second_factor"))
     if current_user.role not in allowed_roles(endpoint):
-        abort(403)
+        abort(getattr(current_app.view_functions[endpoint], "denied_status", 403))
     return None

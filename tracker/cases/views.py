@@ -46,10 +46,15 @@ class CaseSection:
     step_details: Callable[[Case, str, TransitionForm], dict]
     # Steps that need no more than a click: the case page posts them directly.
     one_click_steps: frozenset[str]
+    # Other roles get 404 rather than 403 (the police compartment).
+    hidden: bool = False
 
 
 def put_error(form, field: str | None, message: str) -> None:
+    """Show `message` next to `field`, or above the form when the field is not on the page."""
     target = getattr(form, field, None) if field else None
+    if target is not None and getattr(target.widget, "input_type", None) == "hidden":
+        target = None  # a hidden field shows no errors: the officer must still see why
     (target.errors if target is not None else form.form_errors).append(message)
     if target is not None and isinstance(target.errors, tuple):
         target.errors = [*target.errors]
@@ -57,7 +62,7 @@ def put_error(form, field: str | None, message: str) -> None:
 
 def register_case_actions(section: CaseSection) -> None:
     bp = section.blueprint
-    allowed = allow(*section.roles)
+    allowed = allow(*section.roles, hidden=section.hidden)
 
     def back(case: Case, anchor: str = ""):
         return redirect(url_for(section.detail_endpoint, reference=case.reference) + anchor)
@@ -142,7 +147,8 @@ def register_case_actions(section: CaseSection) -> None:
                 documents.remove_document(case, attachment, current_user, form.reason.data)
             except documents.DocumentError as exc:
                 db.session.rollback()
-                put_error(form, exc.field or "reason", str(exc))
+                flash(str(exc), "error")  # e.g. "removed already": say what really happened
+                return back(case, "#documents")
             else:
                 flash(f"{attachment.filename} removed.", "success")
                 return back(case, "#documents")
@@ -178,8 +184,8 @@ def register_case_actions(section: CaseSection) -> None:
                     db.session.rollback()
                     return render_error(409)
                 else:
-                    flash(f"{move.label}: done. The request is now "
-                          f"{flow.label(move.target).lower()}.", "success")
+                    flash(f"{move.label}: done. Now {flow.label(move.target).lower()}.",
+                          "success")
                     return back(case)
         return render_template("cases/step.html", case=case, move=move, form=form,
                                flow=flow, detail_endpoint=section.detail_endpoint), status

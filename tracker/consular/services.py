@@ -169,14 +169,18 @@ def wake_held_requests(now: datetime | None = None) -> list[str]:
     """Return to work every waiting request whose hold date has come (idempotent)."""
     now = now or utcnow()
     woken = []
+    # The hold date is a day in the request's office time zone, which may be a day ahead of
+    # UTC (Asia/Karachi is UTC+5; no zone is more than 14 hours ahead): narrow by the latest
+    # possible local date here, and decide per office below.
+    latest_local_day = (now + timedelta(hours=14)).date()
     stmt = (select(ConsularRequest)
             .where(ConsularRequest.status == Status.WAITING,
                    ConsularRequest.hold_until.is_not(None),
-                   ConsularRequest.hold_until <= now.date())
+                   ConsularRequest.hold_until <= latest_local_day)
             .order_by(ConsularRequest.id))
     for request in db.session.scalars(stmt).all():
         if request.hold_until <= office_today(request.office.time_zone, now):
-            workflow.transition(request, "resume", None,
+            workflow.transition(request, "resume", None, at=now,
                                 comment=f"Hold date {request.hold_until:%d %b %Y} reached")
             woken.append(request.reference)
     db.session.commit()

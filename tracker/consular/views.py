@@ -32,18 +32,20 @@ from tracker.consular.forms import (
     ServiceTargetForm,
 )
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget
-from tracker.consular.workflow import CONSULAR_WORKFLOW, LABELS, OPEN, Status
+from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
 from tracker.audit.models import AuditEvent
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person
+from tracker.police.services import police_involved
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
 requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
 
 officers = allow(Role.CONSULAR_OFFICER, Role.MANAGER)
 QUEUE_SIZE = 25
+MAX_ID = 2**31 - 1  # the largest row id; a bigger number in a URL or form names nothing
 
 
 def load_request(reference: str, for_work: bool = False) -> ConsularRequest:
@@ -136,9 +138,12 @@ def _cursor(raw: str | None, sort: str):
 
     try:
         stamp, row_id = (raw or "").split("_")
-        return (datetime.fromtimestamp(float(stamp), tz=timezone.utc), int(row_id))
+        key = (datetime.fromtimestamp(float(stamp), tz=timezone.utc), int(row_id))
     except (ValueError, OverflowError, OSError):
         return None
+    if not 0 < key[1] <= MAX_ID:
+        return None  # the database could not even compare it (SQLite: not an INTEGER)
+    return key
 
 
 @bp.route("/search")
@@ -146,7 +151,10 @@ def _cursor(raw: str | None, sort: str):
 def search():
     query = (request.args.get("q") or "").strip()[:200]
     rows = services.search_requests(current_user, query) if query else []
-    persons = people.find_persons(Compartment.CONSULAR, query) if query else []
+    # Only persons the officer may see: a person of another office's requests stays hidden,
+    # as their page does.
+    persons = people.find_persons(Compartment.CONSULAR, query,
+                                  where=access.readable_persons(current_user)) if query else []
     if len(rows) == 1 and rows[0].reference == query.upper():
         return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     return render_template("consular/search.html", q=query, rows=rows, persons=persons)
@@ -187,7 +195,8 @@ def new():
     person_id = request.values.get("person", type=int) or form.person_id.data
     if person_id:
         known = db.session.get(Person, person_id)
-        if known is None or known.compartment is not Compartment.CONSULAR:
+        if known is None or known.compartment is not Compartment.CONSULAR or (
+                not access.can_see_person(current_user, known)):
             abort(404)
         form.person_id.data = known.id
     candidates: list[Person] = []
@@ -288,7 +297,7 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
         contact_form=forms.get("contact_form") or ContactForm(),
         document_form=forms.get("document_form") or DocumentForm(),
         remove_form=RemoveDocumentForm(), assign_form=assign_form,
-        now=utcnow()), status
+        police_involved=police_involved(case), now=utcnow()), status
 
 
 @requests_bp.route("/<reference>")
@@ -383,8 +392,7 @@ def person(person_id: int):
         .order_by(ConsularRequest.opened_at.desc())).all()
     reported = db.session.scalars(readable.where(ConsularRequest.requester_id == found.id)
                                   ).all()
-    if not about and not reported and current_user.role is not Role.MANAGER and not (
-            found.created_by_id == current_user.id):
+    if not access.can_see_person(current_user, found):
         abort(404)  # a person of another office's requests only
     audit.record("consular_person.viewed", object_type="consular_person", object_id=found.id)
     db.session.commit()
@@ -458,5 +466,3 @@ def service_targets():
     return render_template("consular/service_targets.html", rows=rows, errors=errors,
                            form=ServiceTargetForm()), 422 if errors else 200
 
-
-__all__ = ["bp", "requests_bp", "LABELS", "OPEN"]

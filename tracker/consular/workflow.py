@@ -92,25 +92,40 @@ CONSULAR_WORKFLOW = register(Workflow(
 
 
 def _apply_details(case: Case, move: Transition, actor: User | None, details: dict) -> None:
-    """What each move needs besides the status: hold details, closing reason, approver."""
+    """What each move needs besides the status: hold details, closing reason, approver.
+
+    Every detail is checked before anything is set, so a refused move leaves the request
+    exactly as it was (a caller that commits afterwards saves no half-made change).
+    """
+    # 1. Check.
+    waiting_on = waiting_reason = closing_reason = None
     if move.name == "wait":
         try:
-            case.waiting_on = WaitingOn(details.get("waiting_on")).value
+            waiting_on = WaitingOn(details.get("waiting_on")).value
         except ValueError:
             raise TransitionError("Say who the request is waiting on.", "waiting_on")
-        reason = (details.get("waiting_reason") or "").strip()
-        if not reason:
+        waiting_reason = (details.get("waiting_reason") or "").strip()
+        if not waiting_reason:
             raise TransitionError("Say what the request is waiting for.", "waiting_reason")
-        case.waiting_reason = reason
+    if move.name in ("resolve", "request_approval"):
+        closing_reason = details.get("closing_reason")
+        if closing_reason not in case.category.info.closing_reasons:
+            raise TransitionError("Choose how the request ended.", "closing_reason")
+    if move.name == "cancel":
+        try:
+            details["cancel_reason"] = CancelReason(details.get("cancel_reason")).value
+        except ValueError:
+            raise TransitionError("Say why the request is cancelled.", "cancel_reason")
+    # 2. Apply.
+    if move.name == "wait":
+        case.waiting_on = waiting_on
+        case.waiting_reason = waiting_reason
         case.hold_until = details.get("hold_until")
     elif move.target != Status.WAITING and case.status == Status.WAITING:
         case.waiting_on = case.waiting_reason = None
         case.hold_until = None
-    if move.name in ("resolve", "request_approval"):
-        reason = details.get("closing_reason")
-        if reason not in case.category.info.closing_reasons:
-            raise TransitionError("Choose how the request ended.", "closing_reason")
-        case.closing_reason = reason
+    if closing_reason is not None:
+        case.closing_reason = closing_reason
     if move.name == "request_approval":
         case.approval_requested_by_id = actor.id
     if move.name == "send_back":
@@ -124,10 +139,6 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
         case.resolved_at = case.closed_at = case.closing_reason = None
         case.approval_requested_by_id = None
     if move.name == "cancel":
-        try:
-            details["cancel_reason"] = CancelReason(details.get("cancel_reason")).value
-        except ValueError:
-            raise TransitionError("Say why the request is cancelled.", "cancel_reason")
         case.closing_reason = details["cancel_reason"]
         case.closed_at = utcnow()
 

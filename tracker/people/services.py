@@ -169,8 +169,12 @@ def relate(person: Person, related: Person, kind: RelationKind | str) -> PersonR
     return relation
 
 
-def find_persons(compartment: Compartment, text: str, limit: int = 25) -> list[Person]:
-    """Persons of one compartment by identifier (any notation) or by name (variants folded)."""
+def find_persons(compartment: Compartment, text: str, limit: int = 25, *, where=None
+                 ) -> list[Person]:
+    """Persons of one compartment by identifier (any notation) or by name (variants folded).
+
+    `where`: a further condition on Person, e.g. only the persons the searcher may see.
+    """
     text = (text or "").strip()[:200]
     if not text:
         return []
@@ -190,4 +194,29 @@ def find_persons(compartment: Compartment, text: str, limit: int = 25) -> list[P
     stmt = (select(Person).where(Person.compartment == compartment, or_(*clauses))
             .options(selectinload(Person.identifiers), selectinload(Person.other_names))
             .order_by(Person.full_name).limit(limit))
+    if where is not None:
+        stmt = stmt.where(where)
     return list(db.session.scalars(stmt))
+
+
+class NeedsChoice(Exception):
+    """Possible duplicates were found: the officer must pick one or confirm a new person."""
+
+    def __init__(self, candidates: list[Person]):
+        super().__init__("possible duplicates")
+        self.candidates = candidates
+
+
+def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
+                         chosen_id: str | int | None, confirmed_new: bool,
+                         actor: User | None) -> Person:
+    """The existing person the officer picked, or a new one once duplicates are ruled out."""
+    if chosen_id:
+        chosen = db.session.get(Person, int(chosen_id)) if str(chosen_id).isdigit() else None
+        if chosen is None or chosen.compartment is not compartment:
+            raise PersonError("Choose one of the persons listed.", "use_person")
+        return chosen
+    candidates = duplicate_candidates(compartment, data)
+    if candidates and not confirmed_new:
+        raise NeedsChoice(candidates)
+    return create_person(compartment, data, actor)

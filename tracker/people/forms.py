@@ -1,0 +1,55 @@
+"""The person fields both compartments' forms share, and reading them into a PersonInput."""
+from __future__ import annotations
+
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
+
+from tracker.forms import TrackerForm
+from tracker.people.models import IdentifierKind, Nationality, Sex
+from tracker.people.services import IdentifierInput, PersonInput
+
+
+def _choices(enum_cls, blank: str) -> list[SelectChoice]:
+    return [SelectChoice("", blank)] + [SelectChoice(m.value, m.label) for m in enum_cls]
+
+
+class PersonFields(TrackerForm):
+    """A person typed in by an officer, plus the duplicate check's choice."""
+
+    person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    full_name = StringField("Name, as the person writes it",
+                            validators=[Optional(), Length(max=200)],
+                            description="Latin or Urdu script; æ, ø and å are fine.")
+    other_names = StringField("Other spellings (optional)",
+                              validators=[Optional(), Length(max=400)],
+                              description="Separate with semicolons.")
+    date_of_birth = DateField("Date of birth", validators=[Optional()])
+    sex = SelectField("Sex (optional)", choices=_choices(Sex, "Not given"), default="")
+    nationality = SelectField("Nationality", choices=_choices(Nationality, "Not known"),
+                              default="")
+    identifier_kind = SelectField("Identity number", choices=_choices(IdentifierKind, "None"),
+                                  default="")
+    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
+                                   description="Any notation: with or without dashes or "
+                                               "spaces, Urdu digits accepted.")
+    identifier_country = StringField("Passport issued by (country code)",
+                                     validators=[Optional(), Length(max=2)],
+                                     description="NO for Norway, PK for Pakistan.")
+    phone = StringField("Phone", validators=[Optional(), Length(max=60)])
+
+    use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
+    confirm_new = BooleanField("None of these: this is a new person")
+
+    def person_input(self) -> PersonInput:
+        identifiers = []
+        if self.identifier_kind.data and (self.identifier_value.data or "").strip():
+            identifiers.append(IdentifierInput(self.identifier_kind.data,
+                                               self.identifier_value.data,
+                                               self.identifier_country.data))
+        return PersonInput(
+            full_name=self.full_name.data or "", date_of_birth=self.date_of_birth.data,
+            sex=self.sex.data or None, nationality=self.nationality.data or None,
+            phone=self.phone.data, identifiers=identifiers,
+            other_names=[n for n in (self.other_names.data or "").split(";") if n.strip()])

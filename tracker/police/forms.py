@@ -1,0 +1,129 @@
+"""Forms of the police compartment."""
+from __future__ import annotations
+
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from tracker.cases.models import Priority
+from tracker.forms import TrackerForm
+from tracker.people.forms import PersonFields
+from tracker.police.categories import (
+    Counterpart,
+    Direction,
+    ExchangeChannel,
+    HandlingCode,
+    InformationGrade,
+    NordicCountry,
+    NoticeColour,
+    PartyRole,
+    PoliceCategory,
+    SourceGrade,
+)
+from tracker.police.workflow import LABELS
+
+
+def choices(enum_cls, blank: str | None = None) -> list[SelectChoice]:
+    first = [SelectChoice("", blank)] if blank is not None else []
+    return first + [SelectChoice(m.value, m.label) for m in enum_cls]
+
+
+class CaseForm(TrackerForm):
+    title = StringField("Title", validators=[InputRequired(), Length(max=200)],
+                        description="What the case is, in a line.")
+    category = SelectField("Kind of case", choices=choices(PoliceCategory))
+    country = SelectField("Handled for", choices=choices(NordicCountry),
+                          description="The Nordic police service that asked.")
+    requesting_agency = StringField("Requesting agency", validators=[InputRequired(),
+                                                                     Length(max=120)],
+                                    description="For example Kripos, Rigspolitiet, KRP, "
+                                                "Ríkislögreglustjóri, Polismyndigheten/NOA.")
+    agency_reference = StringField("Their reference", validators=[Optional(), Length(max=80)])
+    operation_name = StringField("Operation name", validators=[Optional(), Length(max=120)])
+    counterpart = SelectField("Host-country counterpart", choices=choices(Counterpart))
+    counterpart_reference = StringField("Counterpart's reference",
+                                        validators=[Optional(), Length(max=80)])
+    priority = SelectField("Priority", choices=choices(Priority), default="routine")
+    description = TextAreaField("Background", validators=[Optional(), Length(max=50_000)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class PartyForm(PersonFields):
+    role = SelectField("Role in the case", choices=choices(PartyRole))
+
+
+class ExchangeForm(TrackerForm):
+    exchanged_on = DateField("Date", validators=[Optional()],
+                             description="Leave empty for today.")
+    direction = SelectField("Direction", choices=choices(Direction))
+    channel = SelectField("Channel", choices=choices(ExchangeChannel))
+    counterpart = StringField("With", validators=[InputRequired(), Length(max=200)],
+                              description="For example: FIA Anti-Human Trafficking Circle, "
+                                          "Lahore; or Kripos.")
+    summary = TextAreaField("Summary", validators=[InputRequired(), Length(max=20_000)])
+    handling_code = SelectField("Handling code", choices=choices(HandlingCode),
+                                description="What the sender allows: H2 material never "
+                                            "leaves the compartment.")
+    restriction = StringField("H3 restriction", validators=[Optional(), Length(max=2000)],
+                              description="Required with H3: the restriction, in words.")
+    source_grade = SelectField("Source (4x4)", choices=choices(SourceGrade, "Not graded"),
+                               default="")
+    information_grade = SelectField("Information (4x4)",
+                                    choices=choices(InformationGrade, "Not graded"),
+                                    default="")
+    document = FileField("Document (optional)",
+                         description="PDF, JPEG, PNG or Word (DOCX), up to 20 MB.")
+
+
+class NoticeForm(TrackerForm):
+    colour = SelectField("Notice or diffusion", choices=choices(NoticeColour))
+    number = StringField("Number", validators=[InputRequired(), Length(max=40)])
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RestrictionForm(TrackerForm):
+    restricted = BooleanField("Restrict to the named liaison officers")
+    officers = MultiCheckboxField("Named officers", coerce=int, choices=[],
+                                  validate_choice=False)
+
+
+class BreakGlassForm(TrackerForm):
+    reason = TextAreaField("Why do you need to open it?",
+                           validators=[InputRequired(), Length(min=10, max=2000)],
+                           description="Recorded with your name and shown on the case.")
+
+
+class LinkForm(TrackerForm):
+    reference = StringField("Consular request reference",
+                            validators=[InputRequired(), Length(max=20)],
+                            description="For example ISB-2026-00123, from the consular "
+                                        "section.")
+
+
+class CaseFilterForm(TrackerForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Search", validators=[Optional(), Length(max=200)],
+                    description="Reference, title, operation, a party's name or number.")
+    status = SelectField("Status", choices=[SelectChoice("", "Open")] + [
+        SelectChoice(s.value, label) for s, label in LABELS.items()] + [
+        SelectChoice("all", "Any")], validators=[Optional()])
+    category = SelectField("Kind", choices=choices(PoliceCategory, "Any"),
+                           validators=[Optional()])
+    country = SelectField("Handled for", choices=choices(NordicCountry, "Any"),
+                          validators=[Optional()])

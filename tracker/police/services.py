@@ -1,0 +1,338 @@
+"""Liaison case rules: opening, parties, exchanges, notices, restriction, links, export."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.audit import service as audit
+from tracker.auth.models import Role, User
+from tracker.cases import workflow
+from tracker.cases.clock import office_today
+from tracker.cases.models import Priority, TimelineEvent, TimelineKind
+from tracker.cases.references import next_reference
+from tracker.consular.models import ConsularRequest
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.people.identifiers import search_forms
+from tracker.people.models import Compartment, Person, PersonIdentifier
+from tracker.people.names import name_tokens
+from tracker.police.categories import (
+    Counterpart,
+    Direction,
+    ExchangeChannel,
+    HandlingCode,
+    InformationGrade,
+    NordicCountry,
+    NoticeColour,
+    PartyRole,
+    PoliceCategory,
+    SourceGrade,
+)
+from tracker.police.models import (
+    BreakGlass,
+    CaseParty,
+    ConsularLink,
+    Exchange,
+    InterpolNotice,
+    LiaisonCase,
+)
+
+REFERENCE_PREFIX = "POL"
+
+
+class CaseError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleCase(Exception):
+    def __init__(self, current: LiaisonCase):
+        super().__init__("stale")
+        self.current = current
+
+
+def _choice(enum_cls, value, field: str, message: str = "Choose from the list."):
+    try:
+        return enum_cls(value)
+    except ValueError:
+        raise CaseError(message, field)
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool = False,
+          message: str = "Fill this in.") -> str | None:
+    value = " ".join((value or "").split()) if limit <= 200 else (value or "").strip()
+    if required and not value:
+        raise CaseError(message, field)
+    if len(value) > limit:
+        raise CaseError(f"Use at most {limit:,} characters.", field)
+    return value or None
+
+
+@dataclass
+class CaseInput:
+    title: str
+    category: str
+    country: str
+    requesting_agency: str
+    counterpart: str
+    priority: str = "routine"
+    agency_reference: str | None = None
+    operation_name: str | None = None
+    counterpart_reference: str | None = None
+    description: str = ""
+
+
+def _checked(data: CaseInput) -> dict:
+    return {
+        "summary": _text(data.title, "title", 200, required=True,
+                         message="Give the case a title."),
+        "category": _choice(PoliceCategory, data.category, "category"),
+        "country": _choice(NordicCountry, data.country, "country",
+                           "Choose the Nordic country the case is handled for."),
+        "requesting_agency": _text(data.requesting_agency, "requesting_agency", 120,
+                                   required=True, message="Name the requesting agency."),
+        "agency_reference": _text(data.agency_reference, "agency_reference", 80),
+        "operation_name": _text(data.operation_name, "operation_name", 120),
+        "counterpart": _choice(Counterpart, data.counterpart, "counterpart"),
+        "counterpart_reference": _text(data.counterpart_reference, "counterpart_reference", 80),
+        "priority": _choice(Priority, data.priority, "priority"),
+        "description": _text(data.description, "description", 50_000) or "",
+    }
+
+
+def open_case(actor: User, data: CaseInput) -> LiaisonCase:
+    """Open a liaison case with a POL-YEAR-NNNN reference."""
+    fields = _checked(data)
+    now = utcnow()
+    year = office_today(actor.office.time_zone, now).year
+    case = LiaisonCase(reference=next_reference(REFERENCE_PREFIX, year, digits=4),
+                       office=actor.office, created_by_id=actor.id, assigned_to=actor,
+                       opened_at=now, **fields)
+    db.session.add(case)
+    workflow.start(case, actor, at=now)
+    db.session.flush()
+    audit.record("liaison_case.opened", object_type="liaison_case", object_id=case.reference,
+                 actor=actor, details={"category": case.category.value,
+                                       "country": case.country.value})
+    db.session.commit()
+    return case
+
+
+def update_case(case: LiaisonCase, actor: User, data: CaseInput, version: int | None
+                ) -> LiaisonCase:
+    if version is None or version != case.version:
+        raise StaleCase(case)
+    fields = _checked(data)
+    changed = [name for name, value in fields.items() if getattr(case, name) != value]
+    for name in changed:
+        setattr(case, name, fields[name])
+    if changed:
+        db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.EDITED,
+                                     comment=", ".join(n.replace("_", " ") for n in changed)))
+        audit.record("liaison_case.edited", object_type="liaison_case",
+                     object_id=case.reference, actor=actor, details={"fields": changed})
+        db.session.commit()
+    return case
+
+
+def add_party(case: LiaisonCase, actor: User, person: Person, role: str) -> CaseParty:
+    """Involve a police person in the case in a role."""
+    if person.compartment is not Compartment.POLICE:
+        raise CaseError("Unknown person.", "person")
+    role = _choice(PartyRole, role, "role")
+    if any(p.person_id == person.id and p.role is role for p in case.parties):
+        raise CaseError("This person is already in the case in this role.", "role")
+    party = CaseParty(case=case, person=person, role=role)
+    db.session.add(party)
+    db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.EDITED,
+                                 comment=f"{role.label}: {person.full_name}"))
+    audit.record("liaison_case.party_added", object_type="liaison_case",
+                 object_id=case.reference, actor=actor,
+                 details={"person": person.id, "role": role.value})
+    db.session.commit()
+    return party
+
+
+@dataclass
+class ExchangeInput:
+    exchanged_on: date | None
+    direction: str
+    channel: str
+    counterpart: str
+    summary: str
+    handling_code: str
+    restriction: str | None = None
+    source_grade: str | None = None
+    information_grade: str | None = None
+
+
+def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput) -> Exchange:
+    """Log a message exchanged with a counterpart, with its handling code and grading."""
+    code = _choice(HandlingCode, data.handling_code, "handling_code",
+                   "Every exchange carries a handling code (H0 to H3).")
+    restriction = _text(data.restriction, "restriction", 2000)
+    if code is HandlingCode.H3 and not restriction:
+        raise CaseError("State the H3 restriction.", "restriction")
+    exchanged_on = data.exchanged_on or office_today(actor.office.time_zone, utcnow())
+    if exchanged_on > office_today(actor.office.time_zone, utcnow()):
+        raise CaseError("The date is in the future.", "exchanged_on")
+    source = _choice(SourceGrade, data.source_grade, "source_grade") if data.source_grade \
+        else None
+    information = _choice(InformationGrade, data.information_grade, "information_grade") \
+        if data.information_grade else None
+    if (source is None) != (information is None):
+        raise CaseError("Grade both the source and the information (4x4), or neither.",
+                        "source_grade" if source is None else "information_grade")
+    exchange = Exchange(
+        case=case, exchanged_on=exchanged_on,
+        direction=_choice(Direction, data.direction, "direction"),
+        channel=_choice(ExchangeChannel, data.channel, "channel"),
+        counterpart=_text(data.counterpart, "counterpart", 200, required=True,
+                          message="Say who it was exchanged with."),
+        summary=_text(data.summary, "summary", 20_000, required=True,
+                      message="Summarise the message."),
+        handling_code=code, restriction=restriction if code is HandlingCode.H3 else None,
+        source_grade=source, information_grade=information, created_by_id=actor.id)
+    db.session.add(exchange)
+    db.session.flush()
+    db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.CONTACT,
+                                 comment=f"Exchange {exchange.direction.value} "
+                                         f"({exchange.handling_code.value})"))
+    audit.record("liaison_case.exchange_added", object_type="liaison_case",
+                 object_id=case.reference, actor=actor,
+                 details={"exchange": exchange.id, "code": code.value})
+    db.session.commit()
+    return exchange
+
+
+def move(case: LiaisonCase, actor: User | None, name: str, comment: str | None = None,
+         **details) -> None:
+    """One workflow step, committed."""
+    workflow.transition(case, name, actor, comment=comment, **details)
+    db.session.commit()
+
+
+def add_notice(case: LiaisonCase, actor: User, colour: str, number: str) -> InterpolNotice:
+    notice = InterpolNotice(case=case, colour=_choice(NoticeColour, colour, "colour"),
+                            number=_text(number, "number", 40, required=True,
+                                         message="Give the notice or diffusion number."))
+    db.session.add(notice)
+    audit.record("liaison_case.notice_added", object_type="liaison_case",
+                 object_id=case.reference, actor=actor,
+                 details={"colour": notice.colour.value, "number": notice.number})
+    db.session.commit()
+    return notice
+
+
+def set_restriction(case: LiaisonCase, actor: User, restricted: bool, officer_ids: list[int]
+                    ) -> None:
+    """Restrict the case to named liaison officers (the actor stays named), or lift it."""
+    officers = list(db.session.scalars(select(User).where(
+        User.id.in_(set(officer_ids) | {actor.id}), User.role == Role.POLICE_LIAISON_OFFICER,
+        User.active.is_(True))))
+    case.restricted = restricted
+    case.named_officers = officers if restricted else []
+    audit.record("liaison_case.restriction_set", object_type="liaison_case",
+                 object_id=case.reference, actor=actor,
+                 details={"restricted": restricted, "officers": [o.email for o in officers]
+                          if restricted else []})
+    db.session.commit()
+
+
+def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
+    """Open a restricted case one is not named on: the reason is logged and shown."""
+    reason = _text(reason, "reason", 2000, required=True,
+                   message="Say why you need to open this restricted case.")
+    if len(reason) < 10:
+        raise CaseError("Say why, in a sentence.", "reason")
+    entry = BreakGlass(case_id=case.id, user_id=actor.id, reason=reason)
+    db.session.add(entry)
+    audit.record("liaison_case.break_glass", object_type="liaison_case",
+                 object_id=case.reference, actor=actor, reason=reason)
+    db.session.commit()
+    return entry
+
+
+def record_read(case: LiaisonCase, reader: User, what: str = "viewed") -> None:
+    """Every read of a case, its documents or its persons is logged."""
+    audit.record(f"liaison_case.{what}", object_type="liaison_case", object_id=case.reference,
+                 actor=reader)
+    db.session.commit()
+
+
+def link_consular(case: LiaisonCase, actor: User, reference: str) -> ConsularLink:
+    """Link a consular request (by its reference); the consular side learns nothing of it."""
+    request = db.session.scalar(select(ConsularRequest).where(
+        ConsularRequest.reference == (reference or "").strip().upper()[:20]))
+    if request is None:
+        raise CaseError("No consular request has this reference.", "reference")
+    if db.session.scalar(select(ConsularLink).where(
+            ConsularLink.liaison_case_id == case.id,
+            ConsularLink.consular_request_id == request.id)):
+        raise CaseError("This request is linked already.", "reference")
+    link = ConsularLink(liaison_case_id=case.id, consular_request_id=request.id,
+                        created_by_id=actor.id)
+    db.session.add(link)
+    audit.record("liaison_case.consular_linked", object_type="liaison_case",
+                 object_id=case.reference, actor=actor, details={"request": request.reference})
+    db.session.commit()
+    return link
+
+
+def share_link(link: ConsularLink, actor: User) -> None:
+    """Tell the consular side only that the liaison officer is involved."""
+    if link.shared_at is None:
+        link.shared_at, link.shared_by_id = utcnow(), actor.id
+        audit.record("liaison_case.consular_shared", object_type="liaison_case",
+                     object_id=link.liaison_case.reference, actor=actor,
+                     details={"request": link.consular_request.reference})
+        db.session.commit()
+
+
+def police_involved(request: ConsularRequest) -> bool:
+    """What a consular page may know: whether a link was shared. Never which case."""
+    return db.session.scalar(select(func.count()).select_from(ConsularLink).where(
+        ConsularLink.consular_request_id == request.id,
+        ConsularLink.shared_at.is_not(None))) > 0
+
+
+def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:
+    """Exchanges that may leave the compartment (never H2), and how many were held back."""
+    allowed = [e for e in case.exchanges if e.handling_code.may_leave_compartment]
+    return allowed, len(case.exchanges) - len(allowed)
+
+
+def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
+    """By reference, title, operation, agency or counterpart reference, or a party's name or
+    identifier (police persons only)."""
+    text = (text or "").strip()[:200]
+    if not text:
+        return []
+    like = text.lower()
+    clauses = [func.upper(LiaisonCase.reference) == text.upper(),
+               func.lower(LiaisonCase.summary).contains(like, autoescape=True),
+               func.lower(LiaisonCase.operation_name).contains(like, autoescape=True),
+               func.lower(LiaisonCase.agency_reference).contains(like, autoescape=True),
+               func.lower(LiaisonCase.counterpart_reference).contains(like, autoescape=True)]
+    person_filter = []
+    forms = search_forms(text)
+    if forms:
+        person_filter.append(Person.id.in_(select(PersonIdentifier.person_id).where(or_(*(
+            and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
+            for kind, value in forms)))))
+    tokens = name_tokens(text)
+    if tokens:
+        person_filter.append(and_(*(Person.folded_name.contains(t, autoescape=True)
+                                    for t in tokens)))
+    if person_filter:
+        clauses.append(LiaisonCase.id.in_(
+            select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
+            .where(Person.compartment == Compartment.POLICE, or_(*person_filter))))
+    stmt = (select(LiaisonCase).where(or_(*clauses))
+            .order_by(LiaisonCase.opened_at.desc()).limit(limit)
+            .options(selectinload(LiaisonCase.named_officers)))
+    return list(db.session.scalars(stmt))

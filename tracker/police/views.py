@@ -1,0 +1,423 @@
+"""The police compartment's pages, all under /police/ (one prefix a proxy can fence off).
+
+Every view is declared `hidden`: any role but the liaison officer's gets 404, as if the pages
+did not exist.
+"""
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Role, User
+from tracker.auth.permissions import allow
+from tracker.cases import documents
+from tracker.cases.forms import (
+    AssignForm,
+    ContactForm,
+    DocumentForm,
+    NoteForm,
+    RemoveDocumentForm,
+    TransitionForm,
+)
+from tracker.cases.models import Attachment, TimelineEvent
+from tracker.cases.views import CaseSection, put_error, register_case_actions
+from tracker.consular.models import ConsularRequest
+from tracker.extensions import db
+from tracker.people import services as people
+from tracker.people.models import Compartment, Person
+from tracker.police import access, services
+from tracker.police.categories import Outcome
+from tracker.police.forms import (
+    BreakGlassForm,
+    CaseFilterForm,
+    CaseForm,
+    ExchangeForm,
+    LinkForm,
+    NoticeForm,
+    PartyForm,
+    RestrictionForm,
+)
+from tracker.police.models import BreakGlass, CaseParty, ConsularLink, LiaisonCase
+from tracker.police.workflow import OPEN, POLICE_WORKFLOW
+
+bp = Blueprint("police", __name__, url_prefix="/police")
+cases_bp = Blueprint("police_cases", __name__, url_prefix="/police/cases")
+
+liaison_only = allow(Role.POLICE_LIAISON_OFFICER, hidden=True)
+
+
+def load_case(reference: str, for_work: bool = False) -> LiaisonCase:
+    """The case, or 404; a restricted case first asks the officer for a reason."""
+    case = db.session.scalar(select(LiaisonCase).where(
+        LiaisonCase.reference == reference.upper()[:20]))
+    if case is None or not access.is_liaison(current_user):
+        abort(404)
+    if access.needs_reason(current_user, case):
+        abort(redirect(url_for("police_cases.break_glass", reference=case.reference)))
+    return case
+
+
+def liaison_officers() -> list[User]:
+    return list(db.session.scalars(select(User).where(
+        User.role == Role.POLICE_LIAISON_OFFICER, User.active.is_(True))
+        .order_by(User.display_name)))
+
+
+def _case_input(form: CaseForm) -> services.CaseInput:
+    return services.CaseInput(
+        title=form.title.data, category=form.category.data, country=form.country.data,
+        requesting_agency=form.requesting_agency.data, counterpart=form.counterpart.data,
+        priority=form.priority.data, agency_reference=form.agency_reference.data,
+        operation_name=form.operation_name.data,
+        counterpart_reference=form.counterpart_reference.data,
+        description=form.description.data or "")
+
+
+# --- lists and search -----------------------------------------------------------------------
+
+
+@bp.route("/")
+@liaison_only
+def cases():
+    form = CaseFilterForm(request.args)
+    rows: list[LiaisonCase] = []
+    if form.validate():
+        if form.q.data:
+            rows = services.find_cases(form.q.data)
+        else:
+            stmt = select(LiaisonCase).order_by(LiaisonCase.opened_at.desc()).limit(200)
+            if form.status.data == "":
+                stmt = stmt.where(LiaisonCase.status.in_([s.value for s in OPEN]))
+            elif form.status.data != "all":
+                stmt = stmt.where(LiaisonCase.status == form.status.data)
+            if form.category.data:
+                stmt = stmt.where(LiaisonCase.category == form.category.data)
+            if form.country.data:
+                stmt = stmt.where(LiaisonCase.country == form.country.data)
+            rows = list(db.session.scalars(stmt.options(
+                selectinload(LiaisonCase.parties), selectinload(LiaisonCase.exchanges),
+                selectinload(LiaisonCase.named_officers))))
+    persons = people.find_persons(Compartment.POLICE, form.q.data) if form.q.data else []
+    return render_template("police/cases.html", form=form, rows=rows, persons=persons,
+                           is_named=access.is_named), 200 if not form.errors else 400
+
+
+# --- a case ---------------------------------------------------------------------------------
+
+
+@cases_bp.route("/new", methods=["GET", "POST"])
+@liaison_only
+def new():
+    form = CaseForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                case = services.open_case(current_user, _case_input(form))
+            except services.CaseError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash(f"Case {case.reference} opened.", "success")
+                return redirect(url_for("police_cases.detail", reference=case.reference))
+    return render_template("police/case_form.html", form=form, case=None), status
+
+
+def render_detail(case: LiaisonCase, status: int = 422, **forms):
+    timeline = db.session.scalars(
+        select(TimelineEvent).where(TimelineEvent.case_id == case.id)
+        .order_by(TimelineEvent.at, TimelineEvent.id)
+        .options(selectinload(TimelineEvent.actor), selectinload(TimelineEvent.note),
+                 selectinload(TimelineEvent.attachment))).all()
+    docs = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
+                              .order_by(Attachment.id)).all()
+    viewers = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.object_type == "liaison_case",
+                                 AuditEvent.object_id == case.reference,
+                                 AuditEvent.action.in_(["liaison_case.viewed",
+                                                        "liaison_case.document_downloaded",
+                                                        "liaison_case.exported"]))
+        .order_by(AuditEvent.id.desc()).limit(50)).all()
+    glass = db.session.scalars(select(BreakGlass).where(BreakGlass.case_id == case.id)
+                               .order_by(BreakGlass.id.desc())).all()
+    links = db.session.scalars(select(ConsularLink).where(
+        ConsularLink.liaison_case_id == case.id).options(
+        selectinload(ConsularLink.consular_request))).all()
+    assign_form = forms.get("assign_form") or AssignForm(assigned_to=case.assigned_to_id or 0)
+    assign_form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
+                                                         for u in liaison_officers()]
+    restriction_form = forms.get("restriction_form") or RestrictionForm(
+        restricted=case.restricted, officers=[o.id for o in case.named_officers])
+    restriction_form.officers.choices = [(u.id, u.display_name) for u in liaison_officers()]
+    return render_template(
+        "police/case.html", case=case, timeline=timeline, flow=POLICE_WORKFLOW,
+        steps=POLICE_WORKFLOW.available(case, current_user), one_click=SECTION.one_click_steps,
+        can_work=True, documents=docs, viewers=viewers, break_glass=glass, links=links,
+        note_form=forms.get("note_form") or NoteForm(),
+        contact_form=forms.get("contact_form") or ContactForm(),
+        document_form=forms.get("document_form") or DocumentForm(),
+        remove_form=RemoveDocumentForm(), assign_form=assign_form,
+        party_form=forms.get("party_form") or PartyForm(),
+        candidates=forms.get("candidates") or [],
+        exchange_form=forms.get("exchange_form") or ExchangeForm(),
+        notice_form=forms.get("notice_form") or NoticeForm(),
+        restriction_form=restriction_form,
+        link_form=forms.get("link_form") or LinkForm()), status
+
+
+@cases_bp.route("/<reference>")
+@liaison_only
+def detail(reference: str):
+    case = load_case(reference)
+    services.record_read(case, current_user)
+    return render_detail(case, status=200)
+
+
+@cases_bp.route("/<reference>/break-glass", methods=["GET", "POST"])
+@liaison_only
+def break_glass(reference: str):
+    case = db.session.scalar(select(LiaisonCase).where(
+        LiaisonCase.reference == reference.upper()[:20]))
+    if case is None:
+        abort(404)
+    if not access.needs_reason(current_user, case):
+        return redirect(url_for("police_cases.detail", reference=case.reference))
+    form = BreakGlassForm()
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.break_glass(case, current_user, form.reason.data)
+            except services.CaseError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                return redirect(url_for("police_cases.detail", reference=case.reference))
+    return render_template("police/break_glass.html", case=case, form=form), status
+
+
+@cases_bp.route("/<reference>/edit", methods=["GET", "POST"])
+@liaison_only
+def edit(reference: str):
+    case = load_case(reference, True)
+    form = CaseForm(obj=case if request.method == "GET" else None)
+    if request.method == "GET":
+        form.title.data = case.summary
+        for name in ("category", "country", "counterpart", "priority"):
+            getattr(form, name).data = getattr(case, name).value
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate_on_submit():
+            try:
+                services.update_case(case, current_user, _case_input(form), form.version.data)
+            except (services.StaleCase, StaleDataError):
+                db.session.rollback()
+                flash("Someone else saved this case after you opened it. Nothing was "
+                      "overwritten: here is the current version; make your change again.",
+                      "error")
+                return redirect(url_for("police_cases.edit", reference=case.reference)), 303
+            except services.CaseError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash("Case saved.", "success")
+                return redirect(url_for("police_cases.detail", reference=case.reference))
+    return render_template("police/case_form.html", form=form, case=case), status
+
+
+@cases_bp.route("/<reference>/parties", methods=["POST"])
+@liaison_only
+def add_party(reference: str):
+    case = load_case(reference, True)
+    form = PartyForm()
+    if form.validate_on_submit():
+        try:
+            person = people.chosen_or_new_person(
+                Compartment.POLICE, form.person_input(), chosen_id=form.use_person.data,
+                confirmed_new=form.confirm_new.data, actor=current_user)
+            services.add_party(case, current_user, person, form.role.data)
+        except people.NeedsChoice as choice:
+            db.session.rollback()
+            return render_detail(case, party_form=form, candidates=choice.candidates)
+        except (people.PersonError, services.CaseError) as exc:
+            db.session.rollback()
+            put_error(form, exc.field, str(exc))
+        else:
+            flash("Person added to the case.", "success")
+            return redirect(url_for("police_cases.detail", reference=case.reference)
+                            + "#parties")
+    return render_detail(case, party_form=form)
+
+
+@cases_bp.route("/<reference>/exchanges", methods=["POST"])
+@liaison_only
+def add_exchange(reference: str):
+    case = load_case(reference, True)
+    form = ExchangeForm()
+    if form.validate_on_submit():
+        try:
+            exchange = services.add_exchange(case, current_user, services.ExchangeInput(
+                exchanged_on=form.exchanged_on.data, direction=form.direction.data,
+                channel=form.channel.data, counterpart=form.counterpart.data,
+                summary=form.summary.data, handling_code=form.handling_code.data,
+                restriction=form.restriction.data, source_grade=form.source_grade.data,
+                information_grade=form.information_grade.data))
+        except services.CaseError as exc:
+            db.session.rollback()
+            put_error(form, exc.field, str(exc))
+        else:
+            if form.document.data and form.document.data.filename:
+                try:
+                    attachment = documents.add_document(case, current_user, form.document.data)
+                except documents.DocumentError as exc:
+                    flash(f"The exchange is saved, but not its document: {exc}", "error")
+                else:
+                    exchange.documents.append(attachment)
+                    db.session.commit()
+            flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
+            return redirect(url_for("police_cases.detail", reference=case.reference)
+                            + "#exchanges")
+    return render_detail(case, exchange_form=form)
+
+
+@cases_bp.route("/<reference>/notices", methods=["POST"])
+@liaison_only
+def add_notice(reference: str):
+    case = load_case(reference, True)
+    form = NoticeForm()
+    if form.validate_on_submit():
+        try:
+            services.add_notice(case, current_user, form.colour.data, form.number.data)
+        except services.CaseError as exc:
+            db.session.rollback()
+            put_error(form, exc.field, str(exc))
+        else:
+            return redirect(url_for("police_cases.detail", reference=case.reference))
+    return render_detail(case, notice_form=form)
+
+
+@cases_bp.route("/<reference>/restriction", methods=["POST"])
+@liaison_only
+def set_restriction(reference: str):
+    case = load_case(reference, True)
+    form = RestrictionForm()
+    form.officers.choices = [(u.id, u.display_name) for u in liaison_officers()]
+    if form.validate_on_submit():
+        services.set_restriction(case, current_user, form.restricted.data,
+                                 form.officers.data or [])
+        flash("Restriction saved." if form.restricted.data else "Restriction lifted.",
+              "success")
+        return redirect(url_for("police_cases.detail", reference=case.reference))
+    return render_detail(case, restriction_form=form)
+
+
+@cases_bp.route("/<reference>/links", methods=["POST"])
+@liaison_only
+def link_consular(reference: str):
+    case = load_case(reference, True)
+    form = LinkForm()
+    if form.validate_on_submit():
+        try:
+            services.link_consular(case, current_user, form.reference.data)
+        except services.CaseError as exc:
+            db.session.rollback()
+            put_error(form, exc.field, str(exc))
+        else:
+            flash("Consular request linked. The consular section sees nothing of it unless "
+                  "you share it.", "success")
+            return redirect(url_for("police_cases.detail", reference=case.reference)
+                            + "#links")
+    return render_detail(case, link_form=form)
+
+
+@cases_bp.route("/<reference>/links/<int:link_id>/share", methods=["POST"])
+@liaison_only
+def share_link(reference: str, link_id: int):
+    case = load_case(reference, True)
+    link = db.session.get(ConsularLink, link_id)
+    if link is None or link.liaison_case_id != case.id:
+        abort(404)
+    services.share_link(link, current_user)
+    flash("Shared: the consular request now says the police liaison officer is involved, "
+          "and nothing more.", "success")
+    return redirect(url_for("police_cases.detail", reference=case.reference) + "#links")
+
+
+@cases_bp.route("/<reference>/export")
+@liaison_only
+def export(reference: str):
+    """A plain-text summary for sharing outside the compartment: no H2 material, ever."""
+    case = load_case(reference)
+    exchanges, withheld = services.shareable_exchanges(case)
+    services.record_read(case, current_user, "exported")
+    text = render_template("police/export.txt", case=case, exchanges=exchanges,
+                           withheld=withheld, flow=POLICE_WORKFLOW)
+    return Response(text, mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="{case.reference}-for-sharing.txt"'})
+
+
+@bp.route("/persons/<int:person_id>")
+@liaison_only
+def person(person_id: int):
+    found = db.session.get(Person, person_id)
+    if found is None or found.compartment is not Compartment.POLICE:
+        abort(404)
+    parties = db.session.scalars(select(CaseParty).where(CaseParty.person_id == found.id)
+                                 .options(selectinload(CaseParty.case))).all()
+    from tracker.audit import service as audit
+
+    audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
+    db.session.commit()
+    return render_template("police/person.html", person=found, parties=parties,
+                           needs_reason=access.needs_reason)
+
+
+def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
+    form.closing_reason.choices = [(o.value, o.label) for o in Outcome]
+
+
+def _step_details(case: LiaisonCase, name: str, form: TransitionForm) -> dict:
+    if name == "await_counterpart":
+        return {"waiting_reason": form.waiting_reason.data, "hold_until": form.hold_until.data}
+    if name == "close":
+        return {"closing_reason": form.closing_reason.data}
+    return {}
+
+
+SECTION = CaseSection(
+    blueprint=cases_bp,
+    roles=frozenset({Role.POLICE_LIAISON_OFFICER}),
+    load=load_case,
+    detail_endpoint="police_cases.detail",
+    render_detail=render_detail,
+    assignees=lambda case: liaison_officers(),
+    prepare_step_form=_prepare_step_form,
+    step_details=_step_details,
+    one_click_steps=frozenset({"activate", "resume", "request_mla"}),
+    hidden=True,
+)
+register_case_actions(SECTION)
+
+
+def linked_request_summary(request_: ConsularRequest) -> dict:
+    """What the liaison officer may see of a linked consular request: summary and status."""
+    from tracker.web import status_label
+
+    return {"reference": request_.reference, "summary": request_.summary,
+            "status": status_label(request_)}

@@ -1,0 +1,88 @@
+"""The liaison case workflow, as data for the engine in tracker.cases.workflow.
+
+opened -> active -> awaiting counterpart (clock paused, reason, hold-until date) -> active;
+mutual legal assistance pending; suspended; closed with an outcome; reopen with a reason.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tracker.auth.models import Role, User
+from tracker.cases.models import Case, CaseKind
+from tracker.cases.workflow import Transition, TransitionError, Workflow, register
+from tracker.db import utcnow
+from tracker.police.categories import Outcome
+
+
+class Status(StrEnum):
+    OPENED = "opened"
+    ACTIVE = "active"
+    AWAITING_COUNTERPART = "awaiting_counterpart"
+    MLA_PENDING = "mla_pending"
+    SUSPENDED = "suspended"
+    CLOSED = "closed"
+
+
+LABELS = {
+    Status.OPENED: "Opened",
+    Status.ACTIVE: "Active",
+    Status.AWAITING_COUNTERPART: "Awaiting counterpart",
+    Status.MLA_PENDING: "Mutual legal assistance pending",
+    Status.SUSPENDED: "Suspended",
+    Status.CLOSED: "Closed",
+}
+OPEN = frozenset(set(Status) - {Status.CLOSED})
+LIAISON = frozenset({Role.POLICE_LIAISON_OFFICER})
+
+
+def _from(*sources: Status) -> frozenset[str]:
+    return frozenset(sources)
+
+
+POLICE_WORKFLOW = register(Workflow(
+    kind=CaseKind.LIAISON_CASE.value,
+    initial=Status.OPENED,
+    statuses={s.value: label for s, label in LABELS.items()},
+    paused=frozenset({Status.AWAITING_COUNTERPART}),
+    open_statuses=OPEN,
+    transitions={t.name: t for t in (
+        Transition("activate", "Start work", _from(Status.OPENED), Status.ACTIVE, LIAISON),
+        Transition("await_counterpart", "Awaiting the counterpart",
+                   _from(Status.OPENED, Status.ACTIVE), Status.AWAITING_COUNTERPART, LIAISON),
+        Transition("resume", "Resume work", _from(Status.AWAITING_COUNTERPART, Status.MLA_PENDING,
+                                                  Status.SUSPENDED),
+                   Status.ACTIVE, LIAISON, system=True),
+        Transition("request_mla", "Mutual legal assistance requested",
+                   _from(Status.ACTIVE, Status.AWAITING_COUNTERPART), Status.MLA_PENDING,
+                   LIAISON),
+        Transition("suspend", "Suspend", _from(Status.ACTIVE, Status.AWAITING_COUNTERPART,
+                                               Status.MLA_PENDING),
+                   Status.SUSPENDED, LIAISON, comment_required=True),
+        Transition("close", "Close", OPEN, Status.CLOSED, LIAISON),
+        Transition("reopen", "Reopen", _from(Status.CLOSED), Status.ACTIVE, LIAISON,
+                   comment_required=True),
+    )},
+))
+
+
+def _apply_details(case: Case, move: Transition, actor: User | None, details: dict) -> None:
+    if move.name == "await_counterpart":
+        reason = (details.get("waiting_reason") or "").strip()
+        if not reason:
+            raise TransitionError("Say what the case is waiting for.", "waiting_reason")
+        case.waiting_on, case.waiting_reason = "counterpart", reason
+        case.hold_until = details.get("hold_until")
+    elif case.status == Status.AWAITING_COUNTERPART:
+        case.waiting_on = case.waiting_reason = None
+        case.hold_until = None
+    if move.name == "close":
+        try:
+            case.closing_reason = Outcome(details.get("closing_reason")).value
+        except ValueError:
+            raise TransitionError("Choose the outcome.", "closing_reason")
+        case.closed_at = utcnow()
+    if move.name == "reopen":
+        case.closed_at = case.closing_reason = None
+
+
+POLICE_WORKFLOW.on_transition.append(_apply_details)
