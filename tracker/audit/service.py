@@ -8,11 +8,27 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import or_, select, text
 
 from tracker.audit.models import GENESIS_HASH, AuditEvent
 from tracker.db import utcnow
 from tracker.extensions import db
+
+
+# Object types whose rows only their own compartment may read (see seal_object_types).
+SEALED_OBJECT_TYPES: set[str] = set()
+
+
+def seal_object_types(*object_types: str) -> None:
+    """Keep these objects' rows out of the administrators' log pages (the police compartment:
+    even a reference in the log would tell that a case exists)."""
+    SEALED_OBJECT_TYPES.update(object_types)
+
+
+def readable_by_administrators():
+    """WHERE clause for the administrators' view of the log."""
+    return or_(AuditEvent.object_type.is_(None),
+               AuditEvent.object_type.not_in(sorted(SEALED_OBJECT_TYPES) or [""]))
 
 
 def _row_digest(event: AuditEvent) -> str:

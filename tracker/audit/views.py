@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from tracker.audit.models import AuditEvent
+from tracker.audit.service import readable_by_administrators
 from tracker.auth.models import Role
 from tracker.auth.permissions import allow
 from tracker.extensions import db
@@ -40,7 +41,8 @@ class AuditFilterForm(TrackerForm):
 @allow(Role.ADMINISTRATOR)
 def log():
     form = AuditFilterForm(request.args)
-    stmt = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1)
+    stmt = (select(AuditEvent).where(readable_by_administrators())
+            .order_by(AuditEvent.id.desc()).limit(PAGE_SIZE + 1))
     if form.validate():
         if form.actor.data:
             stmt = stmt.where(AuditEvent.actor_email.contains(form.actor.data.strip().lower(),

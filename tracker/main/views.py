@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.audit.models import AuditEvent
-from tracker.audit.service import recent_sign_ins
+from tracker.audit.service import readable_by_administrators, recent_sign_ins
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import ALL_ROLES, allow, public
 from tracker.db import utcnow
@@ -30,7 +30,8 @@ def home():
             "offices": db.session.scalar(
                 select(func.count()).select_from(Office).where(Office.active.is_(True))),
             "recent_events": db.session.scalars(
-                select(AuditEvent).order_by(AuditEvent.id.desc()).limit(8)).all(),
+                select(AuditEvent).where(readable_by_administrators())
+                .order_by(AuditEvent.id.desc()).limit(8)).all(),
         }
     return render_template("main/home.html", figures=figures, now_utc=utcnow(),
                            sign_ins=recent_sign_ins(current_user))

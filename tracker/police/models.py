@@ -18,6 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from tracker.audit.service import seal_object_types
 from tracker.auth.models import User
 from tracker.cases.models import Attachment, Case, CaseKind
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
@@ -34,6 +35,9 @@ from tracker.police.categories import (
     PoliceCategory,
     SourceGrade,
 )
+
+
+seal_object_types("liaison_case", "police_person")
 
 
 class LiaisonCase(Case):
