@@ -120,6 +120,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("police_cases.step", "GET"): hidden({P: 200}),
     ("police_cases.step", "POST"): hidden({P: 422}),
     ("police_cases.assign", "POST"): hidden({P: 302}),
+    # Reports: managers both parts, consular officers their office's consular part, the
+    # liaison officer the police aggregates; administrators none.
+    ("reports.monthly", "GET"): only({C: 200, P: 200, M: 200}),
+    ("reports.export", "GET"): only({C: 200, P: 200, M: 200}),
+    ("reports.publish_month", "POST"): only({M: 302}),
 }
 
 
@@ -163,7 +168,8 @@ def sample_values(office) -> dict[str, dict]:
     target = make_user(Role.CONSULAR_OFFICER, office=office)
     request = make_request(office=office, officer=target, category="passport:renewal")
     document = make_document(request, target)
-    common = {"user_id": target.id, "office_id": office.id, "filename": "css/tracker.css"}
+    common = {"user_id": target.id, "office_id": office.id, "filename": "css/tracker.css",
+              "fmt": "csv"}
     liaison = make_user(Role.POLICE_LIAISON_OFFICER, office=office)
     case, party, link = make_liaison_case(liaison, link_to=request)
     police_document = make_document(case, liaison)

@@ -67,6 +67,7 @@ def _init_extensions(app: Flask) -> None:
     import tracker.people.models  # noqa: F401
     import tracker.police.models  # noqa: F401
     import tracker.police.workflow  # noqa: F401  (registers the workflow)
+    import tracker.reports.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -78,7 +79,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.main.views import bp as main_bp
     from tracker.police.views import bp as police_bp
     from tracker.police.views import cases_bp as police_cases_bp
+    from tracker.reports.views import bp as reports_bp
 
     for bp in (main_bp, auth_bp, admin_bp, audit_bp, consular_bp, consular_requests_bp,
-               police_bp, police_cases_bp):
+               police_bp, police_cases_bp, reports_bp):
         app.register_blueprint(bp)

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from tracker.audit import service as audit
 from tracker.audit.service import verify_chain
 from tracker.auth import services
 from tracker.auth.models import Office, OfficeKind, Role, User
@@ -19,6 +20,7 @@ offices_cli = AppGroup("offices", help="Create and list offices.")
 audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data (never in production).")
 cases_cli = AppGroup("cases", help="Scheduled work on requests and cases.")
+reports_cli = AppGroup("reports", help="Monthly reports for scheduled jobs.")
 
 
 def _read_password() -> str:
@@ -200,6 +202,42 @@ def wake_command():
         ": " + ", ".join(woken) if woken else ""))
 
 
+@reports_cli.command("monthly")
+@click.option("--month", required=True, help="YYYY-MM")
+@click.option("--office", default="all", show_default=True, help="An office code, or all.")
+@click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default="pdf",
+              show_default=True)
+@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--sections", default="consular,police", show_default=True,
+              help="Which parts: consular, police or both.")
+def report_command(month, office, fmt, output, sections):
+    """Write a month's report (the published one if there is one) to a file."""
+    from tracker.db import utcnow
+    from tracker.reports import exports
+    from tracker.reports.periods import Month
+    from tracker.reports.report import monthly_report, threshold
+
+    try:
+        period = Month.parse(month)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--month")
+    chosen = None if office.lower() == "all" else _office(office)
+    parts = [s.strip() for s in sections.split(",") if s.strip()]
+    if not parts or set(parts) - {"consular", "police"}:
+        raise click.BadParameter("consular, police or both", param_hint="--sections")
+    report = monthly_report(period, chosen)
+    writer = {"pdf": exports.to_pdf, "xlsx": exports.to_xlsx, "csv": exports.to_csv}[fmt]
+    body = writer(report, parts, threshold(),
+                  f"Produced {utcnow():%Y-%m-%d %H:%M} UTC by the scheduled job")
+    with open(output, "wb") as out:
+        out.write(body)
+    audit.record("report.exported", object_type="report",
+                 object_id=f"{period}/{report.scope_key}",
+                 details={"format": fmt, "sections": parts, "by": "command line"})
+    db.session.commit()
+    click.echo(f"wrote {output} ({len(body):,} bytes)")
+
+
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli):
+    for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli, reports_cli):
         app.cli.add_command(group)

@@ -44,6 +44,7 @@ class Settings:
     proxy_count: int = 0
     max_upload_mb: int = 20
     attachment_dir: str = ""
+    small_count_threshold: int = 5
     argon2_time_cost: int = 3
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
@@ -133,6 +134,7 @@ class Settings:
             "PROXY_COUNT": self.proxy_count,
             "MAX_CONTENT_LENGTH": self.max_upload_mb * 1024 * 1024,
             "ATTACHMENT_DIR": self.attachment_dir or str(INSTANCE / "attachments"),
+            "SMALL_COUNT_THRESHOLD": self.small_count_threshold,
         }
 
 

@@ -1,0 +1,110 @@
+"""The monthly report pages, under /reports/. Read-only but for publishing a snapshot."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from tracker.audit import service as audit
+from tracker.auth.models import Office, Role
+from tracker.auth.permissions import allow
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.reports import exports
+from tracker.reports.charts import chart_data
+from tracker.reports.periods import Month
+from tracker.reports.render import display_table, suppression_note
+from tracker.reports.report import AlreadyPublished, monthly_report, publish, threshold
+
+bp = Blueprint("reports", __name__, url_prefix="/reports")
+
+READERS = (Role.MANAGER, Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER)
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             exports.to_xlsx),
+    "pdf": ("application/pdf", exports.to_pdf),
+}
+
+
+def sections_for(role: Role) -> list[str]:
+    """Managers read both; a consular officer the consular figures; the liaison officer the
+    police figures (aggregates only)."""
+    return {Role.MANAGER: ["consular", "police"], Role.CONSULAR_OFFICER: ["consular"],
+            Role.POLICE_LIAISON_OFFICER: ["police"]}[current_user.role]
+
+
+def _chosen() -> tuple[Month, Office | None, list[str]]:
+    """The month and office asked for, as this user may see them (400 if malformed)."""
+    raw = request.values.get("month")
+    if raw:
+        try:
+            month = Month.parse(raw)
+        except ValueError:
+            abort(400)
+    else:
+        month = Month.containing(utcnow(), current_user.office.time_zone).previous()
+    office = None
+    if current_user.role is Role.CONSULAR_OFFICER:
+        office = current_user.office  # their own office's report only
+    elif current_user.role is Role.MANAGER:
+        code = (request.values.get("office") or "all").upper()[:8]
+        if code != "ALL":
+            office = db.session.scalar(select(Office).where(Office.code == code))
+            if office is None:
+                abort(404)
+    return month, office, sections_for(current_user.role)
+
+
+@bp.route("/")
+@allow(*READERS)
+def monthly():
+    month, office, sections = _chosen()
+    report = monthly_report(month, office)
+    limit = threshold()
+    tables = {section: [display_table(t, limit) for t in getattr(report, section)]
+              for section in sections}
+    offices = db.session.scalars(select(Office).order_by(Office.name)).all() \
+        if current_user.role is Role.MANAGER else []
+    return render_template("reports/monthly.html", report=report, tables=tables,
+                           sections=sections, offices=offices, month=month, office=office,
+                           charts=chart_data(report.trends, sections),
+                           note=suppression_note(limit),
+                           recent=[m for m in Month.containing(
+                               utcnow(), current_user.office.time_zone).last_months(13)][::-1])
+
+
+@bp.route("/publish", methods=["POST"])
+@allow(Role.MANAGER)
+def publish_month():
+    month, office, _ = _chosen()
+    try:
+        publish(month, office, current_user)
+    except AlreadyPublished:
+        flash(f"The report for {month.label} was published already.", "info")
+    else:
+        flash(f"Published: the report for {month.label} now stays as it is.", "success")
+    return redirect(url_for("reports.monthly", month=str(month),
+                            office=office.code if office else "all"))
+
+
+@bp.route("/export/<fmt>")
+@allow(*READERS)
+def export(fmt: str):
+    if fmt not in FORMATS:
+        abort(404)
+    month, office, sections = _chosen()
+    report = monthly_report(month, office)
+    produced = (f"Produced {utcnow().strftime('%Y-%m-%d %H:%M')} UTC by "
+                f"{current_user.display_name}"
+                + (f" (published {report.snapshot.published_at:%Y-%m-%d})"
+                   if report.snapshot else " (live figures, not published)"))
+    mimetype, write = FORMATS[fmt]
+    body = write(report, sections, threshold(), produced)
+    audit.record("report.exported", object_type="report",
+                 object_id=f"{month}/{report.scope_key}",
+                 details={"format": fmt, "sections": sections})
+    db.session.commit()
+    name = f"report-{month}-{report.scope_key.lower()}.{fmt}"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
