@@ -12,6 +12,7 @@ from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import ALL_ROLES, allow, public
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.reports import dashboard
 
 bp = Blueprint("main", __name__)
 
@@ -33,6 +34,13 @@ def home():
                 select(AuditEvent).where(readable_by_administrators())
                 .order_by(AuditEvent.id.desc()).limit(8)).all(),
         }
+    elif current_user.role is Role.CONSULAR_OFFICER:
+        figures = {"queues": dashboard.officer_queues(current_user)}
+    elif current_user.role is Role.MANAGER:
+        figures = {"queues": dashboard.officer_queues(current_user),
+                   "month": dashboard.month_so_far(current_user)}
+    elif current_user.role is Role.POLICE_LIAISON_OFFICER:
+        figures = {"police": dashboard.police_figures(current_user)}
     return render_template("main/home.html", figures=figures, now_utc=utcnow(),
                            sign_ins=recent_sign_ins(current_user))
 
