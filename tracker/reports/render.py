@@ -27,17 +27,25 @@ def display_table(table: Table, threshold: int) -> DisplayTable:
     rows, hidden_any = [], False
     for label, cells in grid:
         hidden_any |= any(c.hidden for c in cells)
-        row = [label, *(display(c, threshold, table.unit) for c in cells)]
+        # In a table of days the first column counts the cases the days are taken over.
+        row = [label, *(display(c, threshold, table.unit if j else "count")
+                        for j, c in enumerate(cells))]
         if table.row_totals:
-            row.append(f"{row_total(cells):,}")
+            sensitive = table.sensitive or label in table.sensitive_rows
+            row.append(_total(row_total(cells), threshold, sensitive))
         rows.append(row)
     footer = None
     if table.totals and table.unit == "count":
         sums = column_totals(table, grid)
-        footer = ["Total", *(f"{v:,}" for v in sums)]
+        footer = ["Total", *(_total(v, threshold, table.sensitive) for v in sums)]
         if table.row_totals:
-            footer.append(f"{sum(sums):,}")
+            footer.append(_total(sum(sums), threshold, table.sensitive))
     return DisplayTable(table.key, table.title, header, rows, footer, hidden_any)
+
+
+def _total(value: int, threshold: int, sensitive: bool) -> str:
+    """A total is a count too: a small one of sensitive cases is hidden like any other."""
+    return f"<{threshold}" if sensitive and 0 < value < threshold else f"{value:,}"
 
 
 SUPPRESSION_NOTE = ("<{t}: a count between 1 and {m}, not shown so that no person can be "
