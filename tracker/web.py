@@ -23,7 +23,8 @@ DEFAULT_TIME_ZONE = "Asia/Karachi"
 def security_headers(response):
     """after_request hook; runs for error pages too."""
     headers = response.headers
-    headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    # A view may have set a stricter policy (a downloaded document is sandboxed).
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "no-referrer"
     headers["X-Frame-Options"] = "DENY"

@@ -148,6 +148,17 @@ def test_hidden_requests_are_in_no_list_queue_or_search(login_as, other_office_r
     officer = login_as(C)
     own = make_request(office=officer.user.office, officer=officer.user,
                        summary="Own office request")
+    # Overdue and unassigned too, so that every queue would have a reason to show it.
+    from datetime import timedelta
+
+    from tracker.consular import services
+    from tracker.db import utcnow
+
+    overdue = services.create_request(
+        make_user(C, office=request.office), request.office, services.RequestInput(
+            category="passport", subcategory="new", priority="emergency", channel="phone",
+            summary="Lost passport in Clifton"), [subject],
+        opened_at=utcnow() - timedelta(days=90))
     pages = ["/consular/", "/consular/requests/", "/consular/requests/?overdue=y",
              f"/consular/requests/?office={request.office_id}",
              f"/consular/search?q={request.reference}", "/consular/search?q=Zainab+Qureshi",
@@ -155,6 +166,7 @@ def test_hidden_requests_are_in_no_list_queue_or_search(login_as, other_office_r
     for page in pages:
         html = officer.get(page).get_data(as_text=True)
         assert f'/consular/requests/{request.reference}"' not in html, page
+        assert f'/consular/requests/{overdue.reference}"' not in html, page
         assert "Lost passport in Clifton" not in html, page
         assert "Zainab Unseen Qureshi" not in html, page
     assert own.reference in officer.get("/consular/requests/").get_data(as_text=True)
@@ -218,3 +230,22 @@ def test_the_rule_in_one_place(app):
         listed = db.session.scalars(access.only_readable(
             select(ConsularRequest.id).where(ConsularRequest.id == request.id), user)).all()
         assert bool(listed) is read
+
+
+def test_a_persons_page_shows_only_requests_the_user_may_read(login_as):
+    from tests.conftest import make_person
+
+    officer = login_as(C)
+    person = make_person("Imran Abbasi")
+    own = make_request(office=officer.user.office, officer=officer.user, subject=person)
+    hidden = make_request(office=make_office(), subject=person, summary="Hidden in Lahore")
+    response = officer.get(f"/consular/persons/{person.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert own.reference in html
+    assert hidden.reference not in html and "Hidden in Lahore" not in html
+    views = [a for a in audit_rows(str(person.id)) if a.action == "consular_person.viewed"]
+    assert [v.actor_id for v in views] == [officer.user.id]
+    manager = login_as(M)
+    assert hidden.reference in manager.get(f"/consular/persons/{person.id}").get_data(
+        as_text=True)

@@ -87,7 +87,9 @@ def test_the_page_names_the_tracker_as_the_actor(app, login_as):
     request = _waiting(officer.user, date(2026, 3, 9))
     services.wake_held_requests(NOW)
     page = officer.get(f"/consular/requests/{request.reference}").get_data(as_text=True)
-    assert "The tracker" in page
+    timeline_html = page.split('id="timeline"')[1].split("</section>")[0]
+    resumed = timeline_html.split("Resume work")[0].rsplit('<div class="timeline-meta">', 1)[1]
+    assert "The tracker" in resumed and officer.user.display_name not in resumed
 
 
 def test_the_cli_command(context_app, officer):

@@ -111,6 +111,10 @@ def crawl(client, start: list[str]) -> dict[str, str]:
         if url in seen or url.startswith(("/static/", "/logout")):
             continue
         response = client.get(url)
+        if not (response.content_type or "").startswith(("text/", "application/json")):
+            # A PDF or spreadsheet export: built from the same tables as the pages read here.
+            seen[url] = f"{response.status_code}\n"
+            continue
         body = response.get_data(as_text=True)
         seen[url] = f"{response.status_code}\n{body}"
         if response.status_code in (301, 302, 303):

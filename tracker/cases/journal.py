@@ -45,7 +45,9 @@ def add_note(case: Case, author: User, text: str, *, corrects_id: int | None = N
              ) -> JournalNote:
     """Add a note (or a correction of an earlier note of the same case)."""
     if corrects_id is not None:
-        earlier = db.session.get(JournalNote, corrects_id)
+        # A number no row can have is refused before the database is asked (SQLite cannot
+        # even compare an integer beyond 64 bits).
+        earlier = db.session.get(JournalNote, corrects_id) if 0 < corrects_id < 2**31 else None
         if earlier is None or earlier.case_id != case.id:
             raise JournalError("The note to correct is not on this request.", "corrects_id")
     note = JournalNote(case_id=case.id, kind=NoteKind.NOTE, author=author,

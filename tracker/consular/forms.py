@@ -21,6 +21,16 @@ from tracker.forms import TrackerForm
 from tracker.people.models import IdentifierKind, Nationality, Sex
 
 
+def _row_id(value) -> int | None:
+    """A row id from a filter, or None for "any"; a number no row can have is refused."""
+    if value in (None, ""):
+        return None
+    number = int(value)
+    if not 0 < number < 2**31:
+        raise ValueError("not a row id")
+    return number
+
+
 def kind_choices() -> list[SelectChoice]:
     """Category and sub-category in one list, grouped: one choice, no script needed."""
     return [SelectChoice(f"{category.value}:{sub}", label, optgroup=info.label)
@@ -90,11 +100,11 @@ class RequestFilterForm(TrackerForm):
         SelectChoice(s.value, label) for s, label in LABELS.items()], validators=[Optional()])
     category = SelectField("Category", choices=[SelectChoice("", "Any")] + [
         SelectChoice(c.value, c.label) for c in Category], validators=[Optional()])
-    office = SelectField("Office", coerce=lambda v: int(v) if v else None, choices=[],
+    office = SelectField("Office", coerce=_row_id, choices=[],
                          validate_choice=False, validators=[Optional()])
     priority = SelectField("Priority", choices=_choices(Priority, "Any"),
                            validators=[Optional()])
-    officer = SelectField("Officer", coerce=lambda v: int(v) if v else None, choices=[],
+    officer = SelectField("Officer", coerce=_row_id, choices=[],
                           validate_choice=False, validators=[Optional()])
     overdue = BooleanField("Overdue only")
     opened_from = DateField("Opened from", validators=[Optional()])

@@ -69,7 +69,7 @@ def _check_text(summary: str, description: str) -> tuple[str, str]:
 def _check_assignee(user_id: int | None, office: Office) -> User | None:
     if not user_id:
         return None
-    user = db.session.get(User, user_id)
+    user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None or not user.active or user.role is not Role.CONSULAR_OFFICER:
         raise RequestError("Choose an active consular officer.", "assigned_to")
     if user.office_id != office.id:

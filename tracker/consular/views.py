@@ -36,6 +36,7 @@ from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
 from tracker.audit.models import AuditEvent
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person
 from tracker.police.services import police_involved
@@ -50,6 +51,8 @@ MAX_ID = 2**31 - 1  # the largest row id; a bigger number in a URL or form names
 
 def load_request(reference: str, for_work: bool = False) -> ConsularRequest:
     """The request if the user may see it (and work it); 404 otherwise, never 403."""
+    if CONTROL_CHARACTERS.search(reference):
+        abort(404)  # no reference has them, and PostgreSQL refuses NUL in text
     found = db.session.scalar(
         select(ConsularRequest).where(ConsularRequest.reference == reference.upper()[:20]))
     if found is None or not access.can_read(current_user, found):
@@ -149,7 +152,8 @@ def _cursor(raw: str | None, sort: str):
 @bp.route("/search")
 @officers
 def search():
-    query = (request.args.get("q") or "").strip()[:200]
+    # Control characters cannot be typed and PostgreSQL refuses NUL in text: drop them.
+    query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:200]
     rows = services.search_requests(current_user, query) if query else []
     # Only persons the officer may see: a person of another office's requests stays hidden,
     # as their page does.
@@ -194,6 +198,8 @@ def new():
     known: Person | None = None
     person_id = request.values.get("person", type=int) or form.person_id.data
     if person_id:
+        if not 0 < person_id <= MAX_ID:
+            abort(404)
         known = db.session.get(Person, person_id)
         if known is None or known.compartment is not Compartment.CONSULAR or (
                 not access.can_see_person(current_user, known)):
@@ -233,13 +239,14 @@ class _NeedsChoice(Exception):
 def _chosen_or_new_person(form: NewRequestForm) -> Person:
     """The existing person the officer picked, or a new one once duplicates are ruled out."""
     data = _person_input(form)
-    if form.use_person.data:
-        chosen = db.session.get(Person, int(form.use_person.data)) if str(
-            form.use_person.data).isdigit() else None
-        if chosen is None or chosen.compartment is not Compartment.CONSULAR:
-            raise people.PersonError("Choose one of the persons listed.", "use_person")
-        return chosen
     candidates = people.duplicate_candidates(Compartment.CONSULAR, data)
+    if form.use_person.data:
+        # Only one of the persons the warning listed for what was typed: an id slipped into
+        # the form must not link a request to someone the officer was never shown.
+        chosen = next((p for p in candidates if str(p.id) == str(form.use_person.data)), None)
+        if chosen is None:
+            raise people.PersonError("Choose one of the persons listed.")
+        return chosen
     if candidates and not form.confirm_new.data:
         raise _NeedsChoice(candidates)
     return people.create_person(Compartment.CONSULAR, data, current_user)
@@ -423,12 +430,7 @@ def enquiries():
     today = db.session.scalars(
         select(Enquiry).where(Enquiry.office_id == current_user.office_id)
         .order_by(Enquiry.id.desc()).limit(20)).all()
-    counts = db.session.execute(
-        select(Enquiry.topic, func.count()).where(Enquiry.office_id == current_user.office_id,
-                                                  Enquiry.received_on == utcnow().date())
-        .group_by(Enquiry.topic)).all()
-    return render_template("consular/enquiries.html", form=form, recent=today,
-                           counts=counts), status
+    return render_template("consular/enquiries.html", form=form, recent=today), status
 
 
 # --- service targets (administrators) ------------------------------------------------------

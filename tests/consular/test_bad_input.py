@@ -1,0 +1,247 @@
+"""Whatever is typed into a consular form, the answer is never a 500 and nothing is half-saved."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import PDF_BYTES, make_document, make_request
+from tests.consular.helpers import count
+from tracker.audit.models import AuditEvent
+from tracker.auth.models import Role
+from tracker.cases.models import Attachment, JournalNote, TimelineEvent
+from tracker.consular.categories import CATEGORIES, Category, Channel, WaitingOn
+from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget
+from tracker.consular.workflow import CONSULAR_WORKFLOW
+from tracker.extensions import limiter
+from tracker.people.models import Person, PersonIdentifier
+
+NASTY = st.one_of(
+    st.text(max_size=300),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=50).map(lambda s: s + "\x00"),
+    st.sampled_from(["<script>alert(1)</script>", "' OR 1=1 --", "ﷺ", "‮evil", "👮‍♀️" * 40,
+                     "Øyvind Ærø Åsen", "محمد چوہدری", "=cmd|' /C calc'!A0", "%00", "\r\n",
+                     "-1", "0", "99999999999999999999", "2147483648", "1e9", "2026-02-30",
+                     "9999-12-31", "0001-01-01", "۳۵۲۰۲۱۲۳۴۵۶۷۱", "35202-1234567-1"]),
+    st.just("x" * 100_000),
+)
+FUZZ = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+MODELS = (Person, PersonIdentifier, ConsularRequest, JournalNote, Attachment, TimelineEvent,
+          Enquiry, ServiceTarget)
+
+
+def choice_or(values):
+    return st.sampled_from(list(values)) | NASTY
+
+
+KINDS = [f"{c.value}:{s}" for c, info in CATEGORIES.items() for s in info.subcategories]
+PRIORITIES = ["routine", "urgent", "emergency"]
+STEPS = list(CONSULAR_WORKFLOW.transitions)
+DATES = st.dates().map(lambda d: d.isoformat()) | NASTY
+
+
+def rows() -> dict:
+    return {model.__name__: count(model) for model in MODELS}
+
+
+def _ok(status: int) -> bool:
+    return 200 <= status < 500
+
+
+def check(response, before: dict, audits_before: int, success=(302, 303)):
+    html = response.get_data(as_text=True)
+    assert _ok(response.status_code), response.status_code
+    assert "<script>alert(1)</script>" not in html
+    if response.status_code not in success:
+        assert rows() == before
+        assert count(AuditEvent) == audits_before
+
+
+@pytest.fixture
+def officer(login_as):
+    return login_as(Role.CONSULAR_OFFICER)
+
+
+@pytest.fixture
+def own_request(officer):
+    return make_request(office=officer.user.office, officer=officer.user,
+                        category="arrest:detention")
+
+
+def post(user, url, data, **kwargs):
+    limiter.reset()
+    before, audits = rows(), count(AuditEvent)
+    response = user.post(url, data, **kwargs)
+    check(response, before, audits)
+    return response
+
+
+def get(user, url, params):
+    limiter.reset()
+    before = rows()
+    response = user.client.get(url, query_string=params)
+    assert _ok(response.status_code), response.status_code
+    assert "<script>alert(1)</script>" not in response.get_data(as_text=True)
+    assert rows() == before
+    return response
+
+
+@FUZZ
+@given(kind=choice_or(KINDS), priority=choice_or(PRIORITIES), channel=choice_or(Channel),
+       summary=NASTY, description=NASTY, assigned_to=NASTY, person_id=NASTY, full_name=NASTY,
+       other_names=NASTY, date_of_birth=DATES, sex=choice_or(["female", "male", ""]),
+       nationality=NASTY, identifier_kind=choice_or(["norwegian_id", "cnic", "passport", ""]),
+       identifier_value=NASTY, identifier_country=NASTY, phone=NASTY, requester_name=NASTY,
+       requester_relationship=NASTY, use_person=NASTY, confirm_new=NASTY, person_arg=NASTY)
+def test_new_request_form(officer, kind, priority, channel, summary, description, assigned_to,
+                          person_id, full_name, other_names, date_of_birth, sex, nationality,
+                          identifier_kind, identifier_value, identifier_country, phone,
+                          requester_name, requester_relationship, use_person, confirm_new,
+                          person_arg):
+    post(officer, "/consular/requests/new", {
+        "kind": kind, "priority": priority, "channel": channel, "summary": summary,
+        "description": description, "assigned_to": assigned_to, "person_id": person_id,
+        "full_name": full_name, "other_names": other_names, "date_of_birth": date_of_birth,
+        "sex": sex, "nationality": nationality, "identifier_kind": identifier_kind,
+        "identifier_value": identifier_value, "identifier_country": identifier_country,
+        "phone": phone, "requester_name": requester_name,
+        "requester_relationship": requester_relationship, "use_person": use_person,
+        "confirm_new": confirm_new})
+    get(officer, "/consular/requests/new", {"person": person_arg})
+
+
+@FUZZ
+@given(subcategory=choice_or(["arrest", "detention", "prison_visit"]),
+       priority=choice_or(PRIORITIES), summary=NASTY, description=NASTY,
+       version=choice_or(["1", "2"]))
+def test_edit_form(officer, own_request, subcategory, priority, summary, description, version):
+    post(officer, f"/consular/requests/{own_request.reference}/edit", {
+        "subcategory": subcategory, "priority": priority, "summary": summary,
+        "description": description, "version": version})
+
+
+@FUZZ
+@given(text=NASTY, corrects_id=NASTY, channel=choice_or(["call", "visit", "email"]),
+       with_whom=NASTY, correct_arg=NASTY)
+def test_note_and_contact_forms(officer, own_request, text, corrects_id, channel, with_whom,
+                                correct_arg):
+    base = f"/consular/requests/{own_request.reference}"
+    post(officer, f"{base}/notes", {"text": text, "corrects_id": corrects_id})
+    post(officer, f"{base}/contacts", {"contact_channel": channel, "contact_with": with_whom,
+                                       "text": text})
+    limiter.reset()
+    response = officer.client.get(base, query_string={"correct": correct_arg})
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(step=choice_or(STEPS), comment=NASTY, waiting_on=choice_or(WaitingOn),
+       waiting_reason=NASTY, hold_until=DATES,
+       closing_reason=choice_or(["released", "sentenced", "issued"]),
+       cancel_reason=choice_or(["duplicate", "withdrawn"]))
+def test_step_forms(officer, step, comment, waiting_on, waiting_reason, hold_until,
+                    closing_reason, cancel_reason):
+    request = make_request(office=officer.user.office, officer=officer.user,
+                           category="arrest:detention")
+    url = f"/consular/requests/{request.reference}/steps/{step}"
+    limiter.reset()
+    assert _ok(officer.client.get(url).status_code)
+    post(officer, url, {"comment": comment, "waiting_on": waiting_on,
+                        "waiting_reason": waiting_reason, "hold_until": hold_until,
+                        "closing_reason": closing_reason, "cancel_reason": cancel_reason})
+
+
+@FUZZ
+@given(assigned_to=NASTY, reason=NASTY, document_id=st.integers(min_value=-5,
+                                                                  max_value=2**70))
+def test_assign_and_document_forms(officer, own_request, assigned_to, reason, document_id):
+    base = f"/consular/requests/{own_request.reference}"
+    post(officer, f"{base}/assign", {"assigned_to": assigned_to})
+    limiter.reset()
+    assert _ok(officer.client.get(f"{base}/documents/{document_id}").status_code)
+    post(officer, f"{base}/documents/{document_id}/remove", {"reason": reason})
+
+
+@FUZZ
+@given(name=NASTY, content=st.binary(max_size=200) | st.just(PDF_BYTES))
+def test_document_upload(officer, own_request, name, content):
+    post(officer, f"/consular/requests/{own_request.reference}/documents",
+         {"file": (io.BytesIO(content), name)})
+
+
+def test_removing_with_a_nasty_reason(officer, own_request):
+    document = make_document(own_request, officer.user)
+    for reason in ("\x00", "x" * 100_000, "<script>alert(1)</script>"):
+        post(officer, f"/consular/requests/{own_request.reference}/documents/"
+                      f"{document.id}/remove", {"reason": reason})
+
+
+@FUZZ
+@given(topic=choice_or(Category), channel=choice_or(Channel), received_on=DATES)
+def test_enquiry_form(officer, topic, channel, received_on):
+    post(officer, "/consular/enquiries", {"topic": topic, "channel": channel,
+                                          "received_on": received_on})
+
+
+@FUZZ
+@given(category=choice_or(Category), working_days=NASTY | st.integers().map(str),
+       version=NASTY)
+def test_service_target_form(login_as, category, working_days, version):
+    admin = login_as(Role.ADMINISTRATOR)
+    post(admin, "/consular/service-targets", {"category": category,
+                                              "working_days": working_days,
+                                              "version": version})
+
+
+@FUZZ
+@given(status=NASTY, category=NASTY, office=NASTY, priority=NASTY, officer_=NASTY,
+       overdue=NASTY, opened_from=DATES, opened_to=DATES,
+       sort=choice_or(["newest", "oldest", "due"]), after=NASTY)
+def test_list_filters(officer, own_request, status, category, office, priority, officer_,
+                      overdue, opened_from, opened_to, sort, after):
+    get(officer, "/consular/requests/", {
+        "status": status, "category": category, "office": office, "priority": priority,
+        "officer": officer_, "overdue": overdue, "opened_from": opened_from,
+        "opened_to": opened_to, "sort": sort, "after": after})
+
+
+@FUZZ
+@given(q=NASTY, reference=NASTY)
+def test_search_and_addresses(officer, own_request, q, reference):
+    get(officer, "/consular/search", {"q": q})
+    get(officer, "/consular/requests/" + reference.replace("/", "%2F").replace("?", "%3F")
+        .replace("#", "%23"), {})
+
+
+BIG = ["99999999999999999999", "2147483648", "9223372036854775808", "-1", "0"]
+
+
+@pytest.mark.parametrize("number", BIG)
+def test_numbers_too_big_for_the_database(officer, own_request, number):
+    """Every place a number is read from a URL or a form, on SQLite and PostgreSQL alike."""
+    base = f"/consular/requests/{own_request.reference}"
+    post(officer, f"{base}/notes", {"text": "A note", "corrects_id": number})
+    post(officer, f"{base}/assign", {"assigned_to": number})
+    post(officer, f"{base}/edit", {"subcategory": "arrest", "priority": "routine",
+                                   "summary": "x", "version": number})
+    post(officer, "/consular/requests/new", {
+        "kind": "passport:new", "priority": "routine", "channel": "phone", "summary": "x",
+        "assigned_to": number, "full_name": "Kari Nordmann"})
+    post(officer, "/consular/requests/new", {
+        "kind": "passport:new", "priority": "routine", "channel": "phone", "summary": "x",
+        "assigned_to": "0", "person_id": number, "full_name": "Kari Nordmann"})
+    post(officer, "/consular/requests/new", {
+        "kind": "passport:new", "priority": "routine", "channel": "phone", "summary": "x",
+        "assigned_to": "0", "use_person": number, "full_name": "Kari Nordmann"})
+    get(officer, "/consular/requests/new", {"person": number})
+    if not number.startswith("-"):
+        get(officer, f"{base}/documents/{number}", {})
+        post(officer, f"{base}/documents/{number}/remove", {"reason": "x"})
+        get(officer, f"/consular/persons/{number}", {})
+    get(officer, "/consular/requests/", {"office": number, "officer": number,
+                                         "after": f"1700000000.5_{number}"})
+    get(officer, base, {"correct": number})
