@@ -117,12 +117,22 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def file_size(size: int) -> str:
+    """1 KB, 2.4 MB; never "0 KB" for a small file."""
+    if size < 1024:
+        return "under 1 KB"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024):,} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
 def register(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(security_headers)
     app.context_processor(lambda: {"now": utcnow()})
     app.add_template_filter(local_time, "local_time")
     app.add_template_filter(role_label, "role_label")
+    app.add_template_filter(file_size, "file_size")
     app.add_template_filter(audit_details, "audit_details")
     app.jinja_env.globals.update(can=can, Role=Role, field_attrs=field_attrs,
                                  status_label=status_label, is_overdue=is_overdue)

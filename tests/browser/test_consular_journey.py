@@ -8,7 +8,6 @@ from __future__ import annotations
 import random
 import re
 from datetime import date, timedelta
-from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
@@ -30,10 +29,6 @@ MANAGER = next(a for a in DEMO_ACCOUNTS if a.role is Role.MANAGER)
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-def path_of(page) -> str:
-    return urlsplit(page.url).path
 
 
 def flash(page, text):
@@ -223,7 +218,7 @@ def test_death_abroad_is_resolved_only_with_a_managers_approval(
 
     kind = page.get_by_label("What is it about", exact=True)
     kind.select_option("death:repatriation")
-    expect(kind.locator("option:checked")).to_have_text("Repatriation")
+    expect(kind.locator("option:checked")).to_have_text("Repatriation (death abroad)")
     expect(kind.locator("optgroup", has=page.locator("option:checked"))
            ).to_have_attribute("label", "Death abroad")
     page.get_by_label("Priority", exact=True).select_option(label="Urgent")
@@ -232,8 +227,8 @@ def test_death_abroad_is_resolved_only_with_a_managers_approval(
     page.get_by_label("Summary", exact=True).fill(summary)
     page.get_by_label("Name, as the person writes it", exact=True).fill("Tariq Mehmood Awan")
     page.get_by_label("Date of birth", exact=True).fill("1958-11-03")
-    page.get_by_label("Reported by someone else? Their name", exact=True).fill("Nadia Awan")
-    page.get_by_label("Relationship to the person", exact=True).fill("daughter")
+    page.get_by_label("Their name", exact=True).fill("Nadia Awan")
+    page.get_by_label("Their relationship to the person", exact=True).fill("daughter")
     page.get_by_role("button", name="Log the request", exact=True).click()
     reference = reference_after_logging(page)
     expect(page.get_by_text("This person may be known already")).to_have_count(0)

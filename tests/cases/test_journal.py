@@ -113,12 +113,12 @@ def test_notes_and_contacts_over_http(login_as):
     note = db.session.scalar(select(JournalNote).where(JournalNote.case_id == request.id))
     assert officer.post(f"{base}/notes", {"text": "Corrected", "corrects_id": str(note.id)}
                         ).status_code == 302
-    refused = officer.post(f"{base}/contacts", {"contact_channel": "call", "text": "x"})
+    refused = officer.post(f"{base}/contacts", {"contact_channel": "call", "said": "x"})
     assert refused.status_code == 422
     assert "This field is required" in refused.get_data(as_text=True)
     assert officer.post(f"{base}/contacts", {"contact_channel": "call",
                                              "contact_with": "The mother",
-                                             "text": "She has the papers"}).status_code == 302
+                                             "said": "She has the papers"}).status_code == 302
     page = officer.get(base).get_data(as_text=True)
     assert "First note" in page and "Corrected" in page
     assert "corrects an earlier note" in page

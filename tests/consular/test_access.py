@@ -43,7 +43,7 @@ def routes(request, document):
         ("POST", f"{base}/steps/cancel", {"cancel_reason": "duplicate"}),
         ("POST", f"{base}/notes", {"text": "Written where it should not be"}),
         ("POST", f"{base}/contacts", {"contact_channel": "call", "contact_with": "Mother",
-                                      "text": "Called"}),
+                                      "said": "Called"}),
         ("POST", f"{base}/documents", {"file": (__import__("io").BytesIO(PDF_BYTES),
                                                 "x.pdf")}),
         ("GET", f"{base}/documents/{document.id}", None),

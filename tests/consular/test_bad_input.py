@@ -132,7 +132,7 @@ def test_note_and_contact_forms(officer, own_request, text, corrects_id, channel
     base = f"/consular/requests/{own_request.reference}"
     post(officer, f"{base}/notes", {"text": text, "corrects_id": corrects_id})
     post(officer, f"{base}/contacts", {"contact_channel": channel, "contact_with": with_whom,
-                                       "text": text})
+                                       "said": text})
     limiter.reset()
     response = officer.client.get(base, query_string={"correct": correct_arg})
     assert response.status_code == 200

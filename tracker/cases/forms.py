@@ -24,7 +24,7 @@ class ContactForm(TrackerForm):
     contact_with = StringField("With whom", validators=[InputRequired(), Length(max=200)],
                                description="For example: the mother, the prison governor, "
                                            "the hospital's duty doctor.")
-    text = TextAreaField("What was said", validators=[InputRequired(), Length(max=20_000)])
+    said = TextAreaField("What was said", validators=[InputRequired(), Length(max=20_000)])
 
 
 class DocumentForm(TrackerForm):
@@ -50,4 +50,4 @@ class TransitionForm(TrackerForm):
 
 
 class AssignForm(TrackerForm):
-    assigned_to = SelectField("Officer", coerce=int, choices=[], validate_choice=False)
+    assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)

@@ -32,12 +32,12 @@ def _refuse_note_deletion(mapper, connection, target):
     raise NoteIsImmutable("A saved note cannot be deleted; add a correction instead.")
 
 
-def _clean_text(text: str | None) -> str:
+def _clean_text(text: str | None, field: str = "text") -> str:
     text = (text or "").strip()
     if not text:
-        raise JournalError("Write the note.", "text")
+        raise JournalError("Write the note.", field)
     if len(text) > MAX_NOTE:
-        raise JournalError(f"Keep a note under {MAX_NOTE:,} characters.", "text")
+        raise JournalError(f"Keep a note under {MAX_NOTE:,} characters.", field)
     return text
 
 
@@ -66,7 +66,7 @@ def add_contact(case: Case, author: User, channel: str, with_whom: str, text: st
     if not with_whom:
         raise JournalError("Say who the contact was with.", "contact_with")
     note = JournalNote(case_id=case.id, kind=NoteKind.CONTACT, author=author,
-                       text=_clean_text(text), contact_channel=channel,
+                       text=_clean_text(text, "said"), contact_channel=channel,
                        contact_with=with_whom[:200])
     return _record(case, author, note, TimelineKind.CONTACT)
 

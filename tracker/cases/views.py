@@ -6,7 +6,7 @@ own blueprint, behind its own URL prefix and access rules.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -46,6 +46,8 @@ class CaseSection:
     step_details: Callable[[Case, str, TransitionForm], dict]
     # Steps that need no more than a click: the case page posts them directly.
     one_click_steps: frozenset[str]
+    # The step form's fields each step asks for, beyond the comment.
+    step_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Other roles get 404 rather than 403 (the police compartment).
     hidden: bool = False
 
@@ -92,7 +94,7 @@ def register_case_actions(section: CaseSection) -> None:
         if form.validate_on_submit():
             try:
                 journal.add_contact(case, current_user, form.contact_channel.data,
-                                    form.contact_with.data, form.text.data)
+                                    form.contact_with.data, form.said.data)
             except journal.JournalError as exc:
                 db.session.rollback()
                 put_error(form, exc.field, str(exc))
@@ -188,7 +190,8 @@ def register_case_actions(section: CaseSection) -> None:
                           "success")
                     return back(case)
         return render_template("cases/step.html", case=case, move=move, form=form,
-                               flow=flow, detail_endpoint=section.detail_endpoint), status
+                               flow=flow, detail_endpoint=section.detail_endpoint,
+                               fields=section.step_fields.get(name, ())), status
 
     @bp.route("/<reference>/assign", methods=["POST"])
     @allowed

@@ -32,8 +32,16 @@ def _row_id(value) -> int | None:
 
 
 def kind_choices() -> list[SelectChoice]:
-    """Category and sub-category in one list, grouped: one choice, no script needed."""
-    return [SelectChoice(f"{category.value}:{sub}", label, optgroup=info.label)
+    """Category and sub-category in one list, grouped: one choice, no script needed.
+
+    A closed list shows only the option's own label, so a label that two categories share
+    ("Repatriation") says which category it belongs to.
+    """
+    labels = [label for info in CATEGORIES.values() for label in info.subcategories.values()]
+    shared = {label for label in labels if labels.count(label) > 1}
+    return [SelectChoice(f"{category.value}:{sub}",
+                         f"{label} ({info.label.lower()})" if label in shared else label,
+                         optgroup=info.label)
             for category, info in CATEGORIES.items() for sub, label in info.subcategories.items()]
 
 
@@ -73,12 +81,12 @@ class NewRequestForm(TrackerForm):
                                      description="NO for Norway, PK for Pakistan.")
     phone = StringField("Phone", validators=[Optional(), Length(max=60)])
 
-    requester_name = StringField("Reported by someone else? Their name",
+    requester_name = StringField("Their name",
                                  validators=[Optional(), Length(max=200)])
-    requester_relationship = StringField("Relationship to the person",
+    requester_relationship = StringField("Their relationship to the person",
                                          validators=[Optional(), Length(max=80)],
                                          description="For example: mother, employer.")
-    requester_phone = StringField("Their phone", validators=[Optional(), Length(max=60)])
+    requester_phone = StringField("Their phone number", validators=[Optional(), Length(max=60)])
 
     use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
     confirm_new = BooleanField("None of these: this is a new person")

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
@@ -170,6 +170,8 @@ def search():
 def _prepare_new_form(form: NewRequestForm) -> None:
     form.assigned_to.choices = [SelectChoice(0, "Nobody yet")] + [
         SelectChoice(u.id, u.display_name) for u in assignable_officers(current_user.office_id)]
+    if request.method == "GET" and current_user.role is Role.CONSULAR_OFFICER:
+        form.assigned_to.data = current_user.id  # whoever logs it at 2 a.m. usually works it
 
 
 def _person_input(form: NewRequestForm) -> people.PersonInput:
@@ -375,6 +377,9 @@ SECTION = CaseSection(
     prepare_step_form=_prepare_step_form,
     step_details=_step_details,
     one_click_steps=frozenset({"start", "resume", "close", "approve"}),
+    step_fields={"wait": ("waiting_on", "waiting_reason", "hold_until"),
+                 "resolve": ("closing_reason",), "request_approval": ("closing_reason",),
+                 "cancel": ("cancel_reason",)},
 )
 register_case_actions(SECTION)
 
