@@ -120,6 +120,8 @@ class TimelineEvent(Base):
     from_status: Mapped[str | None] = mapped_column(String(32))
     to_status: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text)
+    detail: Mapped[str | None] = mapped_column(
+        Text, comment="what the step recorded besides the status, in words (outcome, hold)")
     note_id: Mapped[int | None] = mapped_column(ForeignKey("journal_notes.id"))
     attachment_id: Mapped[int | None] = mapped_column(ForeignKey("attachments.id"))
 

@@ -62,10 +62,13 @@ class Workflow:
     transitions: dict[str, Transition]
     paused: frozenset[str] = frozenset()  # statuses in which the service clock stops
     open_statuses: frozenset[str] = frozenset()
-    # Called before the status changes, with the details the caller gave; may raise
-    # TransitionError for a missing detail, and may add to `details` for the audit row.
-    on_transition: list[Callable[[Case, Transition, "User | None", dict], None]] = field(
-        default_factory=list)
+    # Called before the status changes, with the details the caller gave and the moment of
+    # the move; may raise TransitionError for a missing detail, and may add to `details` for
+    # the audit row.
+    on_transition: list[Callable[[Case, Transition, "User | None", dict, datetime], None]] = (
+        field(default_factory=list))
+    # After a move: what it recorded besides the status, in words, for the timeline.
+    describe: Callable[[Case, Transition], "str | None"] = lambda case, move: None
 
     def label(self, status: str) -> str:
         return self.statuses.get(status, status)
@@ -126,15 +129,15 @@ def transition(case: Case, name: str, actor: User | None, *, comment: str | None
     comment = (comment or "").strip() or None
     if move.comment_required and not comment:
         raise TransitionError("Say why, for the timeline.", "comment")
-    for hook in flow.on_transition:
-        hook(case, move, actor, details)
     now = at or utcnow()  # `at` only when loading history (demo data, imports)
+    for hook in flow.on_transition:
+        hook(case, move, actor, details, now)
     old = case.status
     _keep_clock(flow, case, old, move.target, now)
     _set_status(case, move.target)
     timeline = TimelineEvent(case=case, actor=actor, kind=TimelineKind.STATUS, at=now,
                              transition=name, from_status=old, to_status=move.target,
-                             comment=comment)
+                             comment=comment, detail=flow.describe(case, move))
     db.session.add(timeline)
     audit.record(f"{case.kind}.{name}", object_type=str(case.kind), object_id=case.reference,
                  reason=comment, actor=actor,

@@ -6,13 +6,13 @@ reopen from resolved or closed; cancel from any open status.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.consular.categories import CancelReason, WaitingOn
-from tracker.db import utcnow
 
 
 class Status(StrEnum):
@@ -91,7 +91,8 @@ CONSULAR_WORKFLOW = register(Workflow(
 ))
 
 
-def _apply_details(case: Case, move: Transition, actor: User | None, details: dict) -> None:
+def _apply_details(case: Case, move: Transition, actor: User | None, details: dict,
+                   at: datetime) -> None:
     """What each move needs besides the status: hold details, closing reason, approver.
 
     Every detail is checked before anything is set, so a refused move leaves the request
@@ -132,15 +133,29 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
         case.approval_requested_by_id = None
         case.closing_reason = None
     if move.target == Status.RESOLVED:
-        case.resolved_at = utcnow()
+        case.resolved_at = at
     if move.target == Status.CLOSED:
-        case.closed_at = utcnow()
+        case.closed_at = at
     if move.name == "reopen":
         case.resolved_at = case.closed_at = case.closing_reason = None
         case.approval_requested_by_id = None
     if move.name == "cancel":
         case.closing_reason = details["cancel_reason"]
-        case.closed_at = utcnow()
+        case.closed_at = at
 
 
 CONSULAR_WORKFLOW.on_transition.append(_apply_details)
+
+
+def _describe(case: Case, move: Transition) -> str | None:
+    if move.name == "wait":
+        text = f"Waiting on {WaitingOn(case.waiting_on).label.lower()}: {case.waiting_reason}"
+        return text + (f"; back to work on {case.hold_until:%d %b %Y}" if case.hold_until else "")
+    if move.name in ("resolve", "request_approval", "approve"):
+        return f"Outcome: {case.closing_reason_label}"
+    if move.name == "cancel":
+        return f"Cancelled: {CancelReason(case.closing_reason).label.lower()}"
+    return None
+
+
+CONSULAR_WORKFLOW.describe = _describe

@@ -5,12 +5,12 @@ mutual legal assistance pending; suspended; closed with an outcome; reopen with 
 """
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
-from tracker.db import utcnow
 from tracker.police.categories import Outcome
 
 
@@ -39,6 +39,14 @@ def _from(*sources: Status) -> frozenset[str]:
     return frozenset(sources)
 
 
+def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
+    """The system (the hold date passing) resumes only a case awaiting the counterpart: a
+    suspension or a pending request for mutual legal assistance is an officer's decision."""
+    if actor is None and case.status != Status.AWAITING_COUNTERPART:
+        return "Only an officer can take this step."
+    return None
+
+
 POLICE_WORKFLOW = register(Workflow(
     kind=CaseKind.LIAISON_CASE.value,
     initial=Status.OPENED,
@@ -51,7 +59,7 @@ POLICE_WORKFLOW = register(Workflow(
                    _from(Status.OPENED, Status.ACTIVE), Status.AWAITING_COUNTERPART, LIAISON),
         Transition("resume", "Resume work", _from(Status.AWAITING_COUNTERPART, Status.MLA_PENDING,
                                                   Status.SUSPENDED),
-                   Status.ACTIVE, LIAISON, system=True),
+                   Status.ACTIVE, LIAISON, guards=(_system_only_after_a_hold,), system=True),
         Transition("request_mla", "Mutual legal assistance requested",
                    _from(Status.ACTIVE, Status.AWAITING_COUNTERPART), Status.MLA_PENDING,
                    LIAISON),
@@ -65,24 +73,43 @@ POLICE_WORKFLOW = register(Workflow(
 ))
 
 
-def _apply_details(case: Case, move: Transition, actor: User | None, details: dict) -> None:
+def _apply_details(case: Case, move: Transition, actor: User | None, details: dict,
+                   at: datetime) -> None:
+    # 1. Check everything first: a refused move changes nothing on the case.
+    reason = outcome = None
     if move.name == "await_counterpart":
         reason = (details.get("waiting_reason") or "").strip()
         if not reason:
             raise TransitionError("Say what the case is waiting for.", "waiting_reason")
+    if move.name == "close":
+        try:
+            outcome = Outcome(details.get("closing_reason")).value
+        except ValueError:
+            raise TransitionError("Choose the outcome.", "closing_reason")
+    # 2. Apply.
+    if move.name == "await_counterpart":
         case.waiting_on, case.waiting_reason = "counterpart", reason
         case.hold_until = details.get("hold_until")
     elif case.status == Status.AWAITING_COUNTERPART:
         case.waiting_on = case.waiting_reason = None
         case.hold_until = None
-    if move.name == "close":
-        try:
-            case.closing_reason = Outcome(details.get("closing_reason")).value
-        except ValueError:
-            raise TransitionError("Choose the outcome.", "closing_reason")
-        case.closed_at = utcnow()
+    if outcome is not None:
+        case.closing_reason = outcome
+        case.closed_at = at
     if move.name == "reopen":
         case.closed_at = case.closing_reason = None
 
 
 POLICE_WORKFLOW.on_transition.append(_apply_details)
+
+
+def _describe(case: Case, move: Transition) -> str | None:
+    if move.name == "await_counterpart":
+        return f"Waiting for: {case.waiting_reason}" + (
+            f"; back to work on {case.hold_until:%d %b %Y}" if case.hold_until else "")
+    if move.name == "close":
+        return f"Outcome: {Outcome(case.closing_reason).label}"
+    return None
+
+
+POLICE_WORKFLOW.describe = _describe
