@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import has_request_context, request
 from flask_login import current_user
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 
 from tracker.audit.models import GENESIS_HASH, AuditEvent
 from tracker.db import utcnow
@@ -134,3 +134,14 @@ def recent_sign_ins(user, limit: int = 5) -> list[AuditEvent]:
         select(AuditEvent)
         .where(AuditEvent.actor_id == user.id, AuditEvent.action.in_(SIGN_IN_ACTIONS))
         .order_by(AuditEvent.id.desc()).limit(limit)))
+
+
+def access_history(object_type: str, object_id: str, actions: list[str]) -> list:
+    """Who read an object: per account and action, how often and when last (newest first)."""
+    return list(db.session.execute(
+        select(AuditEvent.actor_email, AuditEvent.action, func.count().label("times"),
+               func.max(AuditEvent.at).label("last_at"))
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id,
+               AuditEvent.action.in_(actions))
+        .group_by(AuditEvent.actor_email, AuditEvent.action)
+        .order_by(func.max(AuditEvent.at).desc()).limit(100)))

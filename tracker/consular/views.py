@@ -33,7 +33,7 @@ from tracker.consular.forms import (
 )
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget
 from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
-from tracker.audit.models import AuditEvent
+from tracker.audit import service as audit
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.forms import CONTROL_CHARACTERS
@@ -288,11 +288,9 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
         (u.id, u.display_name) for u in assignable_officers(case.office_id)]
     access_log = []
     if access.can_see_access_log(current_user):
-        access_log = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.object_type == "consular_request",
-                                     AuditEvent.object_id == case.reference,
-                                     AuditEvent.action == "consular_request.viewed")
-            .order_by(AuditEvent.id.desc()).limit(50)).all()
+        access_log = audit.access_history("consular_request", case.reference,
+                                          ["consular_request.viewed",
+                                           "consular_request.document_downloaded"])
     from tracker.cases.models import Attachment
 
     documents = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)

@@ -16,14 +16,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import not_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.audit.models import AuditEvent
+from tracker.audit import service as audit
 from tracker.auth.models import Role, User
 from tracker.auth.permissions import allow
-from tracker.cases import documents
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
@@ -36,6 +35,7 @@ from tracker.cases.models import Attachment, TimelineEvent
 from tracker.cases.views import CaseSection, put_error, register_case_actions
 from tracker.consular.models import ConsularRequest
 from tracker.extensions import db
+from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person
 from tracker.police import access, services
@@ -61,6 +61,8 @@ liaison_only = allow(Role.POLICE_LIAISON_OFFICER, hidden=True)
 
 def load_case(reference: str, for_work: bool = False) -> LiaisonCase:
     """The case, or 404; a restricted case first asks the officer for a reason."""
+    if CONTROL_CHARACTERS.search(reference):
+        abort(404)  # no reference has them, and PostgreSQL refuses NUL in text
     case = db.session.scalar(select(LiaisonCase).where(
         LiaisonCase.reference == reference.upper()[:20]))
     if case is None or not access.is_liaison(current_user):
@@ -68,6 +70,14 @@ def load_case(reference: str, for_work: bool = False) -> LiaisonCase:
     if access.needs_reason(current_user, case):
         abort(redirect(url_for("police_cases.break_glass", reference=case.reference)))
     return case
+
+
+def outcome_label(value: str | None) -> str:
+    """The outcome as the officer chose it ("Child returned under the Hague convention")."""
+    try:
+        return Outcome(value).label
+    except ValueError:
+        return (value or "").replace("_", " ").capitalize()
 
 
 def liaison_officers() -> list[User]:
@@ -96,21 +106,28 @@ def cases():
     rows: list[LiaisonCase] = []
     if form.validate():
         if form.q.data:
-            rows = services.find_cases(form.q.data)
+            rows = services.find_cases(form.q.data, user=current_user)
         else:
             stmt = select(LiaisonCase).order_by(LiaisonCase.opened_at.desc()).limit(200)
-            if form.status.data == "":
+            status = form.status.data or ""  # not in the address at all: the open cases
+            if status == "":
                 stmt = stmt.where(LiaisonCase.status.in_([s.value for s in OPEN]))
-            elif form.status.data != "all":
-                stmt = stmt.where(LiaisonCase.status == form.status.data)
+            elif status != "all":
+                stmt = stmt.where(LiaisonCase.status == status)
             if form.category.data:
                 stmt = stmt.where(LiaisonCase.category == form.category.data)
             if form.country.data:
                 stmt = stmt.where(LiaisonCase.country == form.country.data)
+            if form.category.data or form.country.data or status not in ("", "all"):
+                # A restricted case the officer is not named on shows its reference only:
+                # turning up under "Terrorism" or "Closed" would tell its kind or status.
+                stmt = stmt.where(not_(access.restricted_hidden(current_user)))
             rows = list(db.session.scalars(stmt.options(
                 selectinload(LiaisonCase.parties), selectinload(LiaisonCase.exchanges),
                 selectinload(LiaisonCase.named_officers))))
-    persons = people.find_persons(Compartment.POLICE, form.q.data) if form.q.data else []
+    persons = people.find_persons(Compartment.POLICE, form.q.data,
+                                  where=access.person_listable(current_user)) \
+        if form.q.data and not form.errors else []
     return render_template("police/cases.html", form=form, rows=rows, persons=persons,
                            is_named=access.is_named), 200 if not form.errors else 400
 
@@ -145,13 +162,9 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
                  selectinload(TimelineEvent.attachment))).all()
     docs = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
                               .order_by(Attachment.id)).all()
-    viewers = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.object_type == "liaison_case",
-                                 AuditEvent.object_id == case.reference,
-                                 AuditEvent.action.in_(["liaison_case.viewed",
-                                                        "liaison_case.document_downloaded",
-                                                        "liaison_case.exported"]))
-        .order_by(AuditEvent.id.desc()).limit(50)).all()
+    viewers = audit.access_history("liaison_case", case.reference,
+                                   ["liaison_case.viewed", "liaison_case.document_downloaded",
+                                    "liaison_case.exported"])
     glass = db.session.scalars(select(BreakGlass).where(BreakGlass.case_id == case.id)
                                .order_by(BreakGlass.id.desc())).all()
     links = db.session.scalars(select(ConsularLink).where(
@@ -175,7 +188,7 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
         candidates=forms.get("candidates") or [],
         exchange_form=forms.get("exchange_form") or ExchangeForm(),
         notice_form=forms.get("notice_form") or NoticeForm(),
-        restriction_form=restriction_form,
+        restriction_form=restriction_form, outcome_label=outcome_label,
         link_form=forms.get("link_form") or LinkForm()), status
 
 
@@ -190,6 +203,8 @@ def detail(reference: str):
 @cases_bp.route("/<reference>/break-glass", methods=["GET", "POST"])
 @liaison_only
 def break_glass(reference: str):
+    if CONTROL_CHARACTERS.search(reference):
+        abort(404)
     case = db.session.scalar(select(LiaisonCase).where(
         LiaisonCase.reference == reference.upper()[:20]))
     if case is None:
@@ -223,7 +238,16 @@ def edit(reference: str):
     status = 200
     if request.method == "POST":
         status = 422
-        if form.validate_on_submit():
+        valid = form.validate_on_submit()
+        if form.version.errors:
+            # A version that is not a number names no saved state: as stale as an old one
+            # (the hidden field shows no error, and the page would offer the current version).
+            valid = False
+            form.version.errors = []
+            form.form_errors.append("This form does not say which version of the case it "
+                                    "was opened from. Nothing was saved: open the case "
+                                    "again and make your change.")
+        if valid:
             try:
                 services.update_case(case, current_user, _case_input(form), form.version.data)
             except (services.StaleCase, StaleDataError):
@@ -248,9 +272,21 @@ def add_party(reference: str):
     form = PartyForm()
     if form.validate_on_submit():
         try:
-            person = people.chosen_or_new_person(
-                Compartment.POLICE, form.person_input(), chosen_id=form.use_person.data,
-                confirmed_new=form.confirm_new.data, actor=current_user)
+            data = form.person_input()
+            if form.use_person.data:
+                # Only one of the persons the warning listed for what was typed: an id
+                # slipped into the form must not add someone the officer was never shown
+                # (nor a consular person, nor make the database look up any number).
+                candidates = people.duplicate_candidates(Compartment.POLICE, data)
+                person = next((p for p in candidates
+                               if str(p.id) == str(form.use_person.data)), None)
+                if person is None:
+                    form.form_errors.append("Choose one of the persons listed.")
+                    return render_detail(case, party_form=form, candidates=candidates)
+            else:
+                person = people.chosen_or_new_person(
+                    Compartment.POLICE, data, chosen_id=None,
+                    confirmed_new=form.confirm_new.data, actor=current_user)
             services.add_party(case, current_user, person, form.role.data)
         except people.NeedsChoice as choice:
             db.session.rollback()
@@ -277,19 +313,11 @@ def add_exchange(reference: str):
                 channel=form.channel.data, counterpart=form.counterpart.data,
                 summary=form.summary.data, handling_code=form.handling_code.data,
                 restriction=form.restriction.data, source_grade=form.source_grade.data,
-                information_grade=form.information_grade.data))
+                information_grade=form.information_grade.data), document=form.document.data)
         except services.CaseError as exc:
             db.session.rollback()
             put_error(form, exc.field, str(exc))
         else:
-            if form.document.data and form.document.data.filename:
-                try:
-                    attachment = documents.add_document(case, current_user, form.document.data)
-                except documents.DocumentError as exc:
-                    flash(f"The exchange is saved, but not its document: {exc}", "error")
-                else:
-                    exchange.documents.append(attachment)
-                    db.session.commit()
             flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#exchanges")
@@ -367,7 +395,8 @@ def export(reference: str):
     exchanges, withheld = services.shareable_exchanges(case)
     services.record_read(case, current_user, "exported")
     text = render_template("police/export.txt", case=case, exchanges=exchanges,
-                           withheld=withheld, flow=POLICE_WORKFLOW)
+                           withheld=withheld, flow=POLICE_WORKFLOW,
+                           outcome_label=outcome_label)
     return Response(text, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="{case.reference}-for-sharing.txt"'})
 
@@ -379,7 +408,13 @@ def person(person_id: int):
     if found is None or found.compartment is not Compartment.POLICE:
         abort(404)
     parties = db.session.scalars(select(CaseParty).where(CaseParty.person_id == found.id)
+                                 .order_by(CaseParty.id)
                                  .options(selectinload(CaseParty.case))).all()
+    closed_to_me = [p.case for p in parties if access.needs_reason(current_user, p.case)]
+    if parties and len(closed_to_me) == len(parties):
+        # Known only from restricted cases: who they are is part of what those cases hold.
+        return redirect(url_for("police_cases.break_glass",
+                                reference=closed_to_me[0].reference))
     from tracker.audit import service as audit
 
     audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
@@ -410,6 +445,8 @@ SECTION = CaseSection(
     prepare_step_form=_prepare_step_form,
     step_details=_step_details,
     one_click_steps=frozenset({"activate", "resume", "request_mla"}),
+    step_fields={"await_counterpart": ("waiting_reason", "hold_until"),
+                 "close": ("closing_reason",)},
     hidden=True,
 )
 register_case_actions(SECTION)
