@@ -32,7 +32,7 @@ class AuditFilterForm(TrackerForm):
                          validators=[Optional(), Length(max=64)])
     object_type = SelectField("Object", choices=[SelectChoice("", "Any"), SelectChoice("user", "Account"),
                                        SelectChoice("office", "Office")],
-                              validators=[Optional()])
+                              default="")
     date_from = DateField("From (UTC date)", validators=[Optional()])
     date_to = DateField("To (UTC date, inclusive)", validators=[Optional()])
 

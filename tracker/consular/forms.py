@@ -105,13 +105,13 @@ class RequestFilterForm(TrackerForm):
         csrf = False  # a GET search form changes nothing
 
     status = SelectField("Status", choices=[SelectChoice("", "Any")] + [
-        SelectChoice(s.value, label) for s, label in LABELS.items()], validators=[Optional()])
+        SelectChoice(s.value, label) for s, label in LABELS.items()], default="")
     category = SelectField("Category", choices=[SelectChoice("", "Any")] + [
-        SelectChoice(c.value, c.label) for c in Category], validators=[Optional()])
+        SelectChoice(c.value, c.label) for c in Category], default="")
     office = SelectField("Office", coerce=_row_id, choices=[],
                          validate_choice=False, validators=[Optional()])
     priority = SelectField("Priority", choices=_choices(Priority, "Any"),
-                           validators=[Optional()])
+                           default="")
     officer = SelectField("Officer", coerce=_row_id, choices=[],
                           validate_choice=False, validators=[Optional()])
     overdue = BooleanField("Overdue only")
@@ -120,7 +120,7 @@ class RequestFilterForm(TrackerForm):
     sort = SelectField("Sort", choices=[SelectChoice("newest", "Newest first"),
                                         SelectChoice("oldest", "Oldest first"),
                                         SelectChoice("due", "Due soonest")],
-                       default="newest", validators=[Optional()])
+                       default="newest")
 
 
 class EnquiryForm(TrackerForm):

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, false, not_, select, true
+from sqlalchemy import and_, exists, false, not_, or_, select, true
 
 from tracker.auth.models import Role, User
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.police.models import BreakGlass, LiaisonCase, liaison_case_officers
+from tracker.people.models import Person
+from tracker.police.models import BreakGlass, CaseParty, LiaisonCase, liaison_case_officers
 
 BREAK_GLASS_HOURS = 8
 
@@ -56,3 +57,15 @@ def restricted_hidden(user: User):
                                 liaison_case_officers.c.user_id == user.id))
     return and_(LiaisonCase.restricted.is_(True), not_(named))
 
+
+def person_listable(user: User):
+    """WHERE clause on Person: persons search may show this user.
+
+    A person who appears only in restricted cases the user is not named on would tell who is
+    in those cases: such persons are left out (they show once the officer is named).
+    """
+    in_any = exists().where(CaseParty.person_id == Person.id)
+    in_visible = exists(
+        select(CaseParty.id).join(LiaisonCase, LiaisonCase.id == CaseParty.case_id)
+        .where(CaseParty.person_id == Person.id, not_(restricted_hidden(user))))
+    return or_(in_visible, not_(in_any))

@@ -122,8 +122,8 @@ class CaseFilterForm(TrackerForm):
                     description="Reference, title, operation, a party's name or number.")
     status = SelectField("Status", choices=[SelectChoice("", "Open")] + [
         SelectChoice(s.value, label) for s, label in LABELS.items()] + [
-        SelectChoice("all", "Any")], validators=[Optional()])
+        SelectChoice("all", "Any")], default="")
     category = SelectField("Kind", choices=choices(PoliceCategory, "Any"),
-                           validators=[Optional()])
+                           default="")
     country = SelectField("Handled for", choices=choices(NordicCountry, "Any"),
-                          validators=[Optional()])
+                          default="")

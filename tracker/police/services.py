@@ -2,14 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import FileStorage
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
-from tracker.cases import workflow
+from tracker.cases import documents, workflow
 from tracker.cases.clock import office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference
@@ -19,6 +20,7 @@ from tracker.extensions import db
 from tracker.people.identifiers import search_forms
 from tracker.people.models import Compartment, Person, PersonIdentifier
 from tracker.people.names import name_tokens
+from tracker.police import access
 from tracker.police.categories import (
     Counterpart,
     Direction,
@@ -39,8 +41,10 @@ from tracker.police.models import (
     InterpolNotice,
     LiaisonCase,
 )
+from tracker.police.workflow import Status
 
 REFERENCE_PREFIX = "POL"
+MAX_ID = 2**31 - 1  # the largest row id: a bigger number names nothing (and overflows)
 
 
 class CaseError(ValueError):
@@ -170,8 +174,13 @@ class ExchangeInput:
     information_grade: str | None = None
 
 
-def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput) -> Exchange:
-    """Log a message exchanged with a counterpart, with its handling code and grading."""
+def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
+                 document: FileStorage | None = None) -> Exchange:
+    """Log a message exchanged with a counterpart, with its handling code and grading.
+
+    With a document, both are saved or neither: a file that is not what it says refuses the
+    exchange too (CaseError on "document"), so that sending the form again logs it once.
+    """
     code = _choice(HandlingCode, data.handling_code, "handling_code",
                    "Every exchange carries a handling code (H0 to H3).")
     restriction = _text(data.restriction, "restriction", 2000)
@@ -205,6 +214,13 @@ def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput) -> Exchang
     audit.record("liaison_case.exchange_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
                  details={"exchange": exchange.id, "code": code.value})
+    if document is not None and document.filename:
+        try:
+            # Commits the exchange with the document, or rolls both back.
+            attachment = documents.add_document(case, actor, document)
+        except documents.DocumentError as exc:
+            raise CaseError(str(exc), "document")
+        exchange.documents.append(attachment)
     db.session.commit()
     return exchange
 
@@ -214,6 +230,29 @@ def move(case: LiaisonCase, actor: User | None, name: str, comment: str | None =
     """One workflow step, committed."""
     workflow.transition(case, name, actor, comment=comment, **details)
     db.session.commit()
+
+
+def wake_held_cases(now: datetime | None = None) -> list[str]:
+    """Return to work every case awaiting the counterpart whose hold date has come.
+
+    Idempotent; meant for the daily job beside the consular one (`flask cases wake`).
+    The hold date is a day in the case's office time zone.
+    """
+    now = now or utcnow()
+    latest_local_day = (now + timedelta(hours=14)).date()  # no zone is further ahead of UTC
+    stmt = (select(LiaisonCase)
+            .where(LiaisonCase.status == Status.AWAITING_COUNTERPART,
+                   LiaisonCase.hold_until.is_not(None),
+                   LiaisonCase.hold_until <= latest_local_day)
+            .order_by(LiaisonCase.id))
+    woken = []
+    for case in db.session.scalars(stmt).all():
+        if case.hold_until <= office_today(case.office.time_zone, now):
+            workflow.transition(case, "resume", None, at=now,
+                                comment=f"Hold date {case.hold_until:%d %b %Y} reached")
+            woken.append(case.reference)
+    db.session.commit()
+    return woken
 
 
 def add_notice(case: LiaisonCase, actor: User, colour: str, number: str) -> InterpolNotice:
@@ -231,8 +270,9 @@ def add_notice(case: LiaisonCase, actor: User, colour: str, number: str) -> Inte
 def set_restriction(case: LiaisonCase, actor: User, restricted: bool, officer_ids: list[int]
                     ) -> None:
     """Restrict the case to named liaison officers (the actor stays named), or lift it."""
+    ids = {i for i in officer_ids if 0 < i <= MAX_ID} | {actor.id}  # no id is bigger
     officers = list(db.session.scalars(select(User).where(
-        User.id.in_(set(officer_ids) | {actor.id}), User.role == Role.POLICE_LIAISON_OFFICER,
+        User.id.in_(ids), User.role == Role.POLICE_LIAISON_OFFICER,
         User.active.is_(True))))
     case.restricted = restricted
     case.named_officers = officers if restricted else []
@@ -306,9 +346,13 @@ def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:
     return allowed, len(case.exchanges) - len(allowed)
 
 
-def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
+def find_cases(text: str, limit: int = 50, user: User | None = None) -> list[LiaisonCase]:
     """By reference, title, operation, agency or counterpart reference, or a party's name or
-    identifier (police persons only)."""
+    identifier (police persons only).
+
+    With `user`: a restricted case the user is not named on is found by its reference only;
+    matching its title, operation or persons would tell what it holds.
+    """
     text = (text or "").strip()[:200]
     if not text:
         return []
@@ -332,7 +376,10 @@ def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
         clauses.append(LiaisonCase.id.in_(
             select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
             .where(Person.compartment == Compartment.POLICE, or_(*person_filter))))
-    stmt = (select(LiaisonCase).where(or_(*clauses))
+    where = or_(*clauses)
+    if user is not None:
+        where = or_(clauses[0], and_(not_(access.restricted_hidden(user)), or_(*clauses[1:])))
+    stmt = (select(LiaisonCase).where(where)
             .order_by(LiaisonCase.opened_at.desc()).limit(limit)
             .options(selectinload(LiaisonCase.named_officers)))
     return list(db.session.scalars(stmt))

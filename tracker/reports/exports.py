@@ -3,21 +3,25 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from flask import render_template
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tracker.reports.charts import trend_svgs
-from tracker.reports.render import DisplayTable, display_table, suppression_note
+from tracker.reports.render import DisplayTable, display_tables, suppression_note
 
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+# What a spreadsheet may take for the start of a formula (OWASP: also tab and carriage return).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+WHOLE_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
+DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 
 
 def tables_for(report, sections: list[str], threshold: int) -> list[DisplayTable]:
     tables = []
     for section in sections:
-        tables += [display_table(t, threshold) for t in getattr(report, section)]
+        tables += display_tables(getattr(report, section), threshold)
     return tables
 
 
@@ -26,17 +30,24 @@ def _csv_safe(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_PREFIXES) else value
 
 
+def _csv_row(values: list[str]) -> list[str]:
+    return [_csv_safe(str(value)) for value in values]
+
+
 def to_csv(report, sections, threshold: int, produced: str) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow([f"Monthly report {report.month.label}", report_office(report), produced])
+    # Every row goes through _csv_row: an office name (a row label, and in the first line)
+    # is typed by an administrator and may start like a formula.
+    writer.writerow(_csv_row([f"Monthly report {report.month.label}", report_office(report),
+                              produced]))
     for table in tables_for(report, sections, threshold):
         writer.writerow([])
-        writer.writerow([table.title])
+        writer.writerow(_csv_row([table.title]))
         for row in [table.header, *table.rows, *([table.footer] if table.footer else [])]:
-            writer.writerow([_csv_safe(cell) for cell in row])
+            writer.writerow(_csv_row(row))
     writer.writerow([])
-    writer.writerow([suppression_note(threshold)])
+    writer.writerow(_csv_row([suppression_note(threshold)]))
     return out.getvalue().encode("utf-8-sig")
 
 
@@ -46,33 +57,36 @@ def to_xlsx(report, sections, threshold: int, produced: str) -> bytes:
     sheet.title = str(report.month)
     bold = Font(bold=True)
     _put(sheet, 1, [f"Monthly report {report.month.label}", report_office(report), produced],
-         bold)
+         bold, text_columns=3)
     line = 3
     for table in tables_for(report, sections, threshold):
-        _put(sheet, line, [table.title], bold)
+        _put(sheet, line, [table.title], bold, text_columns=1)
         line += 1
-        _put(sheet, line, table.header, bold)
+        _put(sheet, line, table.header, bold, text_columns=len(table.header))
         line += 1
         for row in table.rows + ([table.footer] if table.footer else []):
-            _put(sheet, line, row)
+            _put(sheet, line, row)  # the first column is the row's label: always text
             line += 1
         line += 1
-    _put(sheet, line, [suppression_note(threshold)])
+    _put(sheet, line, [suppression_note(threshold)], text_columns=1)
     sheet.column_dimensions["A"].width = 45
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _put(sheet, line: int, values: list[str], font=None) -> None:
-    """Numbers as numbers; every text as text, so `= + - @` can never start a formula."""
+def _put(sheet, line: int, values: list[str], font=None, text_columns: int = 1) -> None:
+    """Figures as numbers; every text as text, so `= + - @` can never start a formula.
+
+    The first `text_columns` values (labels, headings) are text whatever they look like: an
+    office named "2026" stays a name.
+    """
     for column, value in enumerate(values, start=1):
-        number = value.replace(",", "")
         cell = sheet.cell(row=line, column=column)
-        if number.isdigit():
-            cell.value = int(number)
-        elif _is_decimal(number):
-            cell.value = float(number)
+        if column > text_columns and WHOLE_NUMBER.fullmatch(value):
+            cell.value = int(value.replace(",", ""))
+        elif column > text_columns and DECIMAL.fullmatch(value):
+            cell.value = float(value)
         else:
             cell.value = value
             cell.data_type = "s"  # openpyxl would take a leading "=" for a formula
@@ -80,17 +94,13 @@ def _put(sheet, line: int, values: list[str], font=None) -> None:
             cell.font = font
 
 
-def _is_decimal(text: str) -> bool:
-    head, dot, tail = text.partition(".")
-    return bool(dot) and head.isdigit() and tail.isdigit()
-
-
 def to_pdf(report, sections, threshold: int, produced: str) -> bytes:
     from weasyprint import HTML
 
     html = render_template("reports/pdf.html", report=report,
                            tables=tables_for(report, sections, threshold),
-                           charts=trend_svgs(report.trends, sections), produced=produced,
+                           charts=trend_svgs(report.trends, sections, threshold),
+                           produced=produced,
                            note=suppression_note(threshold), office=report_office(report))
     return HTML(string=html).write_pdf()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import and_, case, distinct, func, literal, or_, select
 
@@ -173,7 +174,12 @@ def time_to_resolution(scope: Scope) -> Table:
     found = {row[0]: row[1:] for row in rows}
 
     def days(seconds):
-        return None if seconds is None else round(max(float(seconds), 0.0) / 86400, 1)
+        # Whole seconds from the database; rounded half up to a tenth of a day in exact
+        # decimal arithmetic (float round() would turn 0.25 into 0.2 but 0.35 into 0.3).
+        if seconds is None:
+            return None
+        exact = Decimal(max(int(seconds), 0)) / Decimal(86400)
+        return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
     return Table("time_to_resolution", "Days to resolution (time on hold excluded)",
                  "Category", ["Resolved", "Median days", "90th percentile days"],
@@ -233,6 +239,8 @@ def persons_helped(scope: Scope) -> Table:
 
 
 # --- police (aggregates only) ---------------------------------------------------------------
+# A liaison case belongs to the office it was opened at, like every case: a report cut by
+# office counts only that office's cases (the whole report is about that office).
 
 POLICE_MEASURES = ["Opened", "Closed", "Active at month end"]
 
@@ -247,7 +255,8 @@ def _police_measures(scope: Scope):
 def police_by_category(scope: Scope) -> Table:
     rows = db.session.execute(
         select(LiaisonCase.category, *_police_measures(scope)).select_from(LiaisonCase)
-        .where(LiaisonCase.opened_at < scope.end).group_by(LiaisonCase.category)).all()
+        .where(_office(scope), LiaisonCase.opened_at < scope.end)
+        .group_by(LiaisonCase.category)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
     return Table("police_by_category", "Liaison cases by kind", "Kind", POLICE_MEASURES,
                  [(k.label, found.get(k, [0, 0, 0])) for k in PoliceCategory], sensitive=True)
@@ -256,7 +265,8 @@ def police_by_category(scope: Scope) -> Table:
 def police_by_country(scope: Scope) -> Table:
     rows = db.session.execute(
         select(LiaisonCase.country, *_police_measures(scope)).select_from(LiaisonCase)
-        .where(LiaisonCase.opened_at < scope.end).group_by(LiaisonCase.country)).all()
+        .where(_office(scope), LiaisonCase.opened_at < scope.end)
+        .group_by(LiaisonCase.country)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
     return Table("police_by_country", "Liaison cases by the country they are handled for",
                  "Country", POLICE_MEASURES,
@@ -268,7 +278,7 @@ def police_exchanges(scope: Scope) -> Table:
     rows = db.session.execute(
         select(LiaisonCase.country, Exchange.direction, func.count())
         .join(LiaisonCase, LiaisonCase.id == Exchange.case_id)
-        .where(Exchange.exchanged_on >= start, Exchange.exchanged_on < end)
+        .where(_office(scope), Exchange.exchanged_on >= start, Exchange.exchanged_on < end)
         .group_by(LiaisonCase.country, Exchange.direction)).all()
     countries, directions = list(NordicCountry), list(Direction)
     grid = _pivot(rows, countries, directions)
@@ -290,7 +300,8 @@ def police_children(scope: Scope) -> Table:
         .select_from(c)
         .outerjoin(CaseParty, and_(CaseParty.case_id == c.id,
                                    CaseParty.role == PartyRole.ABDUCTED_CHILD))
-        .where(c.category == PoliceCategory.CHILD_ABDUCTION, c.opened_at < scope.end)).one()
+        .where(_office(scope), c.category == PoliceCategory.CHILD_ABDUCTION,
+               c.opened_at < scope.end)).one()
     return Table("police_children", "Child abduction: cases and children", "Figure",
                  ["Cases", "Children"],
                  [("Opened in the month", [int(row[0]), int(row[1])]),
@@ -301,7 +312,8 @@ def police_children(scope: Scope) -> Table:
 def police_outcomes(scope: Scope) -> Table:
     rows = db.session.execute(
         select(LiaisonCase.closing_reason, func.count()).select_from(LiaisonCase)
-        .where(_in(LiaisonCase.closed_at, scope)).group_by(LiaisonCase.closing_reason)).all()
+        .where(_office(scope), _in(LiaisonCase.closed_at, scope))
+        .group_by(LiaisonCase.closing_reason)).all()
     found = {row[0]: int(row[1]) for row in rows}
     return Table("police_outcomes", "Outcomes of cases closed in the month", "Outcome",
                  ["Cases"], [(o.label, [found.get(o.value, 0)]) for o in Outcome],
@@ -331,8 +343,8 @@ def trends(scope: Scope, months: list[Month], time_zone: str) -> dict[str, list[
     police = db.session.execute(select(*[
         _count_if(and_(LiaisonCase.opened_at >= s, LiaisonCase.opened_at < e))
         for s, e in bounds]).select_from(LiaisonCase).where(
-        LiaisonCase.opened_at >= bounds[0][0],
-                                   LiaisonCase.opened_at < bounds[-1][1])).one()
+        _office(scope), LiaisonCase.opened_at >= bounds[0][0],
+        LiaisonCase.opened_at < bounds[-1][1])).one()
     as_ints = lambda row: [int(v or 0) for v in row]  # noqa: E731
     return {"labels": [m.first_day.strftime("%b %Y") for m in months],
             "consular_opened": as_ints(opened), "consular_resolved": as_ints(resolved),

@@ -1,14 +1,18 @@
 """A figure table as people see it: small counts suppressed, totals added, cells as text.
 
-HTML, CSV, XLSX and PDF all go through `display_table`, so every output applies the same
-suppression.
+HTML, CSV, XLSX and PDF all go through `display_tables`, so every output applies the same
+suppression. The tables of one section are suppressed together: a figure that two tables
+show (deaths opened, requests resolved per category, the number of requests opened...) is
+hidden in both, or a cell withheld in one would be read off the other.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from tracker.consular.categories import Category
+from tracker.police.categories import PoliceCategory
 from tracker.reports.figures import Table
-from tracker.reports.suppression import column_totals, display, row_total, suppress
+from tracker.reports.suppression import Cell, Grid, display, grid_for, settle
 
 
 @dataclass
@@ -21,31 +25,80 @@ class DisplayTable:
     suppressed: bool  # some cell is hidden: the page explains the signs
 
 
-def display_table(table: Table, threshold: int) -> DisplayTable:
-    grid = suppress(table, threshold)
+# published_counts row -> the category whose "Opened" figure it repeats
+PUBLISHED_OPENED = {"Deaths": Category.DEATH, "Arrests": Category.ARREST,
+                    "Hospitalisations": Category.HOSPITALISATION,
+                    "Reports of concern": Category.REPORT_OF_CONCERN}
+# police_children row -> the police_by_category column it repeats for child abduction
+CHILDREN_CASES = {"Opened in the month": "Opened", "Active at month end": "Active at month end"}
+
+
+def _links(grids: dict[str, Grid]) -> list[tuple[Cell, Cell]]:
+    """Pairs of cells that show the same figure in two tables of a report."""
+    pairs: list[tuple[Cell | None, Cell | None]] = []
+    by_category = grids.get("requests_by_category")
+    if by_category is not None:
+        if "time_to_resolution" in grids:
+            days = grids["time_to_resolution"]
+            pairs += [(by_category.cell(c.label, "Resolved"), days.cell(c.label, "Resolved"))
+                      for c in Category]
+        if "published_counts" in grids:
+            published = grids["published_counts"]
+            pairs += [(by_category.cell(c.label, "Opened"), published.cell(label, "Count"))
+                      for label, c in PUBLISHED_OPENED.items()]
+        if "requests_by_office" in grids:
+            by_office = grids["requests_by_office"]
+            pairs += [(by_category.column_total(column), by_office.column_total(column))
+                      for column in by_category.table.columns]
+        if "persons_helped" in grids:
+            pairs.append((by_category.column_total("Opened"),
+                          grids["persons_helped"].cell("Requests opened", "Count")))
+    police = grids.get("police_by_category")
+    if police is not None:
+        if "police_by_country" in grids:
+            by_country = grids["police_by_country"]
+            pairs += [(police.column_total(column), by_country.column_total(column))
+                      for column in police.table.columns]
+        if "police_outcomes" in grids:
+            pairs.append((police.column_total("Closed"),
+                          grids["police_outcomes"].column_total("Cases")))
+        if "police_children" in grids:
+            children = grids["police_children"]
+            pairs += [(police.cell(PoliceCategory.CHILD_ABDUCTION.label, column),
+                       children.cell(row, "Cases")) for row, column in CHILDREN_CASES.items()]
+    return [(a, b) for a, b in pairs if a is not None and b is not None]
+
+
+def _render(grid: Grid, threshold: int) -> DisplayTable:
+    table = grid.table
     header = [table.row_header, *table.columns] + (["Total"] if table.row_totals else [])
     rows, hidden_any = [], False
-    for label, cells in grid:
+    for i, (label, cells) in enumerate(grid.rows):
         hidden_any |= any(c.hidden for c in cells)
         # In a table of days the first column counts the cases the days are taken over.
         row = [label, *(display(c, threshold, table.unit if j else "count")
                         for j, c in enumerate(cells))]
-        if table.row_totals:
-            sensitive = table.sensitive or label in table.sensitive_rows
-            row.append(_total(row_total(cells), threshold, sensitive))
+        if grid.row_totals is not None:
+            row.append(display(grid.row_totals[i], threshold))
         rows.append(row)
     footer = None
-    if table.totals and table.unit == "count":
-        sums = column_totals(table, grid)
-        footer = ["Total", *(_total(v, threshold, table.sensitive) for v in sums)]
-        if table.row_totals:
-            footer.append(_total(sum(sums), threshold, table.sensitive))
+    if grid.column_totals is not None:
+        footer = ["Total", *(display(c, threshold) for c in grid.column_totals)]
+        if grid.grand_total is not None:
+            footer.append(display(grid.grand_total, threshold))
     return DisplayTable(table.key, table.title, header, rows, footer, hidden_any)
 
 
-def _total(value: int, threshold: int, sensitive: bool) -> str:
-    """A total is a count too: a small one of sensitive cases is hidden like any other."""
-    return f"<{threshold}" if sensitive and 0 < value < threshold else f"{value:,}"
+def display_tables(tables: list[Table], threshold: int) -> list[DisplayTable]:
+    """The tables of one section, suppressed together."""
+    grids = [grid_for(t, threshold) for t in tables]
+    settle(grids, _links({g.table.key: g for g in grids}))
+    return [_render(g, threshold) for g in grids]
+
+
+def display_table(table: Table, threshold: int) -> DisplayTable:
+    """One table on its own (use `display_tables` for a report's section)."""
+    return display_tables([table], threshold)[0]
 
 
 SUPPRESSION_NOTE = ("<{t}: a count between 1 and {m}, not shown so that no person can be "

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from tracker.audit import service as audit
 from tracker.auth.models import Office, OfficeKind, User
@@ -14,6 +15,7 @@ from tracker.reports import figures
 from tracker.reports.figures import Scope, Table
 from tracker.reports.models import ReportSnapshot
 from tracker.reports.periods import Month
+from tracker.reports.render import display_tables
 
 TREND_MONTHS = 12
 
@@ -26,7 +28,7 @@ class Report:
     police: list[Table]
     trends: dict
     snapshot: ReportSnapshot | None = None
-    changed: list[tuple[str, str, str, object, object]] = field(default_factory=list)
+    live: "Report | None" = None  # for a published report: the figures as they are now
 
     @property
     def scope_key(self) -> str:
@@ -81,22 +83,45 @@ def monthly_report(month: Month, office: Office | None) -> Report:
     if snapshot is None:
         return live
     data = json.loads(snapshot.figures)
-    published = Report(month, office, [Table.from_dict(t) for t in data["consular"]],
-                       [Table.from_dict(t) for t in data["police"]], data["trends"],
-                       snapshot=snapshot)
-    published.changed = differences(published, live)
-    return published
+    return Report(month, office, [Table.from_dict(t) for t in data["consular"]],
+                  [Table.from_dict(t) for t in data["police"]], data["trends"],
+                  snapshot=snapshot, live=live)
 
 
-def differences(published: Report, live: Report) -> list[tuple]:
-    """Cells whose live value differs from the published one: (table, row, column, was, is)."""
+def differences(report: Report, sections: list[str], limit: int) -> list[tuple]:
+    """Cells of the given sections whose live figure differs from the published one, as
+    people see them (small counts suppressed in both): (table, row, column, was, is).
+
+    Tables, rows and columns are matched by key and label, not by position (an office added
+    since publishing adds a row). A suppressed cell shows as suppressed on both sides, so the
+    list never tells a hidden count, nor the sections the reader may not see.
+    """
+    if report.snapshot is None or report.live is None:
+        return []
     changed = []
-    for old, new in zip(published.consular + published.police, live.consular + live.police):
-        for (label, old_values), (_, new_values) in zip(old.rows, new.rows):
-            for column, was, now in zip(old.columns, old_values, new_values):
-                if was != now:
-                    changed.append((old.title, label, column, was, now))
+    for section in sections:
+        live = {t.key: t for t in display_tables(getattr(report.live, section), limit)}
+        for old in display_tables(getattr(report, section), limit):
+            new = live.get(old.key)
+            if new is None:
+                continue
+            now_cells = {(row[0], column): value for row in _lines(new)
+                         for column, value in zip(new.header[1:], row[1:])}
+            seen = set()
+            for row in _lines(old):
+                for column, was in zip(old.header[1:], row[1:]):
+                    seen.add((row[0], column))
+                    now = now_cells.get((row[0], column), "–")
+                    if was != now:
+                        changed.append((old.title, row[0], column, was, now))
+            for (label, column), now in now_cells.items():
+                if (label, column) not in seen and now not in ("0", "–"):
+                    changed.append((old.title, label, column, "–", now))
     return changed
+
+
+def _lines(table) -> list[list[str]]:
+    return table.rows + ([table.footer] if table.footer else [])
 
 
 class AlreadyPublished(Exception):
@@ -112,6 +137,12 @@ def publish(month: Month, office: Office | None, manager: User) -> ReportSnapsho
                               figures=json.dumps(report.to_dict(), ensure_ascii=False),
                               published_by_id=manager.id)
     db.session.add(snapshot)
+    try:
+        # Two managers publishing at once: the unique (month, scope) keeps the first.
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise AlreadyPublished()
     audit.record("report.published", object_type="report",
                  object_id=f"{month}/{report.scope_key}", actor=manager)
     db.session.commit()

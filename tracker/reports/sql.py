@@ -1,15 +1,21 @@
 """SQL that differs between SQLite and PostgreSQL, kept in this one place."""
 from __future__ import annotations
 
-from sqlalchemy import Float
+from sqlalchemy import BigInteger
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
 
 
 class seconds_between(ColumnElement):
-    """later - earlier, in seconds, for two UTC timestamp columns."""
+    """later - earlier, in whole seconds, for two UTC timestamp columns.
 
-    type = Float()
+    Both timestamps are cut to the second first and the difference is an integer, so both
+    databases give exactly the same number: SQLite's julianday() is a floating-point day count
+    whose rounding error (about 1e-4 s) would otherwise tip a value that falls on a rounding
+    boundary (e.g. 0.25 days) one way on SQLite and the other on PostgreSQL.
+    """
+
+    type = BigInteger()
     inherit_cache = True
 
     def __init__(self, later, earlier):
@@ -18,12 +24,17 @@ class seconds_between(ColumnElement):
 
 @compiles(seconds_between, "postgresql")
 def _seconds_between_pg(element, compiler, **kw):
-    return (f"EXTRACT(EPOCH FROM ({compiler.process(element.later, **kw)} - "
-            f"{compiler.process(element.earlier, **kw)}))")
+    def epoch(column):
+        return (f"CAST(EXTRACT(EPOCH FROM date_trunc('second', "
+                f"{compiler.process(column, **kw)})) AS BIGINT)")
+
+    return f"({epoch(element.later)} - {epoch(element.earlier)})"
 
 
 @compiles(seconds_between, "sqlite")
 def _seconds_between_sqlite(element, compiler, **kw):
-    # Timestamps are stored as naive UTC text; julianday() reads them.
-    return (f"((julianday({compiler.process(element.later, **kw)}) - "
-            f"julianday({compiler.process(element.earlier, **kw)})) * 86400.0)")
+    # Timestamps are stored as naive UTC text; strftime('%s') reads them as whole seconds.
+    def epoch(column):
+        return f"CAST(strftime('%s', {compiler.process(column, **kw)}) AS INTEGER)"
+
+    return f"({epoch(element.later)} - {epoch(element.earlier)})"

@@ -1,6 +1,8 @@
 """The monthly report pages, under /reports/. Read-only but for publishing a snapshot."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +15,14 @@ from tracker.extensions import db
 from tracker.reports import exports
 from tracker.reports.charts import chart_data
 from tracker.reports.periods import Month
-from tracker.reports.render import display_table, suppression_note
-from tracker.reports.report import AlreadyPublished, monthly_report, publish, threshold
+from tracker.reports.render import display_tables, suppression_note
+from tracker.reports.report import (
+    AlreadyPublished,
+    differences,
+    monthly_report,
+    publish,
+    threshold,
+)
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
@@ -48,8 +56,10 @@ def _chosen() -> tuple[Month, Office | None, list[str]]:
     if current_user.role is Role.CONSULAR_OFFICER:
         office = current_user.office  # their own office's report only
     elif current_user.role is Role.MANAGER:
-        code = (request.values.get("office") or "all").upper()[:8]
+        code = (request.values.get("office") or "all").upper()
         if code != "ALL":
+            if not re.fullmatch(r"[A-Z]{3}", code):
+                abort(404)  # an office code is three letters (PostgreSQL refuses NUL bytes)
             office = db.session.scalar(select(Office).where(Office.code == code))
             if office is None:
                 abort(404)
@@ -62,13 +72,14 @@ def monthly():
     month, office, sections = _chosen()
     report = monthly_report(month, office)
     limit = threshold()
-    tables = {section: [display_table(t, limit) for t in getattr(report, section)]
+    tables = {section: display_tables(getattr(report, section), limit)
               for section in sections}
     offices = db.session.scalars(select(Office).order_by(Office.name)).all() \
         if current_user.role is Role.MANAGER else []
     return render_template("reports/monthly.html", report=report, tables=tables,
                            sections=sections, offices=offices, month=month, office=office,
-                           charts=chart_data(report.trends, sections),
+                           charts=chart_data(report.trends, sections, limit),
+                           changed=differences(report, sections, limit),
                            note=suppression_note(limit),
                            recent=[m for m in Month.containing(
                                utcnow(), current_user.office.time_zone).last_months(13)][::-1])

@@ -1,0 +1,312 @@
+"""Rule 3: small counts of police figures and of deaths, arrests and reports of concern show as
+"<5"; a total never lets one work a hidden cell out; other categories show their real counts.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import make_liaison_case, make_office, make_request, make_user
+from tracker.auth.models import OfficeKind, Role
+from tracker.consular.categories import Category
+from tracker.db import utcnow
+from tracker.police.categories import NordicCountry, PoliceCategory
+from tracker.reports.figures import Table
+from tracker.reports.periods import Month
+from tracker.reports.render import display_tables
+from tracker.reports.report import live_report
+
+from .pages import (
+    chart_data,
+    csv_tables,
+    hidden,
+    html_tables,
+    lines_with_totals,
+    pdf_row,
+    pdf_text,
+    xlsx_tables,
+)
+
+T = 5  # SMALL_COUNT_THRESHOLD in the test configuration (checked below)
+FM = PoliceCategory.FORCED_MARRIAGE.label
+SWEDEN = NordicCountry.SWEDEN.label
+POLICE_TITLES = {"Liaison cases by kind", "Liaison cases by the country they are handled for",
+                 "Exchanges with counterparts", "Child abduction: cases and children",
+                 "Outcomes of cases closed in the month"}
+
+
+def test_the_threshold_is_the_configured_one(app):
+    assert app.config["SMALL_COUNT_THRESHOLD"] == T
+
+
+# --- the rule on any table ------------------------------------------------------------------
+
+
+@st.composite
+def tables(draw, key="t"):
+    n_rows, n_cols = draw(st.integers(1, 6)), draw(st.integers(1, 4))
+    small_or_zero = st.one_of(st.integers(0, 6), st.integers(0, 40))
+    rows = [(f"row {i}", draw(st.lists(small_or_zero, min_size=n_cols, max_size=n_cols)))
+            for i in range(n_rows)]
+    sensitive = draw(st.booleans())
+    sensitive_rows = set() if sensitive else {
+        label for label, _ in rows if draw(st.booleans())}
+    return Table(key, f"Table {key}", "Row", [f"col {j}" for j in range(n_cols)], rows,
+                 sensitive=sensitive, sensitive_rows=sensitive_rows,
+                 totals=draw(st.booleans()), row_totals=draw(st.booleans()))
+
+
+def check_table(table: Table, shown) -> None:
+    """Every promise of the rule, for one table as displayed."""
+    is_sensitive = lambda label: table.sensitive or label in table.sensitive_rows  # noqa: E731
+    for (label, values), row in zip(table.rows, shown.rows):
+        assert row[0] == label
+        for value, text in zip(values, row[1:1 + len(values)]):
+            if is_sensitive(label) and 0 < value < T:
+                assert text == f"<{T}", (label, value, text)
+            elif not hidden(text):
+                assert text == f"{value:,}", (label, value, text)
+            elif text == f"<{T}":
+                # Not a sensitive row: a figure repeated from one that is (a small total).
+                assert 0 < value < T, (label, value, text)
+    if shown.footer is None and shown.header[-1] != "Total":
+        return
+    true_row_totals = [sum(values) for _, values in table.rows]
+    true_col_totals = [sum(values[j] for _, values in table.rows)
+                       for j in range(len(table.columns))]
+    for cells, total in lines_with_totals(shown):
+        count_hidden = sum(1 for c in cells if hidden(c))
+        if not hidden(total):
+            assert count_hidden != 1, (
+                f"{table.title}: the total {total} gives away the one hidden cell of {cells}")
+        elif all(not hidden(c) for c in cells):
+            assert all(c == "0" for c in cells), (
+                f"{table.title}: the hidden total is the sum of {cells}")
+    if shown.header[-1] == "Total":
+        for row, value in zip(shown.rows, true_row_totals):
+            assert hidden(row[-1]) or row[-1] == f"{value:,}"
+    if shown.footer is not None:
+        for text, value in zip(shown.footer[1:], true_col_totals + [sum(true_col_totals)]):
+            assert hidden(text) or text == f"{value:,}"
+        # A small total of sensitive cases is a small count too.
+        for j, value in enumerate(true_col_totals):
+            if 0 < value < T and any(is_sensitive(label) and values[j]
+                                     for label, values in table.rows):
+                assert hidden(shown.footer[1 + j]), (table.title, j, value)
+
+
+@settings(max_examples=int(os.environ.get("REPORT_EXAMPLES", 400)), deadline=None)
+@given(table=tables())
+def test_a_total_never_gives_a_hidden_cell_away(table):
+    [shown] = display_tables([table], T)
+    check_table(table, shown)
+
+
+def test_a_single_small_count_with_nothing_to_cover_it_hides_the_total():
+    """One forced-marriage case and nothing else: the totals would be 1."""
+    table = Table("t", "Deaths and passports", "Category", ["Opened", "Closed"],
+                  [("Death abroad", [1, 0]), ("Passport", [0, 0])],
+                  sensitive_rows={"Death abroad"})
+    [shown] = display_tables([table], T)
+    assert shown.rows[0][1] == "<5" and shown.footer[1] != "1" and hidden(shown.footer[1])
+
+
+def test_a_cover_in_another_row_keeps_the_row_totals_safe():
+    """Exchanges: Norway 1 sent; Sweden 10 and 10. Hiding Sweden's sent as the cover must not
+    leave Sweden's row (total 20) or the received column with one hidden cell."""
+    table = Table("t", "Exchanges", "Country", ["Sent", "Received"],
+                  [("Norway", [1, 0]), ("Sweden", [10, 10])], sensitive=True, row_totals=True)
+    [shown] = display_tables([table], T)
+    check_table(table, shown)
+    assert shown.rows[0][1] == "<5"
+
+
+# --- the report as people get it ------------------------------------------------------------
+
+
+@pytest.fixture
+def forced_marriage(app):
+    """One forced-marriage case, handled for Sweden, opened now at the embassy."""
+    embassy = make_office(kind=OfficeKind.EMBASSY)
+    liaison = make_user(Role.POLICE_LIAISON_OFFICER, office=embassy)
+    case, _, _ = make_liaison_case(liaison, category="forced_marriage", country="SE",
+                                   title="Young woman taken abroad")
+    return embassy, liaison, Month.containing(utcnow(), "Asia/Karachi")
+
+
+def _assert_police_hidden(tables: dict, where: str) -> None:
+    kinds = tables["Liaison cases by kind"]
+    assert kinds.row(FM) == ["<5", "0", "<5"], where
+    assert kinds.total("Opened") == "<5" and kinds.total("Active at month end") == "<5", where
+    countries = tables["Liaison cases by the country they are handled for"]
+    assert countries.row(SWEDEN) == ["<5", "0", "<5"], where
+    assert countries.total("Opened") == "<5", where
+    for title in POLICE_TITLES:
+        table = tables[title]
+        for row in table.rows + ([table.footer] if table.footer else []):
+            assert "1" not in row[1:], f"{where}: {title} shows 1 in {row}"
+
+
+def test_a_single_forced_marriage_case_shows_as_under_five_everywhere(login_as,
+                                                                      forced_marriage):
+    embassy, liaison, month = forced_marriage
+    live = live_report(month, None)
+    assert next(t for t in live.police if t.key == "police_by_category").value(
+        FM, "Opened") == 1, "the case must be counted (as 1) before it is hidden"
+    manager = login_as(Role.MANAGER, office=embassy)
+    officer = login_as(Role.POLICE_LIAISON_OFFICER, office=embassy)
+    for who, client in (("manager", manager), ("liaison officer", officer)):
+        page = client.get(f"/reports/?month={month}&office=all")
+        assert page.status_code == 200
+        html = page.get_data(as_text=True)
+        _assert_police_hidden(html_tables(html), f"page for the {who}")
+        police_chart = next(c for c in chart_data(html)["charts"] if c["section"] == "police")
+        [series] = police_chart["series"]
+        assert 1 not in series["values"] and series["shown"][-1] == "<5", who
+        assert "Liaison cases opened 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, &lt;5" in html, who
+
+        body = client.get(f"/reports/export/csv?month={month}&office=all").data
+        _assert_police_hidden(csv_tables(body, POLICE_TITLES), f"CSV for the {who}")
+        body = client.get(f"/reports/export/xlsx?month={month}&office=all").data
+        _assert_police_hidden(xlsx_tables(body, POLICE_TITLES), f"XLSX for the {who}")
+
+        text = pdf_text(client.get(f"/reports/export/pdf?month={month}&office=all").data)
+        rows = pdf_row(text, FM)
+        assert rows == [["<5", "0", "<5"]], (who, rows)
+        assert pdf_row(text, SWEDEN)[0] == ["<5", "0", "<5"], who
+        for row in pdf_row(text, "Total"):
+            assert "1" not in row, (who, row)
+
+
+def test_sensitive_consular_categories_hide_small_counts_and_others_do_not(login_as):
+    office = make_office(kind=OfficeKind.EMBASSY)
+    officer = make_user(Role.CONSULAR_OFFICER, office=office)
+    make_request(officer=officer, category="death:notification", summary="Death")
+    make_request(officer=officer, category="arrest:arrest", summary="Arrest")
+    make_request(officer=officer, category="report_of_concern:forced_marriage", summary="Concern")
+    for _ in range(2):
+        make_request(officer=officer, category="passport:renewal")
+    make_request(officer=officer, category="hospitalisation:accident", summary="Accident")
+    month = Month.containing(utcnow(), "Asia/Karachi")
+    manager = login_as(Role.MANAGER, office=office)
+    tables = html_tables(manager.get(f"/reports/?month={month}&office=all")
+                         .get_data(as_text=True))
+    by_category = tables["Requests by category"]
+    for category in (Category.DEATH, Category.ARREST, Category.REPORT_OF_CONCERN):
+        assert by_category.row(category.label)[0] == "<5"
+        assert by_category.row(category.label)[3] == "<5"  # open at month end
+    assert by_category.row(Category.PASSPORT.label)[0] == "2"
+    assert by_category.row(Category.HOSPITALISATION.label)[0] == "1"
+    published = tables["Counts for publication"]
+    assert published.row("Deaths") == ["<5"] and published.row("Arrests") == ["<5"]
+    assert published.row("Reports of concern") == ["<5"]
+    assert published.row("Hospitalisations") == ["1"]
+    # Three hidden cells in the column: the total (6) is shown and gives none of them away.
+    assert by_category.total("Opened") == "6"
+
+
+def test_a_cell_withheld_in_one_table_is_withheld_where_another_table_repeats_it():
+    """Resolved this month: 10 passports and 1 death. The death's "<5" needs a cover in the
+    Resolved column; the passports' resolved count, withheld there, must not be read off the
+    days-to-resolution table (which repeats it), or 11 - 10 gives the death away."""
+    by_category = Table("requests_by_category", "Requests by category", "Category",
+                        ["Opened", "Resolved", "Closed", "Open at month end"],
+                        [(Category.PASSPORT.label, [10, 10, 0, 0]),
+                         (Category.DEATH.label, [0, 1, 0, 0])],
+                        sensitive_rows={Category.DEATH.label})
+    days = Table("time_to_resolution", "Days", "Category",
+                 ["Resolved", "Median days", "90th percentile days"],
+                 [(Category.PASSPORT.label, [10, 2.0, 5.0]),
+                  (Category.DEATH.label, [1, 3.0, 3.0])],
+                 sensitive_rows={Category.DEATH.label}, totals=False, unit="days")
+    shown_category, shown_days = display_tables([by_category, days], T)
+    assert shown_category.rows[1][2] == "<5"
+    assert shown_category.rows[0][2] == "*"
+    assert shown_category.footer[2] == "11"
+    assert shown_days.rows[0][1] == "*", "the withheld passport count is repeated here"
+    assert shown_days.rows[1][1:] == ["<5", "*", "*"]
+
+
+def test_every_table_on_the_page_keeps_its_totals_safe(login_as, forced_marriage):
+    """A mixed month: each table with totals, as shown, obeys the rule for every line."""
+    embassy, liaison, month = forced_marriage
+    for category, country in (("homicide", "NO"), ("homicide", "NO"), ("fraud", "DK"),
+                              ("child_abduction", "SE"), ("drug_trafficking", "NO"),
+                              ("drug_trafficking", "NO"), ("drug_trafficking", "FI")):
+        make_liaison_case(liaison, category=category, country=country)
+    officer = make_user(Role.CONSULAR_OFFICER, office=embassy)
+    for category in ("death:notification", "passport:renewal", "passport:renewal",
+                     "passport:new", "arrest:arrest", "arrest:detention", "advice:general"):
+        make_request(officer=officer, category=category)
+    manager = login_as(Role.MANAGER, office=embassy)
+    tables = html_tables(manager.get(f"/reports/?month={month}&office=all")
+                         .get_data(as_text=True))
+    checked = 0
+    for title, table in tables.items():
+        for cells, total in lines_with_totals(table):
+            if not hidden(total):
+                assert sum(1 for c in cells if hidden(c)) != 1, (title, cells, total)
+            checked += 1
+    assert checked > 20
+
+
+# --- the rule on whole reports --------------------------------------------------------------
+
+REPEATED = [  # (table, row, column) shown twice: hidden in both or in neither
+    *[(("requests_by_category", c.label, "Resolved"), ("time_to_resolution", c.label,
+                                                        "Resolved")) for c in Category],
+    *[(("requests_by_category", c.label, "Opened"), ("published_counts", label, "Count"))
+      for label, c in (("Deaths", Category.DEATH), ("Arrests", Category.ARREST),
+                       ("Hospitalisations", Category.HOSPITALISATION),
+                       ("Reports of concern", Category.REPORT_OF_CONCERN))],
+    (("requests_by_category", "Total", "Opened"), ("persons_helped", "Requests opened",
+                                                   "Count")),
+    *[(("requests_by_category", "Total", m), ("requests_by_office", "Total", m))
+      for m in ("Opened", "Resolved", "Closed", "Open at month end")],
+    *[(("police_by_category", "Total", m), ("police_by_country", "Total", m))
+      for m in ("Opened", "Closed", "Active at month end")],
+    (("police_by_category", "Total", "Closed"), ("police_outcomes", "Total", "Cases")),
+    (("police_by_category", PoliceCategory.CHILD_ABDUCTION.label, "Opened"),
+     ("police_children", "Opened in the month", "Cases")),
+    (("police_by_category", PoliceCategory.CHILD_ABDUCTION.label, "Active at month end"),
+     ("police_children", "Active at month end", "Cases")),
+]
+
+
+def _shown_cell(shown: dict, key: str, row: str, column: str) -> str:
+    table = shown[key]
+    line = table.footer if row == "Total" else next(r for r in table.rows if r[0] == row)
+    return line[table.header.index(column)]
+
+
+@settings(max_examples=int(os.environ.get("REPORT_EXAMPLES", 40)), deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                 HealthCheck.data_too_large])
+@given(data=st.data())
+def test_whole_reports_keep_every_promise(app, data):
+    from tracker.extensions import db
+
+    from .data import datasets, load, make_offices, make_staff
+
+    savepoint = db.session.begin_nested()
+    try:
+        offices = make_offices()
+        dataset = data.draw(datasets(max_requests=25, max_police=15))
+        load(dataset, offices, make_staff(offices))
+        for office in (None, offices["KHI"]):
+            report = live_report(dataset.month, office)
+            shown = {}
+            for section in ("consular", "police"):
+                tables = getattr(report, section)
+                for table, display in zip(tables, display_tables(tables, T)):
+                    shown[table.key] = display
+                    if table.unit == "count":
+                        check_table(table, display)
+            for a, b in REPEATED:
+                first, second = _shown_cell(shown, *a), _shown_cell(shown, *b)
+                assert hidden(first) == hidden(second), (a, first, b, second)
+    finally:
+        savepoint.rollback()
