@@ -194,12 +194,16 @@ def demo_generate_command(requests_, seed, police_cases, until):
 
 @cases_cli.command("wake")
 def wake_command():
-    """Return waiting requests whose hold date has come to work (run daily from cron)."""
+    """Return waiting requests and liaison cases whose hold date has come to work (run daily
+    from cron; running it again changes nothing)."""
     from tracker.consular.services import wake_held_requests
+    from tracker.police.services import wake_held_cases
 
     woken = wake_held_requests()
     click.echo(f"{len(woken)} request(s) back in progress" + (
         ": " + ", ".join(woken) if woken else ""))
+    # Only a count for liaison cases: cron mail must not carry police references.
+    click.echo(f"{len(wake_held_cases())} liaison case(s) back to active")
 
 
 @reports_cli.command("monthly")

@@ -192,9 +192,10 @@ def test_officer_logs_an_emergency_passport_and_works_it_to_resolved(
         re.compile(r"Note\s+" + re.escape(note_text)),
         re.compile(r"Document added: police-report-chilas\.pdf"),
         re.compile(r"Put on hold \(waiting\): In progress → Waiting\s*"
+                   r"Waiting on the applicant: .+; back to work on \d\d \w{3} \d{4}\s*"
                    r"Photos from the studio in Blue Area\."),
         re.compile(r"Resume work: Waiting → In progress"),
-        re.compile(r"Resolve: In progress → Resolved\s*"
+        re.compile(r"Resolve: In progress → Resolved\s*Outcome: Passport issued\s*"
                    r"Emergency passport handed over at the gate\."),
     ])
     for i in range(7):

@@ -152,6 +152,10 @@ def test_the_manager_sees_queues_for_all_offices_and_this_month_beside_last(logi
     assert expected["Enquiries"] == (1, 2)
     assert expected["Liaison cases opened"] == (1, 1)
     for label, (now, before) in expected.items():
+        if label == "Liaison cases opened":
+            # Police figures reach a manager as aggregates only: small counts hidden.
+            assert table.row(label) == ["<5", "<5"], label
+            continue
         assert table.row(label) == [str(now), str(before)], label
     shown = {label: figure for figure, label in CARD.findall(html)}
     assert shown["waiting for your approval"] == "1"

@@ -26,6 +26,15 @@ TITLES = {"Requests by category", "Requests by office", "Counts for publication"
 CHANGED = "The live figures have changed since this report was published."
 
 
+@pytest.fixture(autouse=True)
+def month_is_over(monkeypatch):
+    """These tests publish the month they create data in; let the publisher see it as over
+    (a month still running cannot be published: see test_a_running_month_is_not_published)."""
+    later = utcnow() + timedelta(days=40)
+    monkeypatch.setattr("tracker.reports.report.utcnow", lambda: later)
+    monkeypatch.setattr("tracker.reports.views.utcnow", lambda: later)
+
+
 @pytest.fixture
 def embassy(app):
     return make_office(kind=OfficeKind.EMBASSY)
@@ -203,3 +212,15 @@ def test_two_managers_publishing_at_once_keep_the_first(manager, officer, embass
         reports.publish(month, None, make_user(Role.MANAGER, office=embassy))
     [kept] = snapshots(month)
     assert kept.id == first.id and kept.published_by_id == manager.user.id
+
+
+def test_a_running_month_is_not_published(manager, monkeypatch):
+    monkeypatch.setattr("tracker.reports.report.utcnow", utcnow)
+    monkeypatch.setattr("tracker.reports.views.utcnow", utcnow)
+    month = this_month()
+    page = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    assert "Publish " + month.label not in page
+    response = manager.post("/reports/publish", {"month": str(month), "office": "all"},
+                            follow_redirects=True)
+    assert "is not over yet" in response.get_data(as_text=True)
+    assert snapshots(month) == []

@@ -5,7 +5,6 @@ from wtforms import (
     BooleanField,
     DateField,
     IntegerField,
-    RadioField,
     SelectField,
     StringField,
     TextAreaField,
@@ -18,7 +17,7 @@ from tracker.cases.models import Priority
 from tracker.consular.categories import CATEGORIES, Category, Channel
 from tracker.consular.workflow import LABELS
 from tracker.forms import TrackerForm
-from tracker.people.models import IdentifierKind, Nationality, Sex
+from tracker.people.forms import PersonFields
 
 
 def _row_id(value) -> int | None:
@@ -50,7 +49,9 @@ def _choices(enum_cls, blank: str | None = None) -> list[SelectChoice]:
     return first + [SelectChoice(m.value, getattr(m, "label", m.value)) for m in enum_cls]
 
 
-class NewRequestForm(TrackerForm):
+class NewRequestForm(PersonFields):
+    """A request and the person it is about (the person fields are shared with the police)."""
+
     kind = SelectField("What is it about", choices=kind_choices(),
                        description="Category and kind of request.")
     priority = SelectField("Priority", choices=_choices(Priority), default="routine")
@@ -60,36 +61,12 @@ class NewRequestForm(TrackerForm):
     description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
     assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)
 
-    person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    full_name = StringField("Name, as the person writes it",
-                            validators=[Optional(), Length(max=200)],
-                            description="Latin or Urdu script; æ, ø and å are fine.")
-    other_names = StringField("Other spellings (optional)", validators=[Optional(),
-                                                                         Length(max=400)],
-                              description="Separate with semicolons.")
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
-    sex = SelectField("Sex (optional)", choices=_choices(Sex, "Not given"), default="")
-    nationality = SelectField("Nationality", choices=_choices(Nationality, "Not known"),
-                              default="")
-    identifier_kind = SelectField("Identity number", choices=_choices(IdentifierKind, "None"),
-                                  default="")
-    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
-                                   description="Any notation: with or without dashes or "
-                                               "spaces, Urdu digits accepted.")
-    identifier_country = StringField("Passport issued by (country code)",
-                                     validators=[Optional(), Length(max=2)],
-                                     description="NO for Norway, PK for Pakistan.")
-    phone = StringField("Phone", validators=[Optional(), Length(max=60)])
-
     requester_name = StringField("Their name",
                                  validators=[Optional(), Length(max=200)])
     requester_relationship = StringField("Their relationship to the person",
                                          validators=[Optional(), Length(max=80)],
                                          description="For example: mother, employer.")
     requester_phone = StringField("Their phone number", validators=[Optional(), Length(max=60)])
-
-    use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
-    confirm_new = BooleanField("None of these: this is a new person")
 
 
 class EditRequestForm(TrackerForm):

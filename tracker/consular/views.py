@@ -174,24 +174,6 @@ def _prepare_new_form(form: NewRequestForm) -> None:
         form.assigned_to.data = current_user.id  # whoever logs it at 2 a.m. usually works it
 
 
-def _person_input(form: NewRequestForm) -> people.PersonInput:
-    identifiers = []
-    if form.identifier_kind.data and (form.identifier_value.data or "").strip():
-        identifiers.append(people.IdentifierInput(form.identifier_kind.data,
-                                                  form.identifier_value.data,
-                                                  form.identifier_country.data))
-    return people.PersonInput(
-        full_name=form.full_name.data or "", date_of_birth=form.date_of_birth.data,
-        sex=form.sex.data or None, nationality=form.nationality.data or None,
-        phone=form.phone.data, identifiers=identifiers,
-        other_names=[n for n in (form.other_names.data or "").split(";") if n.strip()])
-
-
-def _map_person_error(exc: people.PersonError) -> str:
-    return {"identifier_kind": "identifier_kind", "identifier_value": "identifier_value",
-            "identifier_country": "identifier_country"}.get(exc.field or "", exc.field or "")
-
-
 @requests_bp.route("/new", methods=["GET", "POST"])
 @officers
 def new():
@@ -210,12 +192,14 @@ def new():
     candidates: list[Person] = []
     if request.method == "POST" and form.validate_on_submit():
         try:
-            subject = known or _chosen_or_new_person(form)
-        except _NeedsChoice as choice:
+            subject = known or people.chosen_or_new_person(
+                Compartment.CONSULAR, form.person_input(), chosen_id=form.use_person.data,
+                confirmed_new=form.confirm_new.data, actor=current_user)
+        except people.NeedsChoice as choice:
             candidates = choice.candidates
         except people.PersonError as exc:
             db.session.rollback()
-            put_error(form, _map_person_error(exc), str(exc))
+            put_error(form, exc.field, str(exc))
         else:
             try:
                 created = _create(form, subject)
@@ -231,27 +215,6 @@ def new():
         form.use_person.choices = [(str(p.id), p.full_name) for p in candidates]
     return render_template("consular/new.html", form=form, known=known,
                            candidates=candidates), status
-
-
-class _NeedsChoice(Exception):
-    def __init__(self, candidates):
-        self.candidates = candidates
-
-
-def _chosen_or_new_person(form: NewRequestForm) -> Person:
-    """The existing person the officer picked, or a new one once duplicates are ruled out."""
-    data = _person_input(form)
-    candidates = people.duplicate_candidates(Compartment.CONSULAR, data)
-    if form.use_person.data:
-        # Only one of the persons the warning listed for what was typed: an id slipped into
-        # the form must not link a request to someone the officer was never shown.
-        chosen = next((p for p in candidates if str(p.id) == str(form.use_person.data)), None)
-        if chosen is None:
-            raise people.PersonError("Choose one of the persons listed.")
-        return chosen
-    if candidates and not form.confirm_new.data:
-        raise _NeedsChoice(candidates)
-    return people.create_person(Compartment.CONSULAR, data, current_user)
 
 
 def _create(form: NewRequestForm, subject: Person) -> ConsularRequest:

@@ -210,13 +210,17 @@ class NeedsChoice(Exception):
 def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
                          chosen_id: str | int | None, confirmed_new: bool,
                          actor: User | None) -> Person:
-    """The existing person the officer picked, or a new one once duplicates are ruled out."""
-    if chosen_id:
-        chosen = db.session.get(Person, int(chosen_id)) if str(chosen_id).isdigit() else None
-        if chosen is None or chosen.compartment is not compartment:
-            raise PersonError("Choose one of the persons listed.", "use_person")
-        return chosen
+    """The existing person the officer picked, or a new one once duplicates are ruled out.
+
+    Only a person the duplicate warning listed for what was typed can be picked: an id slipped
+    into the form must not link a case to someone the officer was never shown.
+    """
     candidates = duplicate_candidates(compartment, data)
+    if chosen_id:
+        chosen = next((p for p in candidates if str(p.id) == str(chosen_id)), None)
+        if chosen is None:
+            raise PersonError("Choose one of the persons listed.")
+        return chosen
     if candidates and not confirmed_new:
         raise NeedsChoice(candidates)
     return create_person(compartment, data, actor)

@@ -272,21 +272,9 @@ def add_party(reference: str):
     form = PartyForm()
     if form.validate_on_submit():
         try:
-            data = form.person_input()
-            if form.use_person.data:
-                # Only one of the persons the warning listed for what was typed: an id
-                # slipped into the form must not add someone the officer was never shown
-                # (nor a consular person, nor make the database look up any number).
-                candidates = people.duplicate_candidates(Compartment.POLICE, data)
-                person = next((p for p in candidates
-                               if str(p.id) == str(form.use_person.data)), None)
-                if person is None:
-                    form.form_errors.append("Choose one of the persons listed.")
-                    return render_detail(case, party_form=form, candidates=candidates)
-            else:
-                person = people.chosen_or_new_person(
-                    Compartment.POLICE, data, chosen_id=None,
-                    confirmed_new=form.confirm_new.data, actor=current_user)
+            person = people.chosen_or_new_person(
+                Compartment.POLICE, form.person_input(), chosen_id=form.use_person.data,
+                confirmed_new=form.confirm_new.data, actor=current_user)
             services.add_party(case, current_user, person, form.role.data)
         except people.NeedsChoice as choice:
             db.session.rollback()

@@ -16,6 +16,7 @@ from tracker.police.workflow import OPEN as POLICE_OPEN
 from tracker.reports import figures
 from tracker.reports.figures import Scope
 from tracker.reports.periods import Month
+from tracker.reports.report import threshold
 
 
 def officer_queues(user: User) -> dict[str, int]:
@@ -40,11 +41,17 @@ def month_so_far(user: User) -> dict:
     start, end = this.previous().bounds(user.office.time_zone)
     trends = figures.trends(Scope(this, None, start, end), [this.previous(), this],
                             user.office.time_zone)
+    limit = threshold()
+
+    def police(value: int) -> str:
+        # Police figures reach managers as aggregates only, small counts hidden as in reports.
+        return f"<{limit}" if 0 < value < limit else str(value)
+
     return {"this": this, "last": this.previous(),
             "rows": [("Requests opened", *trends["consular_opened"][::-1]),
                      ("Requests resolved", *trends["consular_resolved"][::-1]),
                      ("Enquiries", *trends["enquiries"][::-1]),
-                     ("Liaison cases opened", *trends["police_opened"][::-1])]}
+                     ("Liaison cases opened", *map(police, trends["police_opened"][::-1]))]}
 
 
 def police_figures(user: User) -> dict[str, int]:

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from tracker.audit import service as audit
 from tracker.auth.models import Office, OfficeKind, User
+from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.reports import figures
 from tracker.reports.figures import Scope, Table
@@ -128,8 +129,17 @@ class AlreadyPublished(Exception):
     pass
 
 
+class MonthNotOver(Exception):
+    pass
+
+
 def publish(month: Month, office: Office | None, manager: User) -> ReportSnapshot:
-    """Freeze the month's figures as they are now; they are what is shown from then on."""
+    """Freeze the month's figures as they are now; they are what is shown from then on.
+
+    Only a month that has ended: a month still running would freeze half its figures.
+    """
+    if utcnow() < month.bounds(report_time_zone(office))[1]:
+        raise MonthNotOver()
     if _snapshot(month, office) is not None:
         raise AlreadyPublished()
     report = live_report(month, office)

@@ -18,6 +18,7 @@ from tracker.reports.periods import Month
 from tracker.reports.render import display_tables, suppression_note
 from tracker.reports.report import (
     AlreadyPublished,
+    MonthNotOver,
     differences,
     monthly_report,
     publish,
@@ -76,7 +77,9 @@ def monthly():
               for section in sections}
     offices = db.session.scalars(select(Office).order_by(Office.name)).all() \
         if current_user.role is Role.MANAGER else []
+    month_over = utcnow() >= month.bounds(report.time_zone)[1]
     return render_template("reports/monthly.html", report=report, tables=tables,
+                           month_over=month_over,
                            sections=sections, offices=offices, month=month, office=office,
                            charts=chart_data(report.trends, sections, limit),
                            changed=differences(report, sections, limit),
@@ -93,6 +96,9 @@ def publish_month():
         publish(month, office, current_user)
     except AlreadyPublished:
         flash(f"The report for {month.label} was published already.", "info")
+    except MonthNotOver:
+        flash(f"{month.label} is not over yet: a month is published once it has ended.",
+              "error")
     else:
         flash(f"Published: the report for {month.label} now stays as it is.", "success")
     return redirect(url_for("reports.monthly", month=str(month),
