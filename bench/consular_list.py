@@ -16,11 +16,15 @@ would do by itself shortly after a bulk load; SQLite is left as the application 
 Then, with the Flask test client (no network, no server: the figures are the application's
 and the database's time), signed in as the demo consular officer of Islamabad and as the demo
 manager, it requests each page `--warmup` times unmeasured and `--runs` times measured, and
-reports the median and the 95th percentile (nearest rank) of the wall time, the number of SQL
-statements per page (counted with a `before_cursor_execute` listener) and the slowest
-statement of each page. With --explain it runs EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, or
+reports the median, the 95th percentile (nearest rank) and the minimum of the wall time, the
+number of SQL statements per page (counted with a `before_cursor_execute` listener) and the
+slowest statement of each page. With --explain it runs EXPLAIN (ANALYZE, BUFFERS) on PostgreSQL, or
 EXPLAIN QUERY PLAN on SQLite, for the slowest statement of each page and writes the plans to
 the output folder.
+
+The machine may be shared (other people's test runs): before each measured run it waits up to
+--quiet-wait seconds until no other process wants a CPU (from /proc/loadavg), and counts the
+runs where that did not happen ("contended"). The load average is kept with the results.
 
 --sql "CREATE INDEX ..." (repeatable) runs statements before measuring (followed by ANALYZE on
 PostgreSQL): with --reuse, that measures an index made by hand against the same data.
@@ -75,6 +79,9 @@ def parse_args(argv=None):
                              "(kind-filter, search-union; repeatable)")
     parser.add_argument("--explain", action="store_true",
                         help="EXPLAIN the slowest statement of each page")
+    parser.add_argument("--quiet-wait", type=float, default=5.0,
+                        help="before each measured run, wait up to this many seconds until no "
+                             "other process wants a CPU (0: don't wait)")
     parser.add_argument("--only", default="",
                         help="comma-separated substrings: measure only pages whose name has one")
     parser.add_argument("--label", default="", help="a name for this run in the output files")
@@ -280,7 +287,29 @@ def nearest_rank(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
-def measure(client, log: StatementLog, name: str, url: str, runs: int, warmup: int) -> dict:
+def runnable_tasks() -> int:
+    """Tasks running or waiting for a CPU right now (this process included), from the kernel."""
+    with open("/proc/loadavg") as f:
+        return int(f.read().split()[3].split("/")[0])
+
+
+def wait_quiet(max_wait: float) -> bool:
+    """Wait until nothing else wants a CPU (other people's test runs share this machine).
+
+    True if it became quiet, False if `max_wait` seconds passed first.
+    """
+    deadline = time.monotonic() + max_wait
+    quiet = 0
+    while time.monotonic() < deadline:
+        quiet = quiet + 1 if runnable_tasks() <= 1 else 0
+        if quiet >= 3:
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def measure(client, log: StatementLog, name: str, url: str, runs: int, warmup: int,
+            quiet_wait: float = 0.0) -> dict:
     if url.startswith("NEXT:"):
         first = client.get(url[5:]).get_data(as_text=True)
         match = NEXT_LINK.search(first)
@@ -291,7 +320,10 @@ def measure(client, log: StatementLog, name: str, url: str, runs: int, warmup: i
         client.get(url)
     times, counts, per_statement = [], [], {}
     status = size = None
+    contended = 0
     for _ in range(runs):
+        if quiet_wait and not wait_quiet(quiet_wait):
+            contended += 1
         log.start()
         started = time.perf_counter()
         response = client.get(url)
@@ -316,7 +348,7 @@ def measure(client, log: StatementLog, name: str, url: str, runs: int, warmup: i
             "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(nearest_rank(times, 0.95), 1), "min_ms": round(min(times), 1),
             "queries": counts[-1], "queries_min": min(counts), "queries_max": max(counts),
-            "slowest": slowest}
+            "contended_runs": contended, "slowest": slowest}
 
 
 def explain(app, statement: str, parameters) -> str:
@@ -344,7 +376,8 @@ def main(argv=None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     backend = make_url(args.database_url).get_backend_name()
     label = args.label or f"{backend}-{args.requests}"
-    report: dict = {"label": label, "database": backend,
+    report: dict = {"label": label, "database": backend, "nproc": os.cpu_count(),
+                    "load_average_start": os.getloadavg(),
                     "started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                     "argv": sys.argv[1:]}
     until = datetime.strptime(args.until, "%Y-%m-%d").date() if args.until else None
@@ -378,14 +411,16 @@ def main(argv=None) -> int:
         for name, url in pages(found):
             if wanted and not any(w in name for w in wanted):
                 continue
-            result = measure(client, log, name, url, args.runs, args.warmup)
+            result = measure(client, log, name, url, args.runs, args.warmup, args.quiet_wait)
             result["role"] = role
             results.append(result)
             print(f"{role:<12} {name:<30} median {result['median_ms']:>7.1f} ms  "
-                  f"p95 {result['p95_ms']:>7.1f} ms  {result['queries']:>3} queries  "
+                  f"p95 {result['p95_ms']:>7.1f} ms  min {result['min_ms']:>7.1f} ms  "
+                  f"{result['queries']:>3} queries  {result['contended_runs']:>2} contended  "
                   f"slowest {result['slowest'][0]['median_ms'] if result['slowest'] else 0:.1f} ms",
                   flush=True)
     report["results"] = results
+    report["load_average_end"] = os.getloadavg()
     if args.explain:
         plans = []
         for result in results:
@@ -405,12 +440,15 @@ def main(argv=None) -> int:
                                                   default=str))
     print(f"results: {out / (label + '.json')}")
     print()
-    print("| role | page | median ms | p95 ms | queries |")
-    print("|---|---|---:|---:|---:|")
+    print(f"load average at start {report['load_average_start']}, "
+          f"at end {report['load_average_end']}")
+    print("| role | page | median ms | p95 ms | min ms | queries | contended runs |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for r in results:
         queries = str(r["queries"]) if r["queries_min"] == r["queries_max"] else \
             f"{r['queries_min']}-{r['queries_max']}"
-        print(f"| {r['role']} | {r['page']} | {r['median_ms']} | {r['p95_ms']} | {queries} |")
+        print(f"| {r['role']} | {r['page']} | {r['median_ms']} | {r['p95_ms']} | {r['min_ms']} "
+              f"| {queries} | {r['contended_runs']} |")
     return 0
 
 
