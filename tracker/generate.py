@@ -295,8 +295,8 @@ class _Generator:
                                   PersonIdentifier.__table__, TimelineEvent.__table__,
                                   Enquiry.__table__)}
         # Identifiers already stored, so that a second run never reuses one.
-        self.used_identifiers = set(db.session.execute(
-            select(PersonIdentifier.kind, PersonIdentifier.value)).tuples())
+        self.used_identifiers = {tuple(row) for row in db.session.execute(
+            select(PersonIdentifier.kind, PersonIdentifier.value))}
         self.people: list[int] = []  # ids of generated subjects, for returning clients
         self.request_offices: list[tuple[int, str, datetime]] = []
 
