@@ -15,6 +15,23 @@ def has_control_characters(value: object) -> bool:
     return isinstance(value, str) and bool(CONTROL_CHARACTERS.search(value))
 
 
+class FieldError(ValueError):
+    """A rule was broken; the message is for the officer, `field` the form field it belongs
+    next to (None: at the top of the form). Each module names its own subclass."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record after the form was opened; `current` is it as saved."""
+
+    def __init__(self, current=None):
+        super().__init__("stale")
+        self.current = current
+
+
 class TrackerForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -24,3 +41,12 @@ class TrackerForm(FlaskForm):
                 field.errors = [*field.errors, CONTROL_MESSAGE]
                 valid = False
         return valid
+
+
+def put_error(form, field: str | None, message: str) -> None:
+    """Show `message` next to `field`, or above the form when the field is not on the page."""
+    target = getattr(form, field, None) if field else None
+    if target is None or getattr(target.widget, "input_type", None) == "hidden":
+        form.form_errors.append(message)  # a hidden field shows no errors: say it on top
+        return
+    target.errors = [*target.errors, message]

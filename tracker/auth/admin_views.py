@@ -13,7 +13,7 @@ from tracker.auth.permissions import allow
 from tracker.auth.services import AccountError, StaleEdit
 from tracker.auth.sessions import open_sessions
 from tracker.errors import render_error
-from tracker.forms import CONTROL_CHARACTERS
+from tracker.forms import CONTROL_CHARACTERS, put_error
 from tracker.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -31,11 +31,6 @@ def _get_or_404(model, ident):
     if record is None:
         abort(404)
     return record
-
-
-def _put_error(form, exc: AccountError) -> None:
-    field = getattr(form, exc.field, None) if exc.field else None
-    (field.errors if field is not None else form.form_errors).append(str(exc))
 
 
 def _conflict(what: str):
@@ -75,7 +70,7 @@ def new_user():
                     role=form.role.data, office=db.session.get(Office, form.office.data),
                     password=form.password.data, active=form.active.data)
             except AccountError as exc:
-                _put_error(form, exc)
+                put_error(form, exc.field, str(exc))
             else:
                 flash(f"Account for {user.display_name} created.", "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -104,7 +99,7 @@ def edit_user(user_id: int):
                 return _conflict("account")
             except AccountError as exc:
                 db.session.rollback()
-                _put_error(form, exc)
+                put_error(form, exc.field, str(exc))
             else:
                 flash("Account saved.", "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -122,7 +117,7 @@ def set_user_password(user_id: int):
         try:
             services.set_password(user, form.new_password.data)
         except AccountError as exc:
-            _put_error(form, exc)
+            put_error(form, exc.field, str(exc))
         else:
             flash("Password set. The account's sessions have been ended.", "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
@@ -175,7 +170,7 @@ def new_office():
                                        kind=form.kind.data, time_zone=form.time_zone.data)
             except AccountError as exc:
                 db.session.rollback()
-                _put_error(form, exc)
+                put_error(form, exc.field, str(exc))
             else:
                 flash("Office created.", "success")
                 return redirect(url_for("admin.offices"))
@@ -201,7 +196,7 @@ def edit_office(office_id: int):
                 return _conflict("office")
             except AccountError as exc:
                 db.session.rollback()
-                _put_error(form, exc)
+                put_error(form, exc.field, str(exc))
             else:
                 flash("Office saved.", "success")
                 return redirect(url_for("admin.offices"))

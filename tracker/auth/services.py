@@ -23,21 +23,18 @@ from tracker.auth.passwords import (
 from tracker.auth.sessions import end_current_session, end_user_sessions
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.forms import FieldError, StaleRecord
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 LOCK_WINDOW = timedelta(minutes=1)
 
 
-class AccountError(ValueError):
-    """A rule about accounts or offices was broken; `field` names the form field at fault."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class AccountError(FieldError):
+    """A rule about accounts or offices was broken."""
 
 
-class StaleEdit(Exception):
-    """Someone else saved the record after this form was opened."""
+class StaleEdit(StaleRecord):
+    """An account or office was saved by someone else after this form was opened."""
 
 
 def normalise_email(email: str) -> str:

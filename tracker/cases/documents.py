@@ -15,6 +15,7 @@ from tracker.auth.models import User
 from tracker.cases.models import Attachment, Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.forms import FieldError
 
 # What the content must be, whatever the file is called.
 ALLOWED_TYPES = {
@@ -26,10 +27,11 @@ ALLOWED_TYPES = {
 CHUNK = 1024 * 1024
 
 
-class DocumentError(ValueError):
+class DocumentError(FieldError):
+    """A document cannot be stored or removed; by default the message goes by the file field."""
+
     def __init__(self, message: str, field: str | None = "file"):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field)
 
 
 def storage_dir() -> Path:

@@ -8,14 +8,13 @@ from tracker.auth.models import User
 from tracker.cases.models import Case, ContactChannel, JournalNote, NoteKind, TimelineEvent
 from tracker.cases.models import TimelineKind
 from tracker.extensions import db
+from tracker.forms import FieldError
 
 MAX_NOTE = 20_000
 
 
-class JournalError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class JournalError(FieldError):
+    """A note or contact entry cannot be saved as it is."""
 
 
 class NoteIsImmutable(RuntimeError):

@@ -27,6 +27,7 @@ from tracker.cases.forms import (
 from tracker.cases.models import Attachment, Case
 from tracker.errors import render_error
 from tracker.extensions import db
+from tracker.forms import put_error
 
 
 @dataclass
@@ -50,16 +51,6 @@ class CaseSection:
     step_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Other roles get 404 rather than 403 (the police compartment).
     hidden: bool = False
-
-
-def put_error(form, field: str | None, message: str) -> None:
-    """Show `message` next to `field`, or above the form when the field is not on the page."""
-    target = getattr(form, field, None) if field else None
-    if target is not None and getattr(target.widget, "input_type", None) == "hidden":
-        target = None  # a hidden field shows no errors: the officer must still see why
-    (target.errors if target is not None else form.form_errors).append(message)
-    if target is not None and isinstance(target.errors, tuple):
-        target.errors = [*target.errors]
 
 
 def register_case_actions(section: CaseSection) -> None:

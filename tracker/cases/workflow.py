@@ -19,6 +19,7 @@ from tracker.auth.models import Role, User
 from tracker.cases.models import Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.forms import FieldError
 
 _engine_is_setting_status = contextvars.ContextVar("engine_is_setting_status", default=False)
 
@@ -27,12 +28,8 @@ class StatusChangeRefused(RuntimeError):
     """Something other than the workflow engine tried to set a status."""
 
 
-class TransitionError(ValueError):
-    """The move is not allowed; the message says why, for the officer. `field` names a form field."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class TransitionError(FieldError):
+    """The move is not allowed; the message says why, for the officer."""
 
 
 Guard = Callable[[Case, "User | None"], "str | None"]

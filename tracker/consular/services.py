@@ -23,20 +23,15 @@ from tracker.extensions import db
 from tracker.people.identifiers import search_forms
 from tracker.people.models import Compartment, Person, PersonIdentifier
 from tracker.people.names import name_tokens
+from tracker.forms import FieldError, StaleRecord
 
 
-class RequestError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class RequestError(FieldError):
+    """A consular rule was broken."""
 
 
-class StaleRequest(Exception):
+class StaleRequest(StaleRecord):
     """The request was saved by someone else after the form was opened."""
-
-    def __init__(self, current: ConsularRequest):
-        super().__init__("stale")
-        self.current = current
 
 
 def target_days(category: Category) -> int:

@@ -21,7 +21,7 @@ from tracker.cases.forms import (
     TransitionForm,
 )
 from tracker.cases.models import TimelineEvent
-from tracker.cases.views import CaseSection, put_error, register_case_actions
+from tracker.cases.views import CaseSection, register_case_actions
 from tracker.consular import access, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
 from tracker.consular.forms import (
@@ -36,6 +36,7 @@ from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
 from tracker.audit import service as audit
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person

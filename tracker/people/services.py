@@ -23,14 +23,13 @@ from tracker.people.models import (
     Sex,
 )
 from tracker.people.names import fold_name, name_tokens, names_match
+from tracker.forms import FieldError
 
 MAX_CANDIDATES = 10
 
 
-class PersonError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class PersonError(FieldError):
+    """A person's details break a rule (a check digit, a date in the future...)."""
 
 
 @dataclass

@@ -42,21 +42,18 @@ from tracker.police.models import (
     LiaisonCase,
 )
 from tracker.police.workflow import Status
+from tracker.forms import FieldError, StaleRecord
 
 REFERENCE_PREFIX = "POL"
 MAX_ID = 2**31 - 1  # the largest row id: a bigger number names nothing (and overflows)
 
 
-class CaseError(ValueError):
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class CaseError(FieldError):
+    """A liaison case rule was broken."""
 
 
-class StaleCase(Exception):
-    def __init__(self, current: LiaisonCase):
-        super().__init__("stale")
-        self.current = current
+class StaleCase(StaleRecord):
+    """The case was saved by someone else after the form was opened."""
 
 
 def _choice(enum_cls, value, field: str, message: str = "Choose from the list."):

@@ -32,9 +32,10 @@ from tracker.cases.forms import (
     TransitionForm,
 )
 from tracker.cases.models import Attachment, TimelineEvent
-from tracker.cases.views import CaseSection, put_error, register_case_actions
+from tracker.cases.views import CaseSection, register_case_actions
 from tracker.consular.models import ConsularRequest
 from tracker.extensions import db
+from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person
