@@ -77,6 +77,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular.queues", "GET"): only({C: 200, M: 200}),
     ("consular.search", "GET"): only({C: 200, M: 200}),
     ("consular.person", "GET"): only({C: 200, M: 200}),
+    ("consular.add_relation", "POST"): only({C: 422, M: 422}),
     ("consular.enquiries", "GET"): only({C: 200}),
     ("consular.enquiries", "POST"): only({C: 422}),
     ("consular.service_targets", "GET"): only({A: 200}),

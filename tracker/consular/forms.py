@@ -18,6 +18,7 @@ from tracker.consular.categories import CATEGORIES, Category, Channel
 from tracker.consular.workflow import LABELS
 from tracker.forms import TrackerForm
 from tracker.people.forms import PersonFields
+from tracker.people.models import RelationKind
 
 
 def _row_id(value) -> int | None:
@@ -111,3 +112,9 @@ class ServiceTargetForm(TrackerForm):
     working_days = IntegerField("Working days", validators=[InputRequired(),
                                                             NumberRange(1, 365)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class RelationForm(TrackerForm):
+    kind = SelectField("Is the", choices=_choices(RelationKind))
+    related = SelectField("Of", coerce=int, choices=[], validate_choice=False,
+                          description="The others named on this person's requests.")

@@ -25,13 +25,14 @@ from tracker.cases.views import CaseSection, register_case_actions
 from tracker.consular import access, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
 from tracker.consular.forms import (
+    RelationForm,
     EditRequestForm,
     EnquiryForm,
     NewRequestForm,
     RequestFilterForm,
     ServiceTargetForm,
 )
-from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget
+from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
 from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
 from tracker.audit import service as audit
 from tracker.db import utcnow
@@ -39,7 +40,7 @@ from tracker.extensions import db
 from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
-from tracker.people.models import Compartment, Person
+from tracker.people.models import Compartment, Person, PersonRelation
 from tracker.police.services import police_involved
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
@@ -352,12 +353,23 @@ register_case_actions(SECTION)
 @bp.route("/persons/<int:person_id>")
 @officers
 def person(person_id: int):
-    found = db.session.get(Person, person_id)
-    if found is None or found.compartment is not Compartment.CONSULAR:
-        abort(404)
-    from tracker.consular.models import request_subjects
-    from tracker.audit import service as audit
+    found = _visible_person(person_id)
+    about, reported = _requests_of(found)
+    audit.record("consular_person.viewed", object_type="consular_person", object_id=found.id)
+    db.session.commit()
+    return _render_person(found, about, reported, RelationForm())
 
+
+def _visible_person(person_id: int) -> Person:
+    found = db.session.get(Person, person_id)
+    if (found is None or found.compartment is not Compartment.CONSULAR
+            or not access.can_see_person(current_user, found)):
+        abort(404)  # unknown, or a person of another office's requests only
+    return found
+
+
+def _requests_of(found: Person) -> tuple[list, list]:
+    """The readable requests about the person, and those the person reported."""
     readable = access.only_readable(select(ConsularRequest), current_user)
     about = db.session.scalars(
         readable.where(ConsularRequest.id.in_(
@@ -366,12 +378,51 @@ def person(person_id: int):
         .order_by(ConsularRequest.opened_at.desc())).all()
     reported = db.session.scalars(readable.where(ConsularRequest.requester_id == found.id)
                                   ).all()
-    if not access.can_see_person(current_user, found):
-        abort(404)  # a person of another office's requests only
-    audit.record("consular_person.viewed", object_type="consular_person", object_id=found.id)
-    db.session.commit()
+    return about, reported
+
+
+def _relatives(found: Person, about: list, reported: list) -> list[Person]:
+    """Whom a relation can be recorded with: the others named on the same requests."""
+    others = {}
+    for request_ in [*about, *reported]:
+        for other in [*request_.subjects, *([request_.requester] if request_.requester else [])]:
+            if other.id != found.id:
+                others[other.id] = other
+    return sorted(others.values(), key=lambda p: p.full_name)
+
+
+def _render_person(found: Person, about, reported, form: RelationForm, status: int = 200):
+    form.related.choices = [SelectChoice(p.id, p.full_name)
+                            for p in _relatives(found, about, reported)]
+    incoming = db.session.scalars(select(PersonRelation).where(
+        PersonRelation.related_id == found.id)).all()
     return render_template("consular/person.html", person=found, about=about,
-                           reported=reported)
+                           reported=reported, relation_form=form, incoming=incoming), status
+
+
+@bp.route("/persons/<int:person_id>/relations", methods=["POST"])
+@officers
+def add_relation(person_id: int):
+    """Record that this person is the parent, child, spouse or next of kin of another."""
+    found = _visible_person(person_id)
+    about, reported = _requests_of(found)
+    form = RelationForm()
+    form.related.choices = [SelectChoice(p.id, p.full_name)
+                            for p in _relatives(found, about, reported)]
+    if form.validate_on_submit():
+        related = next((p for p in _relatives(found, about, reported)
+                        if p.id == form.related.data), None)
+        try:
+            if related is None:
+                raise people.PersonError("Choose one of the persons listed.", "related")
+            people.relate(found, related, form.kind.data, actor=current_user)
+        except people.PersonError as exc:
+            db.session.rollback()
+            put_error(form, exc.field, str(exc))
+        else:
+            flash("Relation recorded.", "success")
+            return redirect(url_for("consular.person", person_id=found.id))
+    return _render_person(found, about, reported, form, 422)
 
 
 # --- enquiries ------------------------------------------------------------------------------

@@ -157,14 +157,26 @@ def create_person(compartment: Compartment, data: PersonInput, actor: User | Non
     return person
 
 
-def relate(person: Person, related: Person, kind: RelationKind | str) -> PersonRelation:
-    """Record that `person` is `kind` of `related` (both of one compartment)."""
+def relate(person: Person, related: Person, kind: RelationKind | str, *,
+           actor: User | None = None) -> PersonRelation:
+    """Record that `person` is `kind` of `related` (both of one compartment), committed."""
     if person.compartment != related.compartment:
         raise PersonError("Persons of different compartments cannot be related.")
     if person.id == related.id:
         raise PersonError("A person cannot be related to themselves.", "related")
-    relation = PersonRelation(person=person, related=related, kind=RelationKind(kind))
+    try:
+        kind = RelationKind(kind)
+    except ValueError:
+        raise PersonError("Choose the kind of relation.", "kind")
+    if any(r.related_id == related.id and r.kind is kind for r in person.relations):
+        raise PersonError("This relation is recorded already.", "related")
+    relation = PersonRelation(person=person, related=related, kind=kind)
     db.session.add(relation)
+    db.session.flush()
+    audit.record("person.related", object_type=f"{person.compartment}_person",
+                 object_id=person.id, actor=actor,
+                 details={"related": related.id, "kind": kind.value})
+    db.session.commit()
     return relation
 
 
