@@ -54,6 +54,8 @@ class Case(Base):
         Index("ix_cases_kind_assigned_status", "kind", "assigned_to_id", "status"),
         Index("ix_cases_kind_due_at", "kind", "due_at"),
         Index("ix_cases_kind_opened_at", "kind", "opened_at"),
+        Index("ix_cases_kind_resolved_at", "kind", "resolved_at"),  # the monthly report
+        Index("ix_cases_kind_closed_at", "kind", "closed_at"),  # the monthly report
         CheckConstraint("paused_seconds >= 0", name="paused_not_negative"),
         {"comment": "Consular requests and liaison cases (joined-table inheritance)."},
     )

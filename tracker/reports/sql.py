@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy import BigInteger
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement
+from sqlalchemy.sql.visitors import InternalTraversal
 
 
 class seconds_between(ColumnElement):
@@ -38,3 +39,30 @@ def _seconds_between_sqlite(element, compiler, **kw):
         return f"CAST(strftime('%s', {compiler.process(column, **kw)}) AS INTEGER)"
 
     return f"({epoch(element.later)} - {epoch(element.earlier)})"
+
+
+class unindexed(ColumnElement):
+    """A column SQLite must not look up by index (`+column`); the column itself on PostgreSQL.
+
+    SQLite picks one index per table and prefers a range on the column of a plain AND term
+    (e.g. opened_at < end, nearly every row) over the indexes of an OR's arms; with the term
+    written `+opened_at` it takes the arms' indexes (MULTI-INDEX OR). PostgreSQL plans both
+    by their statistics.
+    """
+
+    inherit_cache = True
+    _traverse_internals = [("column", InternalTraversal.dp_clauseelement)]
+
+    def __init__(self, column):
+        self.column = column
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed_default(element, compiler, **kw):
+    return compiler.process(element.column, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element, compiler, **kw):
+    return f"+{compiler.process(element.column, **kw)}"
