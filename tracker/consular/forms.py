@@ -61,6 +61,7 @@ class NewRequestForm(PersonFields):
                           description="One line a colleague understands at a glance.")
     description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
     assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)
+    enquiry_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     requester_name = StringField("Their name",
                                  validators=[Optional(), Length(max=200)])

@@ -85,8 +85,8 @@ class RequestInput:
 
 
 def create_request(actor: User, office: Office, data: RequestInput, subjects: list[Person],
-                   requester: Person | None = None, *, opened_at: datetime | None = None
-                   ) -> ConsularRequest:
+                   requester: Person | None = None, *, opened_at: datetime | None = None,
+                   enquiry: Enquiry | None = None) -> ConsularRequest:
     """Log a request: a reference, a due date from the category's target, the first event."""
     if not access.can_work_in(actor, office.id):
         raise RequestError("You can log requests for your own office only.", "office")
@@ -115,9 +115,13 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
     db.session.add(request)
     workflow.start(request, actor, at=now)
     db.session.flush()
+    if enquiry is not None:
+        check_enquiry_to_follow(actor, enquiry)
+        enquiry.became_request = request  # the enquiry stays counted; it now has a case too
     audit.record("consular_request.created", object_type="consular_request",
                  object_id=request.reference, actor=actor,
-                 details={"category": category.value, "office": office.code})
+                 details={"category": category.value, "office": office.code,
+                          **({"enquiry": enquiry.id} if enquiry is not None else {})})
     db.session.commit()
     return request
 
@@ -298,6 +302,14 @@ def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequ
 
 
 # --- enquiries ------------------------------------------------------------------------------
+
+
+def check_enquiry_to_follow(actor: User, enquiry: Enquiry) -> None:
+    """An enquiry of the officer's office that has not become a request yet."""
+    if enquiry.office_id != actor.office_id and actor.role is not Role.MANAGER:
+        raise RequestError("This enquiry was counted at another office.")
+    if enquiry.became_request_id is not None:
+        raise RequestError("This enquiry has become a request already.")
 
 
 def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | None = None

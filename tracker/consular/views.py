@@ -191,6 +191,7 @@ def new():
                 not access.can_see_person(current_user, known)):
             abort(404)
         form.person_id.data = known.id
+    enquiry = _enquiry_to_follow(form)
     candidates: list[Person] = []
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -204,7 +205,7 @@ def new():
             put_error(form, exc.field, str(exc))
         else:
             try:
-                created = _create(form, subject)
+                created = _create(form, subject, enquiry)
             except (services.RequestError, people.PersonError) as exc:
                 db.session.rollback()
                 put_error(form, exc.field, str(exc))
@@ -216,10 +217,32 @@ def new():
     if candidates:
         form.use_person.choices = [(str(p.id), p.full_name) for p in candidates]
     return render_template("consular/new.html", form=form, known=known,
-                           candidates=candidates), status
+                           candidates=candidates, enquiry=enquiry), status
 
 
-def _create(form: NewRequestForm, subject: Person) -> ConsularRequest:
+def _enquiry_to_follow(form: NewRequestForm) -> Enquiry | None:
+    """An enquiry the request grows out of (?enquiry=ID from the enquiries page), or None."""
+    enquiry_id = request.values.get("enquiry", type=int) or form.enquiry_id.data
+    if not enquiry_id:
+        return None
+    enquiry = db.session.get(Enquiry, enquiry_id) if 0 < enquiry_id <= MAX_ID else None
+    if enquiry is None:
+        abort(404)
+    try:
+        services.check_enquiry_to_follow(current_user, enquiry)
+    except services.RequestError as exc:
+        flash(str(exc), "error")
+        abort(redirect(url_for("consular.enquiries")))
+    form.enquiry_id.data = enquiry.id
+    if request.method == "GET":
+        info = enquiry.topic.info
+        form.kind.data = f"{enquiry.topic.value}:{next(iter(info.subcategories))}"
+        form.channel.data = enquiry.channel.value
+    return enquiry
+
+
+def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = None
+            ) -> ConsularRequest:
     category, _, subcategory = (form.kind.data or "").partition(":")
     requester = None
     if (form.requester_name.data or "").strip():
@@ -233,7 +256,7 @@ def _create(form: NewRequestForm, subject: Person) -> ConsularRequest:
         description=form.description.data or "", assigned_to_id=form.assigned_to.data or None,
         requester_relationship=form.requester_relationship.data)
     return services.create_request(current_user, current_user.office, data, [subject],
-                                   requester)
+                                   requester, enquiry=enquiry)
 
 
 def _timeline(case: ConsularRequest) -> list[TimelineEvent]:
