@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import can, enforce_access
+from tracker.cases.workflow import workflow_for
 from tracker.db import utcnow
 
 CONTENT_SECURITY_POLICY = (
@@ -95,15 +96,11 @@ def audit_details(raw: str | None) -> list[str]:
 
 
 def status_label(case) -> str:
-    from tracker.cases.workflow import workflow_for
-
     return workflow_for(case).label(case.status)
 
 
 def is_overdue(case, now: datetime) -> bool:
     """Open, its clock running, and past its due date."""
-    from tracker.cases.workflow import workflow_for
-
     flow = workflow_for(case)
     return (case.status in flow.open_statuses and case.status not in flow.paused
             and case.due_at is not None and case.due_at < now)

@@ -143,6 +143,14 @@ def transition(case: Case, name: str, actor: User | None, *, comment: str | None
     return timeline
 
 
+def move(case: Case, actor: User | None, name: str, comment: str | None = None,
+         **details) -> TimelineEvent:
+    """One workflow step, committed (the services' and scripts' way to take a step)."""
+    event_ = transition(case, name, actor, comment=comment, **details)
+    db.session.commit()
+    return event_
+
+
 def _keep_clock(flow: Workflow, case: Case, old: str, new: str, now: datetime) -> None:
     """Stop the service clock on entering a paused status; move the due date on leaving it."""
     if new in flow.paused and old not in flow.paused:

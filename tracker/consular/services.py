@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from tracker.audit import service as audit
 from tracker.auth.models import Office, Role, User
 from tracker.cases import workflow
+from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import add_working_days, office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference
@@ -155,13 +156,6 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
                      details={k: v for k, v in changes.items() if k != "description"})
         db.session.commit()  # the version check in the UPDATE catches a concurrent save
     return request
-
-
-def move(request: ConsularRequest, actor: User | None, name: str, comment: str | None = None,
-         **details) -> None:
-    """One workflow step, committed."""
-    workflow.transition(request, name, actor, comment=comment, **details)
-    db.session.commit()
 
 
 def wake_held_requests(now: datetime | None = None) -> list[str]:

@@ -1,7 +1,7 @@
 """The consular section's pages, under /consular/."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -20,7 +20,7 @@ from tracker.cases.forms import (
     RemoveDocumentForm,
     TransitionForm,
 )
-from tracker.cases.models import TimelineEvent
+from tracker.cases.models import Attachment, TimelineEvent
 from tracker.cases.views import CaseSection, register_case_actions
 from tracker.consular import access, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
@@ -77,7 +77,6 @@ def assignable_officers(office_id: int) -> list[User]:
 @officers
 def queues():
     now = utcnow()
-    base = services.RequestFilter(open_only=True)
 
     def queue(flt, sort="due"):
         return db.session.scalars(services.request_list(current_user, flt, sort=sort,
@@ -90,7 +89,6 @@ def queues():
     approvals = []
     if current_user.role is Role.MANAGER:
         approvals = queue(services.RequestFilter(status=Status.PENDING_APPROVAL))
-    del base
     return render_template("consular/queues.html", mine=mine, unassigned=unassigned,
                            overdue=overdue, approvals=approvals, now=now,
                            queue_size=QUEUE_SIZE)
@@ -139,8 +137,6 @@ def _encode_cursor(row: ConsularRequest, sort: str) -> str:
 
 def _cursor(raw: str | None, sort: str):
     """The last row's sort key from the URL; a broken one starts from the top."""
-    from datetime import timezone
-
     try:
         stamp, row_id = (raw or "").split("_")
         key = (datetime.fromtimestamp(float(stamp), tz=timezone.utc), int(row_id))
@@ -279,8 +275,6 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
         access_log = audit.access_history("consular_request", case.reference,
                                           ["consular_request.viewed",
                                            "consular_request.document_downloaded"])
-    from tracker.cases.models import Attachment
-
     documents = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
                                    .order_by(Attachment.id)).all()
     steps = CONSULAR_WORKFLOW.available(case, current_user) if can_work else []

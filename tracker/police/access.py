@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, false, not_, or_, select, true
+from sqlalchemy import and_, exists, not_, or_, select
 
 from tracker.auth.models import Role, User
 from tracker.db import utcnow
@@ -40,15 +40,6 @@ def needs_reason(user: User, case: LiaisonCase) -> bool:
     """A restricted case that this liaison officer may open only after giving a reason."""
     return (case.restricted and not is_named(user, case)
             and recent_break_glass(user, case) is None)
-
-
-def listable(user: User):
-    """WHERE clause: the cases the user sees in lists and search results.
-
-    Restricted cases the officer is not named on are listed (so that break-glass is possible)
-    but show only their reference and that they are restricted.
-    """
-    return true() if is_liaison(user) else false()
 
 
 def restricted_hidden(user: User):

@@ -11,6 +11,7 @@ from werkzeug.datastructures import FileStorage
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
 from tracker.cases import documents, workflow
+from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference
@@ -220,13 +221,6 @@ def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
         exchange.documents.append(attachment)
     db.session.commit()
     return exchange
-
-
-def move(case: LiaisonCase, actor: User | None, name: str, comment: str | None = None,
-         **details) -> None:
-    """One workflow step, committed."""
-    workflow.transition(case, name, actor, comment=comment, **details)
-    db.session.commit()
 
 
 def wake_held_cases(now: datetime | None = None) -> list[str]:

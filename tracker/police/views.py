@@ -33,7 +33,6 @@ from tracker.cases.forms import (
 )
 from tracker.cases.models import Attachment, TimelineEvent
 from tracker.cases.views import CaseSection, register_case_actions
-from tracker.consular.models import ConsularRequest
 from tracker.extensions import db
 from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
@@ -440,10 +439,3 @@ SECTION = CaseSection(
 )
 register_case_actions(SECTION)
 
-
-def linked_request_summary(request_: ConsularRequest) -> dict:
-    """What the liaison officer may see of a linked consular request: summary and status."""
-    from tracker.web import status_label
-
-    return {"reference": request_.reference, "summary": request_.summary,
-            "status": status_label(request_)}
