@@ -19,10 +19,16 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from tracker import create_app
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.passwords import hash_password
+from tracker.cases import scope
 from tracker.config import make_test_config
 from tracker.extensions import db, limiter
 
 DEFAULT_PASSWORD = "a quiet harbour at dawn"
+
+# Tests that call services directly, outside any request, read everything, as a job would in
+# an `unscoped` block. Requests (the test client, the browser) always read as their signed-in
+# account; tests/test_scope.py checks that code outside requests otherwise reads nothing.
+scope.set_outside_requests(scope.EVERYTHING)
 CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 
 

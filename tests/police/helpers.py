@@ -16,10 +16,10 @@ from tracker.people import services as people
 from tracker.people.models import Compartment, Person, PersonIdentifier, PersonName
 from tracker.people.synthetic import cnic, norwegian_id
 from tracker.police import services as police
+from tracker.cases.links import ConsularLink
 from tracker.police.models import (
     BreakGlass,
     CaseParty,
-    ConsularLink,
     Exchange,
     InterpolNotice,
     LiaisonCase,

@@ -6,36 +6,70 @@ user may not read answers 404, so its existence does not leak.
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import exists, false, or_, select, true
 
 from tracker.auth.models import Role, User
-from tracker.cases.models import CaseKind
+from tracker.cases import links, scope
+from tracker.cases.models import Case, CaseKind
 from tracker.consular.models import ConsularRequest, request_subjects
-from tracker.extensions import db
-from tracker.people.models import Compartment, Person
+from tracker.people.models import Compartment
 
 READERS = frozenset({Role.CONSULAR_OFFICER, Role.MANAGER})
+
+
+def _cases(reader, cases):
+    """Clause on the cases table: the consular requests this reader may read."""
+    if reader.role is Role.MANAGER:
+        return true()
+    if reader.role is Role.CONSULAR_OFFICER:
+        return true() if reader.reads_all_offices else cases.c.office_id == reader.office_id
+    if reader.role is Role.POLICE_LIAISON_OFFICER:
+        # Only a request linked to a liaison case; each read of it is logged on the request.
+        return links.linked_to_a_liaison_case(cases.c.id)
+    return None
+
+
+def _persons(reader, persons):
+    """Clause on Person: the consular persons this reader may see.
+
+    Managers and officers who read every office see every one; an officer sees the persons of
+    the requests they may read (as subject or as the one who reported it) and the persons they
+    added themselves. Each test is an EXISTS on an indexed key, per candidate person.
+    """
+    if reader.role is Role.MANAGER:
+        return true()
+    if reader.role is not Role.CONSULAR_OFFICER:
+        return None
+    if reader.reads_all_offices:
+        return true()
+    cases = Case.__table__.alias()
+    requests = ConsularRequest.__table__.alias()
+    subjects = request_subjects.alias()
+    subject_of_own_office = exists(
+        select(subjects.c.request_id).join(cases, cases.c.id == subjects.c.request_id)
+        .where(subjects.c.person_id == persons.id, cases.c.office_id == reader.office_id))
+    reported_to_own_office = exists(
+        select(requests.c.id).join(cases, cases.c.id == requests.c.id)
+        .where(requests.c.requester_id == persons.id, cases.c.office_id == reader.office_id))
+    return or_(subject_of_own_office, reported_to_own_office,
+               persons.created_by_id == reader.id)
+
+
+scope.register(scope.CompartmentScope(
+    kind=CaseKind.CONSULAR_REQUEST, compartment=Compartment.CONSULAR,
+    cases=_cases, persons=_persons))
 
 
 def readable(user: User):
     """A WHERE clause selecting the requests the user may read.
 
-    It names the case kind although the join to consular_requests implies it: the indexes on
-    `cases` begin with `kind`, and without it every list reads all of an office's requests
-    (docs/benchmarks.md).
+    The data layer adds the same rule to every query (tracker/cases/scope.py); this copy names
+    the case kind for the dashboard's counts, whose indexes begin with `kind`.
     """
-    consular = ConsularRequest.kind == CaseKind.CONSULAR_REQUEST
-    if user.role is Role.MANAGER:
-        return consular
-    if user.role is Role.CONSULAR_OFFICER:
-        if user.reads_all_offices:
-            return consular
-        return consular & (ConsularRequest.office_id == user.office_id)
-    return false()
-
-
-def only_readable(stmt: Select, user: User) -> Select:
-    return stmt.where(readable(user))
+    clause = _cases(user, Case.__table__) if user.is_authenticated else None
+    if clause is None:
+        return false()
+    return (ConsularRequest.kind == CaseKind.CONSULAR_REQUEST) & clause
 
 
 def can_read(user: User, request: ConsularRequest) -> bool:
@@ -43,29 +77,6 @@ def can_read(user: User, request: ConsularRequest) -> bool:
         return True
     return user.role is Role.CONSULAR_OFFICER and (
         user.reads_all_offices or request.office_id == user.office_id)
-
-
-def readable_persons(user: User):
-    """A WHERE clause selecting the consular persons the user may see.
-
-    Managers see every one; an officer sees the persons of requests they may read (as subject
-    or as the one who reported it) and the persons they added themselves; nobody else any.
-    """
-    if user.role is Role.MANAGER:
-        return Person.compartment == Compartment.CONSULAR
-    if user.role is not Role.CONSULAR_OFFICER:
-        return false()
-    requests = select(ConsularRequest.id).where(readable(user))
-    return (Person.compartment == Compartment.CONSULAR) & or_(
-        Person.id.in_(select(request_subjects.c.person_id)
-                      .where(request_subjects.c.request_id.in_(requests))),
-        Person.id.in_(select(ConsularRequest.requester_id).where(readable(user))),
-        Person.created_by_id == user.id)
-
-
-def can_see_person(user: User, person: Person) -> bool:
-    return db.session.scalar(
-        select(Person.id).where(Person.id == person.id, readable_persons(user))) is not None
 
 
 def can_work_in(user: User, office_id: int) -> bool:

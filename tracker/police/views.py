@@ -16,7 +16,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import not_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -34,7 +34,7 @@ from tracker.cases.forms import (
 from tracker.cases.models import Attachment, TimelineEvent
 from tracker.cases.views import CaseSection, register_case_actions
 from tracker.extensions import db
-from tracker.forms import put_error
+from tracker.forms import FieldError, put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person
@@ -50,7 +50,8 @@ from tracker.police.forms import (
     PartyForm,
     RestrictionForm,
 )
-from tracker.police.models import BreakGlass, CaseParty, ConsularLink, LiaisonCase
+from tracker.cases.links import ConsularLink, record_linked_reads
+from tracker.police.models import BreakGlass, CaseParty, LiaisonCase
 from tracker.police.workflow import OPEN, POLICE_WORKFLOW
 
 bp = Blueprint("police", __name__, url_prefix="/police")
@@ -60,15 +61,15 @@ liaison_only = allow(Role.POLICE_LIAISON_OFFICER, hidden=True)
 
 
 def load_case(reference: str, for_work: bool = False) -> LiaisonCase:
-    """The case, or 404; a restricted case first asks the officer for a reason."""
+    """The case, or 404; a restricted case the officer may not open yet asks for a reason."""
     if CONTROL_CHARACTERS.search(reference):
         abort(404)  # no reference has them, and PostgreSQL refuses NUL in text
-    case = db.session.scalar(select(LiaisonCase).where(
-        LiaisonCase.reference == reference.upper()[:20]))
-    if case is None or not access.is_liaison(current_user):
+    reference = reference.upper()[:20]
+    case = db.session.scalar(select(LiaisonCase).where(LiaisonCase.reference == reference))
+    if case is None:
+        if access.restricted_by_reference(reference) is not None:
+            abort(redirect(url_for("police_cases.break_glass", reference=reference)))
         abort(404)
-    if access.needs_reason(current_user, case):
-        abort(redirect(url_for("police_cases.break_glass", reference=case.reference)))
     return case
 
 
@@ -106,7 +107,7 @@ def cases():
     rows: list[LiaisonCase] = []
     if form.validate():
         if form.q.data:
-            rows = services.find_cases(form.q.data, user=current_user)
+            rows = services.find_cases(form.q.data)
         else:
             stmt = select(LiaisonCase).order_by(LiaisonCase.opened_at.desc()).limit(200)
             status = form.status.data or ""  # not in the address at all: the open cases
@@ -118,18 +119,13 @@ def cases():
                 stmt = stmt.where(LiaisonCase.category == form.category.data)
             if form.country.data:
                 stmt = stmt.where(LiaisonCase.country == form.country.data)
-            if form.category.data or form.country.data or status not in ("", "all"):
-                # A restricted case the officer is not named on shows its reference only:
-                # turning up under "Terrorism" or "Closed" would tell its kind or status.
-                stmt = stmt.where(not_(access.restricted_hidden(current_user)))
             rows = list(db.session.scalars(stmt.options(
                 selectinload(LiaisonCase.parties), selectinload(LiaisonCase.exchanges),
                 selectinload(LiaisonCase.named_officers))))
-    persons = people.find_persons(Compartment.POLICE, form.q.data,
-                                  where=access.person_listable(current_user)) \
+    persons = people.find_persons(Compartment.POLICE, form.q.data) \
         if form.q.data and not form.errors else []
     return render_template("police/cases.html", form=form, rows=rows, persons=persons,
-                           is_named=access.is_named), 200 if not form.errors else 400
+                           needs_reason=access.needs_reason), 200 if not form.errors else 400
 
 
 # --- a case ---------------------------------------------------------------------------------
@@ -170,6 +166,9 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
     links = db.session.scalars(select(ConsularLink).where(
         ConsularLink.liaison_case_id == case.id).options(
         selectinload(ConsularLink.consular_request))).all()
+    if links:
+        record_linked_reads([link.consular_request.reference for link in links], current_user)
+        db.session.commit()
     assign_form = forms.get("assign_form") or AssignForm(assigned_to=case.assigned_to_id or 0)
     assign_form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
                                                          for u in liaison_officers()]
@@ -205,12 +204,12 @@ def detail(reference: str):
 def break_glass(reference: str):
     if CONTROL_CHARACTERS.search(reference):
         abort(404)
-    case = db.session.scalar(select(LiaisonCase).where(
-        LiaisonCase.reference == reference.upper()[:20]))
+    reference = reference.upper()[:20]
+    if db.session.scalar(select(LiaisonCase.id).where(LiaisonCase.reference == reference)):
+        return redirect(url_for("police_cases.detail", reference=reference))
+    case = access.restricted_by_reference(reference)
     if case is None:
         abort(404)
-    if not access.needs_reason(current_user, case):
-        return redirect(url_for("police_cases.detail", reference=case.reference))
     form = BreakGlassForm()
     status = 200
     if request.method == "POST":
@@ -351,7 +350,7 @@ def link_consular(reference: str):
     if form.validate_on_submit():
         try:
             services.link_consular(case, current_user, form.reference.data)
-        except services.CaseError as exc:
+        except FieldError as exc:
             db.session.rollback()
             put_error(form, exc.field, str(exc))
         else:
@@ -394,21 +393,13 @@ def export(reference: str):
 def person(person_id: int):
     found = db.session.get(Person, person_id)
     if found is None or found.compartment is not Compartment.POLICE:
-        abort(404)
+        abort(404)  # unknown, or known only from restricted cases this officer may not open
     parties = db.session.scalars(select(CaseParty).where(CaseParty.person_id == found.id)
                                  .order_by(CaseParty.id)
                                  .options(selectinload(CaseParty.case))).all()
-    closed_to_me = [p.case for p in parties if access.needs_reason(current_user, p.case)]
-    if parties and len(closed_to_me) == len(parties):
-        # Known only from restricted cases: who they are is part of what those cases hold.
-        return redirect(url_for("police_cases.break_glass",
-                                reference=closed_to_me[0].reference))
-    from tracker.audit import service as audit
-
     audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
     db.session.commit()
-    return render_template("police/person.html", person=found, parties=parties,
-                           needs_reason=access.needs_reason)
+    return render_template("police/person.html", person=found, parties=parties)
 
 
 def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
