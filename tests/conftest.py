@@ -215,11 +215,11 @@ def reload(record):
     return db.session.get(type(record), record.id)
 
 
-def make_person(name: str = "Kari Testesen", **fields):
+def make_person(name: str = "Kari Testesen", compartment: str = "consular", **fields):
     from tracker.people import services as people
     from tracker.people.models import Compartment
 
-    person = people.create_person(Compartment.CONSULAR,
+    person = people.create_person(Compartment(compartment),
                                   people.PersonInput(full_name=name, **fields), None)
     db.session.commit()
     return person

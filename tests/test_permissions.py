@@ -13,12 +13,14 @@ from tests.conftest import (
     make_document,
     make_liaison_case,
     make_office,
+    make_person,
     make_request,
     make_user,
 )
 from tracker.auth.models import Role
 from tracker.auth.permissions import PUBLIC_ENDPOINTS
-from tracker.extensions import limiter
+from tracker.extensions import db, limiter
+from tracker.people.models import PossibleDuplicate
 
 ANON = "anonymous"
 C, P, M, A = (Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER, Role.MANAGER,
@@ -78,6 +80,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular.search", "GET"): only({C: 200, M: 200}),
     ("consular.person", "GET"): only({C: 200, M: 200}),
     ("consular.add_relation", "POST"): only({C: 422, M: 422}),
+    ("consular.duplicate_queue", "GET"): only({M: 200}),
+    ("consular.duplicate_pair", "GET"): only({M: 200}),
+    ("consular.decide_duplicate", "POST"): only({M: 422}),
     ("consular.enquiries", "GET"): only({C: 200}),
     ("consular.enquiries", "POST"): only({C: 422}),
     ("consular.service_targets", "GET"): only({A: 200}),
@@ -99,6 +104,9 @@ MATRIX: dict[tuple[str, str], dict] = {
     # Police compartment: liaison officers only; everyone else 404, as if it did not exist.
     ("police.cases", "GET"): hidden({P: 200}),
     ("police.person", "GET"): hidden({P: 200}),
+    ("police.duplicate_queue", "GET"): hidden({P: 200}),
+    ("police.duplicate_pair", "GET"): hidden({P: 200}),
+    ("police.decide_duplicate", "POST"): hidden({P: 422}),
     ("police_cases.new", "GET"): hidden({P: 200}),
     ("police_cases.new", "POST"): hidden({P: 422}),
     ("police_cases.detail", "GET"): hidden({P: 200}),
@@ -174,13 +182,22 @@ def sample_values(office) -> dict[str, dict]:
     liaison = make_user(Role.POLICE_LIAISON_OFFICER, office=office)
     case, party, link = make_liaison_case(liaison, link_to=request)
     police_document = make_document(case, liaison)
+    pairs = {}
+    for compartment, known in (("consular", request.subjects[0].id), ("police", party.person_id)):
+        later = make_person("Sample Duplicate", compartment=compartment)
+        pair = PossibleDuplicate(compartment=compartment, person_id=later.id, other_id=known,
+                                 matched_on="identifier")
+        db.session.add(pair)
+        db.session.commit()
+        pairs[compartment] = pair.id
     return {
         "consular": {**common, "reference": request.reference,
                      "person_id": request.subjects[0].id, "document_id": document.id,
-                     "name": "wait"},
+                     "name": "wait", "pair_id": pairs["consular"], "decision": "merge"},
         "police": {**common, "reference": case.reference, "person_id": party.person_id,
                    "document_id": police_document.id, "link_id": link.id,
-                   "name": "await_counterpart"},
+                   "name": "await_counterpart", "pair_id": pairs["police"],
+                   "decision": "merge"},
     }
 
 

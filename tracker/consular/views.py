@@ -41,6 +41,7 @@ from tracker.extensions import db
 from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
+from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person, PersonRelation
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
@@ -500,3 +501,8 @@ def service_targets():
     return render_template("consular/service_targets.html", rows=rows, errors=errors,
                            form=ServiceTargetForm()), 422 if errors else 200
 
+
+
+# --- possible duplicates (managers) ---------------------------------------------------------
+
+register_duplicate_queue(bp, Compartment.CONSULAR, frozenset({Role.MANAGER}), "consular.person")

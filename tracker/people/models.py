@@ -95,6 +95,8 @@ class Person(Base):
     address: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("persons.id"), comment="set when this record was merged into another")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     other_names: Mapped[list[PersonName]] = relationship(
@@ -158,3 +160,52 @@ class PersonRelation(Base):
     person: Mapped[Person] = relationship(foreign_keys=[person_id], back_populates="relations")
     related: Mapped[Person] = relationship(foreign_keys=[related_id])
 
+
+
+class DuplicateStatus(StrEnum):
+    OPEN = "open"
+    MERGED = "merged"
+    NOT_SAME = "not_same"
+    UNDONE = "undone"
+
+    @property
+    def label(self) -> str:
+        return {"open": "To compare", "merged": "Merged", "not_same": "Not the same person",
+                "undone": "Merge undone"}[self.value]
+
+
+class PossibleDuplicate(Base):
+    """Two records that may be one person: the officer who logged `person` could not be shown
+    `other` (it lies outside their need to know), so the pair waits for someone who may see
+    both. The merge moves every reference from `person` to `other` and can be undone until the
+    kept record is used again."""
+
+    __tablename__ = "possible_duplicates"
+    __table_args__ = (
+        UniqueConstraint("person_id", "other_id", name="uq_possible_duplicates_pair"),
+        Index("ix_possible_duplicates_compartment_status", "compartment", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    compartment: Mapped[Compartment] = mapped_column(enum_column(Compartment, "compartment"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("persons.id"),
+                                           comment="the record logged later")
+    other_id: Mapped[int] = mapped_column(ForeignKey("persons.id"),
+                                          comment="the record it may duplicate")
+    matched_on: Mapped[str] = mapped_column(String(40), comment="identifier, or name and birth date")
+    found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[DuplicateStatus] = mapped_column(
+        enum_column(DuplicateStatus, "duplicate_status"), default=DuplicateStatus.OPEN)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    moved: Mapped[str | None] = mapped_column(
+        Text, comment="JSON: the references the merge moved or dropped, to undo it")
+    kept_uses: Mapped[int | None] = mapped_column(
+        Integer, comment="references to the kept record right after the merge")
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    person: Mapped[Person] = relationship(foreign_keys=[person_id])
+    other: Mapped[Person] = relationship(foreign_keys=[other_id])
+
+    __mapper_args__ = {"version_id_col": version}

@@ -9,7 +9,9 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
 from tracker.auth.models import User
+from tracker.cases import scope
 from tracker.extensions import db
+from tracker.people import duplicates
 from tracker.people.identifiers import IdentifierError, canonical_identifier, search_forms
 from tracker.people.models import (
     Compartment,
@@ -99,8 +101,8 @@ def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]
     return full_name, other_names, identifiers
 
 
-def duplicate_candidates(compartment: Compartment, data: PersonInput) -> list[Person]:
-    """Persons of the same compartment who may be this one.
+def _matches(compartment: Compartment, data: PersonInput) -> dict[int, tuple[Person, str]]:
+    """Persons of the compartment who may be this one, as far as the reader may see.
 
     Same identifier, or same date of birth and a name that matches after folding the usual
     transliteration variants (Muhammad/Mohammed, Chaudhry/Chaudhary, case, accents).
@@ -108,25 +110,43 @@ def duplicate_candidates(compartment: Compartment, data: PersonInput) -> list[Pe
     full_name, other_names, identifiers = _checked(data)
     clauses = [and_(PersonIdentifier.kind == i.kind, PersonIdentifier.value == i.value)
                for i in identifiers]
-    found: dict[int, Person] = {}
+    live = and_(Person.compartment == compartment, Person.merged_into_id.is_(None))
+    found: dict[int, tuple[Person, str]] = {}
     if clauses:
-        stmt = (select(Person).join(Person.identifiers)
-                .where(Person.compartment == compartment, or_(*clauses))
+        stmt = (select(Person).join(Person.identifiers).where(live, or_(*clauses))
                 .options(selectinload(Person.identifiers), selectinload(Person.other_names))
                 .limit(MAX_CANDIDATES))
-        found.update({p.id: p for p in db.session.scalars(stmt)})
+        found.update({p.id: (p, "identifier") for p in db.session.scalars(stmt)})
     if data.date_of_birth:
-        stmt = (select(Person)
-                .where(Person.compartment == compartment,
-                       Person.date_of_birth == data.date_of_birth)
+        stmt = (select(Person).where(live, Person.date_of_birth == data.date_of_birth)
                 .options(selectinload(Person.identifiers), selectinload(Person.other_names))
                 .limit(200))
         names = [full_name, *other_names]
         for person in db.session.scalars(stmt):
             theirs = [person.full_name, *(n.name for n in person.other_names)]
             if any(names_match(a, b) for a in names for b in theirs):
-                found.setdefault(person.id, person)
-    return list(found.values())[:MAX_CANDIDATES]
+                found.setdefault(person.id, (person, "name and birth date"))
+    return found
+
+
+def duplicate_candidates(compartment: Compartment, data: PersonInput) -> list[Person]:
+    """Persons the reader may see who may be this one (the scope leaves out all others)."""
+    return [p for p, _ in _matches(compartment, data).values()][:MAX_CANDIDATES]
+
+
+def hidden_matches(compartment: Compartment, data: PersonInput) -> dict[int, str]:
+    """Matches outside the reader's scope (id -> what matched): to queue, never to show."""
+    visible = set(_matches(compartment, data))
+    with scope.unscoped("queue duplicates the reader may not see; nothing of them is shown"):
+        everyone = _matches(compartment, data)
+    hidden = {}
+    for pid, (person, matched) in everyone.items():
+        if pid not in visible:
+            hidden[pid] = matched
+            # Keep the reader's session free of records they may not see.
+            for loaded in [person, *person.identifiers, *person.other_names]:
+                db.session.expunge(loaded)
+    return hidden
 
 
 def create_person(compartment: Compartment, data: PersonInput, actor: User | None) -> Person:
@@ -202,7 +222,8 @@ def find_persons(compartment: Compartment, text: str, limit: int = 25, *, where=
                               for token in tokens)))
     if not clauses:
         return []
-    stmt = (select(Person).where(Person.compartment == compartment, or_(*clauses))
+    stmt = (select(Person).where(Person.compartment == compartment,
+                                 Person.merged_into_id.is_(None), or_(*clauses))
             .options(selectinload(Person.identifiers), selectinload(Person.other_names))
             .order_by(Person.full_name).limit(limit))
     if where is not None:
@@ -234,4 +255,7 @@ def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
         return chosen
     if candidates and not confirmed_new:
         raise NeedsChoice(candidates)
-    return create_person(compartment, data, actor)
+    hidden = hidden_matches(compartment, data)
+    person = create_person(compartment, data, actor)
+    duplicates.queue_hidden_matches(person, hidden)
+    return person

@@ -37,6 +37,7 @@ from tracker.extensions import db
 from tracker.forms import FieldError, put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
+from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person
 from tracker.police import access, services
 from tracker.police.categories import Outcome
@@ -430,3 +431,5 @@ SECTION = CaseSection(
 )
 register_case_actions(SECTION)
 
+register_duplicate_queue(bp, Compartment.POLICE, frozenset({Role.POLICE_LIAISON_OFFICER}),
+                         "police.person", hidden=True)

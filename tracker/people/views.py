@@ -1,0 +1,101 @@
+"""The possible-duplicates queue, registered by each compartment on its own blueprint.
+
+Managers work the consular pairs, liaison officers the police pairs; a pair shows only when the
+reader may see both records (the scope decides), and comparing them is a read of both.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+from wtforms import HiddenField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from tracker.audit import service as audit
+from tracker.auth.models import Role
+from tracker.auth.permissions import allow
+from tracker.errors import render_error
+from tracker.extensions import db
+from tracker.forms import FieldError, StaleRecord, TrackerForm, put_error
+from tracker.people import duplicates
+from tracker.people.models import Compartment, DuplicateStatus, PossibleDuplicate
+
+DECISIONS = {"merge": duplicates.merge, "not-same": duplicates.not_the_same,
+             "undo": duplicates.undo}
+
+
+class DecisionForm(TrackerForm):
+    reason = TextAreaField("Why?", validators=[InputRequired(), Length(min=10, max=2000)],
+                           description="Recorded with your name in the audit log.")
+    version = HiddenField()
+
+    def opened_version(self) -> int | None:
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+
+def register_duplicate_queue(bp: Blueprint, compartment: Compartment, roles: frozenset[Role],
+                             person_endpoint: str, hidden: bool = False) -> None:
+    allowed = allow(*roles, hidden=hidden)
+    prefix = bp.name
+
+    def _pair(pair_id: int) -> PossibleDuplicate:
+        pair = duplicates.load_pair(pair_id)
+        if pair is None or pair.compartment is not compartment:
+            abort(404)
+        return pair
+
+    def _render(pair: PossibleDuplicate, form: DecisionForm, status: int = 200):
+        for person_id in (pair.person_id, pair.other_id):
+            audit.record(f"{compartment}_person.viewed", object_type=f"{compartment}_person",
+                         object_id=person_id, details={"through": "duplicate queue"})
+        db.session.commit()
+        form.version.data = pair.version
+        return render_template("people/pair.html", pair=pair, form=form, prefix=prefix,
+                               person_endpoint=person_endpoint,
+                               can_undo=duplicates.can_undo(pair)), status
+
+    @bp.route("/duplicates")
+    @allowed
+    def duplicate_queue():
+        decided = db.session.scalars(
+            select(PossibleDuplicate).where(
+                PossibleDuplicate.compartment == compartment,
+                PossibleDuplicate.status != DuplicateStatus.OPEN,
+                PossibleDuplicate.person_id.in_(select(duplicates.Person.id)),
+                PossibleDuplicate.other_id.in_(select(duplicates.Person.id)))
+            .order_by(PossibleDuplicate.decided_at.desc()).limit(20)).all()
+        pairs = [p for p in duplicates.open_pairs() if p.compartment is compartment]
+        return render_template("people/duplicates.html", pairs=pairs, decided=decided,
+                               prefix=prefix)
+
+    @bp.route("/duplicates/<int:pair_id>")
+    @allowed
+    def duplicate_pair(pair_id: int):
+        return _render(_pair(pair_id), DecisionForm())
+
+    @bp.route("/duplicates/<int:pair_id>/<any(merge, 'not-same', undo):decision>",
+              methods=["POST"])
+    @allowed
+    def decide_duplicate(pair_id: int, decision: str):
+        pair = _pair(pair_id)
+        form = DecisionForm()
+        if form.validate_on_submit():
+            try:
+                DECISIONS[decision](pair, current_user, form.reason.data,
+                                    version=form.opened_version())
+                db.session.commit()
+            except (StaleRecord, StaleDataError):
+                db.session.rollback()
+                return render_error(409)
+            except FieldError as exc:
+                db.session.rollback()
+                put_error(form, exc.field, str(exc))
+            else:
+                flash({"merge": "Merged: the later record now points to the kept one.",
+                       "not-same": "Recorded as two different persons.",
+                       "undo": "Merge undone: both records are as they were."}[decision],
+                      "success")
+                return redirect(url_for(f"{prefix}.duplicate_pair", pair_id=pair.id))
+        return _render(_pair(pair_id), form, 422)
