@@ -87,6 +87,8 @@ def test_same_birth_date_and_a_folded_name_match(officer):
     known = make_person("Muhammad Chaudhry", date_of_birth=date(1990, 2, 14))
     same_name_other_day = make_person("Muhammad Chaudhry", date_of_birth=date(1991, 2, 14))
     other_name_same_day = make_person("Imran Khan", date_of_birth=date(1990, 2, 14))
+    for person in (known, same_name_other_day, other_name_same_day):  # known to this office
+        make_request(office=officer.user.office, officer=officer.user, subject=person)
     response = officer.post("/consular/requests/new", form(
         full_name="Mohammed Chaudhary", date_of_birth="1990-02-14"))
     assert response.status_code == 422

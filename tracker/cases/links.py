@@ -43,10 +43,15 @@ class ConsularLink(Base):
 LINKS = ConsularLink.__table__
 
 
-def linked_to_a_liaison_case(case_id_column):
-    """Clause: the consular request is linked to some liaison case (Core: no scope recursion)."""
-    links = LINKS.alias()
-    return exists(select(links.c.id).where(links.c.consular_request_id == case_id_column))
+def linked_to_an_open_liaison_case(case_id_column, reader):
+    """Clause: the consular request is linked to a liaison case this reader may open."""
+    from tracker.cases.models import Case, CaseKind  # late: models import this module's Base
+
+    links, cases = LINKS.alias(), Case.__table__.alias()
+    return exists(select(links.c.id).select_from(
+        links.join(cases, cases.c.id == links.c.liaison_case_id)).where(
+        links.c.consular_request_id == case_id_column,
+        scope.kind_clause(CaseKind.LIAISON_CASE, reader, cases)))
 
 
 def police_involved(request_id: int) -> bool:

@@ -63,6 +63,9 @@ class CompartmentScope:
     cases: Callable[[object, object], ColumnElement | None]
     # (reader, Person or an alias) -> clause: this compartment's persons the reader may see
     persons: Callable[[object, object], ColumnElement | None]
+    # (reader, cases table or alias) -> clause: cases whose content (timeline, notes,
+    # documents, the compartment's own tables) the reader may read; by default `cases`
+    content: Callable[[object, object], ColumnElement | None] | None = None
     # the compartment's own tables: entity -> its column naming the case
     case_owned: dict[type, object] = field(default_factory=dict)
 
@@ -146,6 +149,19 @@ def case_clause(reader, cases=None) -> ColumnElement:
     return _any([_of_kind(s, cases, s.cases(reader, cases)) for s in _compartments.values()])
 
 
+def kind_clause(kind: CaseKind, reader, cases) -> ColumnElement:
+    """Clause on the cases table: the cases of one kind whose content this reader may read."""
+    registered = _compartments.get(kind)
+    clause = (registered.content or registered.cases)(reader, cases) if registered else None
+    return false() if clause is None else and_(cases.c.kind == kind.value, clause)
+
+
+def content_clause(reader, cases) -> ColumnElement:
+    """Clause on the cases table: the cases whose content this reader may read."""
+    return _any([_of_kind(s, cases, (s.content or s.cases)(reader, cases))
+                 for s in _compartments.values()])
+
+
 def person_clause(reader, persons=Person) -> ColumnElement:
     """Clause on Person (or an alias of it): the persons this reader may see."""
     clauses = []
@@ -163,10 +179,10 @@ def _of_kind(scope: CompartmentScope, cases, clause):
 
 
 def _case_visible(case_id_column, reader) -> ColumnElement:
-    """A row that names a case is visible when the reader may read that case."""
+    """A row that names a case is visible when the reader may read that case's content."""
     cases = CASES.alias()
     return exists(select(cases.c.id).where(cases.c.id == case_id_column,
-                                           case_clause(reader, cases)))
+                                           content_clause(reader, cases)))
 
 
 def _person_visible(person_id_column, reader) -> ColumnElement:
@@ -230,5 +246,5 @@ def _nothing() -> list:
     return [with_loader_criteria(e, false(), include_aliases=True) for e in entities]
 
 
-__all__ = ["EVERYTHING", "CompartmentScope", "case_clause", "current_reader", "is_unscoped",
+__all__ = ["EVERYTHING", "CompartmentScope", "case_clause", "content_clause", "current_reader", "is_unscoped",
            "person_clause", "reading_as", "register", "set_outside_requests", "unscoped"]

@@ -47,6 +47,8 @@ class CaseSection:
     step_details: Callable[[Case, str, TransitionForm], dict]
     # Steps that need no more than a click: the case page posts them directly.
     one_click_steps: frozenset[str]
+    # Log that the user read the case (every page that shows its content does).
+    record_read: Callable[[Case, User], None]
     # The step form's fields each step asks for, beyond the comment.
     step_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Other roles get 404 rather than 403 (the police compartment).
@@ -159,6 +161,8 @@ def register_case_actions(section: CaseSection) -> None:
         form = TransitionForm()
         section.prepare_step_form(case, form)
         refusal = flow.refusal(case, name, current_user)
+        if request.method == "GET":
+            section.record_read(case, current_user)  # the step page shows the summary
         status = 200
         if refusal:
             form.form_errors.append(refusal)

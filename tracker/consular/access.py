@@ -24,8 +24,8 @@ def _cases(reader, cases):
     if reader.role is Role.CONSULAR_OFFICER:
         return true() if reader.reads_all_offices else cases.c.office_id == reader.office_id
     if reader.role is Role.POLICE_LIAISON_OFFICER:
-        # Only a request linked to a liaison case; each read of it is logged on the request.
-        return links.linked_to_a_liaison_case(cases.c.id)
+        # Only a request linked to a case they may open; each read is logged on the request.
+        return links.linked_to_an_open_liaison_case(cases.c.id, reader)
     return None
 
 
@@ -55,9 +55,14 @@ def _persons(reader, persons):
                persons.created_by_id == reader.id)
 
 
+def _content(reader, cases):
+    """The liaison officer reads a linked request's summary and status, not its file."""
+    return None if reader.role is Role.POLICE_LIAISON_OFFICER else _cases(reader, cases)
+
+
 scope.register(scope.CompartmentScope(
     kind=CaseKind.CONSULAR_REQUEST, compartment=Compartment.CONSULAR,
-    cases=_cases, persons=_persons))
+    cases=_cases, persons=_persons, content=_content))
 
 
 def readable(user: User):

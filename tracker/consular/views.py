@@ -304,6 +304,7 @@ def edit(reference: str):
     form.subcategory.choices = list(case.category.info.subcategories.items())
     if request.method == "GET":
         form.priority.data = case.priority.value
+        services.record_read(case, current_user)  # the form shows the summary and details
     status = 200
     if request.method == "POST":
         status = 422
@@ -356,6 +357,7 @@ SECTION = CaseSection(
     prepare_step_form=_prepare_step_form,
     step_details=_step_details,
     one_click_steps=frozenset({"start", "resume", "close", "approve"}),
+    record_read=services.record_read,
     step_fields={"wait": ("waiting_on", "waiting_reason", "hold_until"),
                  "resolve": ("closing_reason",), "request_approval": ("closing_reason",),
                  "cancel": ("cancel_reason",)},

@@ -143,9 +143,8 @@ def hidden_matches(compartment: Compartment, data: PersonInput) -> dict[int, str
     for pid, (person, matched) in everyone.items():
         if pid not in visible:
             hidden[pid] = matched
-            # Keep the reader's session free of records they may not see.
-            for loaded in [person, *person.identifiers, *person.other_names]:
-                db.session.expunge(loaded)
+            if person in db.session:  # keep the reader's session free of them (cascades)
+                db.session.expunge(person)
     return hidden
 
 

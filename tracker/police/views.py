@@ -235,6 +235,7 @@ def edit(reference: str):
         form.title.data = case.summary
         for name in ("category", "country", "counterpart", "priority"):
             getattr(form, name).data = getattr(case, name).value
+        services.record_read(case, current_user)  # the form shows the whole case
     status = 200
     if request.method == "POST":
         status = 422
@@ -425,6 +426,7 @@ SECTION = CaseSection(
     prepare_step_form=_prepare_step_form,
     step_details=_step_details,
     one_click_steps=frozenset({"activate", "resume", "request_mla"}),
+    record_read=services.record_read,
     step_fields={"await_counterpart": ("waiting_reason", "hold_until"),
                  "close": ("closing_reason",)},
     hidden=True,
