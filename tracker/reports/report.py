@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from tracker.cases import scope as need_to_know
 from tracker.audit import service as audit
 from tracker.auth.models import Office, OfficeKind, User
 from tracker.db import utcnow
@@ -60,14 +61,17 @@ def live_report(month: Month, office: Office | None) -> Report:
     start, end = month.bounds(time_zone)
     scope = Scope(month, office.id if office else None, start, end)
     offices = list(db.session.scalars(select(Office).order_by(Office.name)))
-    consular = [figures.enquiries_by_topic_and_channel(scope),
-                figures.requests_by_category(scope), figures.requests_by_office(scope, offices),
-                figures.time_to_resolution(scope), figures.past_target(scope),
-                figures.published_counts(scope), figures.persons_helped(scope)]
-    police = [figures.police_by_category(scope), figures.police_by_country(scope),
-              figures.police_exchanges(scope), figures.police_children(scope),
-              figures.police_outcomes(scope)]
-    trends = figures.trends(scope, month.last_months(TREND_MONTHS), time_zone)
+    # Counts of every case of the office (or all offices), suppressed before anyone sees them.
+    with need_to_know.unscoped("monthly report aggregates"):
+        consular = [figures.enquiries_by_topic_and_channel(scope),
+                    figures.requests_by_category(scope),
+                    figures.requests_by_office(scope, offices),
+                    figures.time_to_resolution(scope), figures.past_target(scope),
+                    figures.published_counts(scope), figures.persons_helped(scope)]
+        police = [figures.police_by_category(scope), figures.police_by_country(scope),
+                  figures.police_exchanges(scope), figures.police_children(scope),
+                  figures.police_outcomes(scope)]
+        trends = figures.trends(scope, month.last_months(TREND_MONTHS), time_zone)
     return Report(month, office, consular, police, trends)
 
 
