@@ -59,8 +59,17 @@ def sibling_database(url: str, suffix: str, tmp_dir) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker-test.sqlite3'}")
+    """This run's database; under pytest-xdist each worker has its own.
+
+    SQLite: a file in the worker's own temporary folder. PostgreSQL: TEST_DATABASE_URL's
+    database with the worker's name appended (tracker_test_gw0, ...), created if missing.
+    """
+    db_dir = tmp_path_factory.mktemp("db")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{db_dir / 'tracker-test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return sibling_database(url, worker, db_dir) if worker else url
 
 
 @pytest.fixture(scope="session")
