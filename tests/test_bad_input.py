@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from tests.conftest import csrf_from, make_office, make_user
+from tests.conftest import csrf_token, make_office, make_user
 from tracker.auth.models import Role, User
 from tracker.extensions import db, limiter
 
@@ -31,7 +31,7 @@ def _ok(status: int) -> bool:
 def test_login_form(app, email, password):
     limiter.reset()
     client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
+    token = csrf_token(client)
     response = client.post("/login", data={"email": email, "password": password,
                                            "csrf_token": token})
     assert _ok(response.status_code)
