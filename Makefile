@@ -33,7 +33,8 @@ run: install
 ## default: `make test PYTEST_ARGS="tests/consular -x"` runs in one process.
 PYTEST_ARGS ?= -n auto
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; \
+	  [ $$status -ne 5 ] || echo "pytest collected no tests: that is a failure" >&2; exit $$status; }
 
 clean:
 	rm -rf $(VENV) build .hypothesis
