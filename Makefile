@@ -28,9 +28,13 @@ run: install
 	$(FLASK) demo load
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
-## Set up and run the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set).
+## Set up and run the whole test suite (SQLite; PostgreSQL when TEST_DATABASE_URL is set),
+## one pytest-xdist worker per core, each on a database of its own. PYTEST_ARGS replaces the
+## default: `make test PYTEST_ARGS="tests/consular -x"` runs in one process.
+PYTEST_ARGS ?= -n auto
 test: install-dev
-	$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest $(PYTEST_ARGS) || { status=$$?; \
+	  [ $$status -ne 5 ] || echo "pytest collected no tests: that is a failure" >&2; exit $$status; }
 
 clean:
 	rm -rf $(VENV) build .hypothesis

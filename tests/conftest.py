@@ -10,7 +10,9 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from flask import g, session
 from flask_migrate import upgrade
+from flask_wtf.csrf import generate_csrf
 from flask_sqlalchemy.session import _app_ctx_id
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -65,8 +67,17 @@ def sibling_database(url: str, suffix: str, tmp_dir) -> str:
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:
-    return os.environ.get("TEST_DATABASE_URL") or (
-        f"sqlite:///{tmp_path_factory.mktemp('db') / 'tracker-test.sqlite3'}")
+    """This run's database; under pytest-xdist each worker has its own.
+
+    SQLite: a file in the worker's own temporary folder. PostgreSQL: TEST_DATABASE_URL's
+    database with the worker's name appended (tracker_test_gw0, ...), created if missing.
+    """
+    db_dir = tmp_path_factory.mktemp("db")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{db_dir / 'tracker-test.sqlite3'}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    return sibling_database(url, worker, db_dir) if worker else url
 
 
 @pytest.fixture(scope="session")
@@ -172,21 +183,32 @@ def csrf_from(html: str) -> str:
     return match.group(1)
 
 
+def csrf_token(client) -> str:
+    """A valid CSRF token for the client's session, made as a form would make it, without
+    fetching a page (the session keeps the raw token; a new one is stored there if it has none).
+    """
+    with client.session_transaction() as saved, client.application.test_request_context():
+        session.update(saved)
+        g.pop("csrf_token", None)  # generate_csrf caches its token in the context
+        token = generate_csrf()
+        saved["csrf_token"] = session["csrf_token"]
+    return token
+
+
 def login(client, email: str, password: str = DEFAULT_PASSWORD):
-    page = client.get("/login")
     return client.post("/login", data={"email": email, "password": password,
-                                       "csrf_token": csrf_from(page.get_data(as_text=True))})
+                                       "csrf_token": csrf_token(client)})
 
 
 @dataclass
 class SignedIn:
-    """A client signed in as a user, with the CSRF token its pages carry."""
+    """A client signed in as a user; its POSTs carry a valid CSRF token."""
 
     client: object
     user: User
 
     def csrf(self) -> str:
-        return csrf_from(self.client.get("/account").get_data(as_text=True))
+        return csrf_token(self.client)
 
     def post(self, url: str, data: dict | None = None, **kwargs):
         return self.client.post(url, data={"csrf_token": self.csrf(), **(data or {})}, **kwargs)

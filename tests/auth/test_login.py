@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from tests.conftest import DEFAULT_PASSWORD, csrf_from, login, make_user, reload
+from tests.conftest import DEFAULT_PASSWORD, csrf_from, csrf_token, login, make_user, reload
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import FailedLogin, Role, User, UserSession
 from tracker.auth.views import BAD_CREDENTIALS, LOCKED
@@ -85,7 +85,7 @@ def test_unknown_accounts_lock_too_so_locking_reveals_nothing(client):
 def test_per_address_limit(app):
     """Past 60 tries a minute from one address, the sign-in form answers 429."""
     client = app.test_client()
-    token = csrf_from(client.get("/login").get_data(as_text=True))
+    token = csrf_token(client)
     statuses = [client.post("/login", data={"email": f"x{i}@tracker.example",
                                             "password": "wrong password guess!!",
                                             "csrf_token": token}).status_code

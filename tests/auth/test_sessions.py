@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from tests.conftest import DEFAULT_PASSWORD, csrf_from, login, make_user, reload
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, make_user, reload
 from tracker.auth import services
 from tracker.auth.models import Role, UserSession
 from tracker.db import utcnow
@@ -44,7 +44,7 @@ def test_saved_cookie_works_while_the_session_is_open(app, signed_in):
 def test_logout_ends_the_session_on_the_server(app, signed_in):
     client, user = signed_in
     saved = _cookie(client)
-    token = csrf_from(client.get("/").get_data(as_text=True))
+    token = csrf_token(client)
     assert client.post("/logout", data={"csrf_token": token}).status_code == 302
     replayed = _replay(app, saved)
     assert replayed.status_code == 302 and "/login" in replayed.headers["Location"]
@@ -87,7 +87,7 @@ def test_own_password_change_keeps_this_session_and_ends_the_others(app, signed_
     client, user = signed_in
     other_browser = app.test_client()
     login(other_browser, user.email)
-    token = csrf_from(client.get("/account").get_data(as_text=True))
+    token = csrf_token(client)
     response = client.post("/account/password", data={
         "csrf_token": token, "current_password": DEFAULT_PASSWORD,
         "new_password": "lanterns over the margalla hills", "confirm":

@@ -15,7 +15,7 @@ from flask_migrate import upgrade
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
-from tests.conftest import DEFAULT_PASSWORD, csrf_from, login, sibling_database
+from tests.conftest import DEFAULT_PASSWORD, csrf_token, login, sibling_database
 from tracker import create_app
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Office, OfficeKind, Role, User
@@ -115,7 +115,7 @@ def test_eight_requests_at_once_get_eight_consecutive_numbers(pg_app):
 def _signed_in(pg_app, email):
     client = pg_app.test_client()
     assert login(client, email).status_code == 302
-    return client, csrf_from(client.get("/account").get_data(as_text=True))
+    return client, csrf_token(client)
 
 
 def test_eight_officers_logging_new_persons_at_once(pg_app):

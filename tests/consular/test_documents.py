@@ -49,21 +49,23 @@ def upload(officer, request, content: bytes, name: str):
                         {"file": (io.BytesIO(content), name)})
 
 
-@pytest.mark.parametrize("content, name, mime", [
-    (PDF_BYTES, "passport-copy.pdf", "application/pdf"),
-    (JPEG, "photo.jpg", "image/jpeg"),
-    (PNG, "scan.png", "image/png"),
+@pytest.mark.parametrize("content, name, mime, kept_as", [
+    (PDF_BYTES, "passport-copy.pdf", "application/pdf", "passport-copy.pdf"),
+    (JPEG, "photo.jpg", "image/jpeg", "photo.jpg"),
+    (JPEG, "photo.JPEG", "image/jpeg", "photo.JPEG"),
+    (PNG, "scan.png", "image/png", "scan.png"),
     (docx_bytes(), "letter.docx",
-     "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    (PNG, "really-an-image.pdf", "image/png"),  # the name does not decide
-    (PDF_BYTES, "no-extension", "application/pdf"),
+     "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "letter.docx"),
+    # The name does not decide: the content's type is added as the last extension.
+    (PNG, "really-an-image.pdf", "image/png", "really-an-image.pdf.png"),
+    (PDF_BYTES, "no-extension", "application/pdf", "no-extension.pdf"),
 ])
-def test_accepted_by_content(app, officer, request_, content, name, mime):
+def test_accepted_by_content(app, officer, request_, content, name, mime, kept_as):
     response = upload(officer, request_, content, name)
     assert response.status_code == 302
     [attachment] = db.session.scalars(db.select(Attachment).where(
         Attachment.case_id == request_.id)).all()
-    assert attachment.content_type == mime and attachment.filename == name
+    assert attachment.content_type == mime and attachment.filename == kept_as
     assert attachment.size == len(content)
     assert attachment.sha256 == hashlib.sha256(content).hexdigest()
     path = documents.stored_path(attachment)
@@ -143,6 +145,31 @@ def test_download_is_an_audited_attachment(officer, request_):
     assert "default-src 'none'" in response.headers["Content-Security-Policy"]
     [row] = audit_rows(request_.reference, "consular_request.document_downloaded")
     assert row.actor_id == officer.user.id and str(attachment.id) in row.details
+
+
+def test_a_file_named_as_another_type_is_shown_and_downloaded_as_what_it_is(officer,
+                                                                            request_):
+    """x.html whose bytes are a PDF: a browser or desktop must never open it as a web page."""
+    response = upload(officer, request_, PDF_BYTES, "x.html")
+    assert response.status_code == 302
+    [attachment] = db.session.scalars(db.select(Attachment).where(
+        Attachment.case_id == request_.id)).all()
+    assert attachment.filename == "x.html.pdf"
+    case_page = officer.get(f"/consular/requests/{request_.reference}").get_data(as_text=True)
+    assert "x.html.pdf" in case_page
+    download = officer.get(f"/consular/requests/{request_.reference}/documents/{attachment.id}")
+    assert download.status_code == 200 and download.data == PDF_BYTES
+    assert download.headers["Content-Type"].startswith("application/pdf")
+    assert download.headers["Content-Disposition"] == 'attachment; filename=x.html.pdf'
+
+
+def test_an_older_document_with_a_misleading_name_downloads_under_its_type(officer, request_):
+    attachment = make_document(request_, officer.user, filename="x.pdf")
+    attachment.filename = "x.html"  # stored before names were made to match the content
+    db.session.commit()
+    download = officer.get(f"/consular/requests/{request_.reference}/documents/{attachment.id}")
+    assert download.headers["Content-Disposition"] == 'attachment; filename=x.html.pdf'
+    assert download.headers["Content-Type"].startswith("application/pdf")
 
 
 def test_a_document_of_another_request_is_404(officer, request_):

@@ -60,6 +60,22 @@ def test_a_new_person_and_request(officer):
     assert len(audit_rows(request.reference, "consular_request.created")) == 1
 
 
+@pytest.mark.parametrize("token", ["", "a forged token"], ids=["no token", "forged token"])
+def test_a_form_without_a_valid_csrf_token_saves_nothing(officer, token):
+    """Tests make their tokens without fetching a page; this proves a real one is still needed."""
+    persons, requests = count(Person), count(ConsularRequest)
+    data = form(full_name="Sana Qureshi")
+    if token:
+        data["csrf_token"] = token
+    response = officer.client.post("/consular/requests/new", data=data)
+    assert response.status_code == 400
+    assert "Reload the page" in response.get_data(as_text=True)
+    assert (count(Person), count(ConsularRequest)) == (persons, requests)
+    # The same form with the session's token is accepted.
+    assert officer.post("/consular/requests/new", form(full_name="Sana Qureshi")
+                        ).status_code == 302
+
+
 @pytest.mark.parametrize("typed", ["dashes", "urdu"])
 def test_same_identifier_shows_the_known_person(officer, typed):
     cnic = a_cnic(41)

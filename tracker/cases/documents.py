@@ -24,6 +24,13 @@ ALLOWED_TYPES = {
     "image/png": "PNG",
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
 }
+# The extensions each type is known by; the first is added when a name lacks all of them.
+EXTENSIONS = {
+    "application/pdf": ("pdf",),
+    "image/jpeg": ("jpg", "jpeg", "jpe"),
+    "image/png": ("png",),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
+}
 CHUNK = 1024 * 1024
 
 
@@ -51,6 +58,20 @@ def _display_name(name: str | None) -> str:
     return name[:200] or "document"
 
 
+def named_as_its_type(name: str, content_type: str) -> str:
+    """The name ending in an extension of the content's type: x.html holding a PDF is x.html.pdf.
+
+    Appended rather than replaced, so nothing the officer typed is lost (dots in names are
+    not always extensions) and a mislabelled file stays recognisable; whatever opens the
+    downloaded file goes by the last extension, which is now the true one.
+    """
+    known = EXTENSIONS.get(content_type)
+    stem, dot, extension = name.rpartition(".")
+    if not known or (dot and stem and extension.lower() in known):
+        return name
+    return f"{name}.{known[0]}"
+
+
 def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
     """Check, store and record one uploaded document."""
     if upload is None or not upload.filename:
@@ -71,7 +92,7 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
                 out.write(chunk)
         if size == 0:
             raise DocumentError("The file is empty.")
-        attachment = Attachment(case_id=case.id, filename=_display_name(upload.filename),
+        attachment = Attachment(case_id=case.id, filename=named_as_its_type(_display_name(upload.filename), kind.mime),
                                 stored_name=stored_name, content_type=kind.mime, size=size,
                                 sha256=digest.hexdigest(), uploaded_by=uploader)
         db.session.add(attachment)

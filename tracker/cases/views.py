@@ -126,8 +126,10 @@ def register_case_actions(section: CaseSection) -> None:
         if attachment.removed_at is not None or not path.exists():
             abort(404)
         documents.record_download(case, attachment, current_user)
+        # Named as what it is, also for documents stored before upload names were matched.
+        name = documents.named_as_its_type(attachment.filename, attachment.content_type)
         response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                             download_name=attachment.filename, max_age=0, etag=False)
+                             download_name=name, max_age=0, etag=False)
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
 
