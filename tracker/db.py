@@ -76,8 +76,12 @@ def _unicode_lower(value):
 
 
 def configure_engine(engine: Engine) -> None:
-    """SQLite: foreign keys on, WAL, and transactions that SAVEPOINT and BEGIN properly."""
+    """SQLite: foreign keys on, WAL, and transactions that SAVEPOINT and BEGIN properly.
+    PostgreSQL: each pooled connection starts with no compartment (row-level security)."""
     if engine.dialect.name != "sqlite":
+        from tracker.cases.scope import install_row_security  # late: scope imports models
+
+        install_row_security(engine)
         return
 
     @event.listens_for(engine, "connect")

@@ -26,6 +26,7 @@ from typing import Callable, Iterator
 
 from flask import g, has_request_context
 from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import ORMExecuteState, Session, aliased, with_loader_criteria
 
 from tracker.cases.models import Attachment, Case, CaseKind, JournalNote, TimelineEvent
@@ -105,20 +106,25 @@ def set_outside_requests(reader) -> None:
     _outside_requests.set(reader)
 
 
-def current_reader():
-    """The account (or EVERYTHING) the next query reads as; None reads nothing."""
+def current_reader(load: bool = True):
+    """The account (or EVERYTHING) the next query reads as; None reads nothing.
+
+    `load=False`: do not load the signed-in account if it is not loaded yet (inside a
+    transaction's first moments, where the session may not run a query)."""
     override = _override.get()
     if override is not None:
         return override
     if has_request_context():
-        return _signed_in()
+        return _signed_in(load)
     return _outside_requests.get()
 
 
-def _signed_in():
+def _signed_in(load: bool = True):
     """The request's account; while Flask-Login is still loading it, nobody (its own queries
     read accounts and sessions, which no scope touches)."""
     user = g.get("_login_user")
+    if user is None and not load:
+        return None
     if user is None:
         if g.get("_scope_loading_user"):
             return None
@@ -222,8 +228,68 @@ def _criteria_for_request(reader) -> list:
     return _criteria(reader)
 
 
+# --- the second wall: row-level security on PostgreSQL --------------------------------------
+# migrations/versions/0010 lets a statement see police rows only while the connection's
+# `tracker.compartment` setting is "police" or "all". The setting follows the reader, so a
+# statement that slips past the ORM scope (raw SQL, a Core query) still reads no police row
+# unless the reader is a liaison officer or the code said `unscoped`.
+
+SETTING = "tracker.compartment"
+
+
+def compartment_setting(reader) -> str | None:
+    """The value of `tracker.compartment` for this reader; None if it cannot be told without a
+    query (an account whose attributes expired at a commit and were never read since)."""
+    if reader is EVERYTHING:
+        return "all"
+    if reader is None:
+        return ""
+    known = reader.__dict__.get("_compartment_setting")
+    if known is None:
+        role = sa_inspect(reader).dict.get("role") if _is_mapped(reader) else reader.role
+        if role is None:
+            return None
+        known = "police" if role.value == "police_liaison_officer" else "consular"
+        reader.__dict__["_compartment_setting"] = known  # plain attribute: survives expiry
+    return known
+
+
+def _is_mapped(obj) -> bool:
+    return sa_inspect(obj, raiseerr=False) is not None
+
+
+def _set_compartment(connection, reader) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    wanted = compartment_setting(reader)
+    if wanted is not None and connection.info.get(SETTING) != wanted:
+        connection.exec_driver_sql(f"SELECT set_config('{SETTING}', %(v)s, false)",
+                                   {"v": wanted})
+        connection.info[SETTING] = wanted
+
+
+def install_row_security(engine) -> None:
+    """Each connection starts with no compartment when the pool hands it out."""
+    if engine.dialect.name != "postgresql":
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _reset(dbapi_connection, record, _proxy):
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SELECT set_config('{SETTING}', '', false)")
+        cursor.close()
+        record.info[SETTING] = ""
+
+
+@event.listens_for(Session, "after_begin")
+def _compartment_at_begin(_session, _transaction, connection) -> None:
+    _set_compartment(connection, current_reader(load=False))
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _apply_scope(state: ORMExecuteState) -> None:
+    if state.session.get_bind().dialect.name == "postgresql":
+        _set_compartment(state.session.connection(), current_reader())
     if not state.is_select or state.is_column_load:
         return
     if state.execution_options.get("scope_applied"):
