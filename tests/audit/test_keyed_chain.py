@@ -62,7 +62,7 @@ def _insert_as_insider(key_id: str | None = None, **overrides) -> int:
            "object_id": "1", "reason": None, "address": "127.0.0.1",
            "details": '{"role": {"from": "consular_officer", "to": "administrator"}}',
            "prev_hash": last.hash if last else GENESIS_HASH, **overrides}
-    row["hash"] = _plain_sha256(row)
+    row["hash"] = overrides.get("hash") or _plain_sha256(row)
     db.session.execute(text(
         "INSERT INTO audit_events (at, actor_id, actor_email, actor_role, action, object_type,"
         " object_id, reason, address, details, prev_hash, hash, key_id) VALUES (:at,"
@@ -100,6 +100,13 @@ def test_a_row_appended_with_the_plain_hash_is_refused(app, context_app, key_id,
     result = context_app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 1
     assert f"audit chain broken at row {forged}: {problem}" in result.output
+
+
+def test_a_digest_that_is_not_even_hexadecimal_is_reported_not_a_crash(app, context_app):
+    _events(1)
+    forged = _insert_as_insider("test", hash="ü" * 64)
+    check = audit.verify_chain()
+    assert check.broken_at == forged and "wrong digest" in check.problem
 
 
 def test_rows_under_an_older_key_verify_after_rotation(app, context_app, monkeypatch):

@@ -166,6 +166,11 @@ class ChainCheck:
         return self.broken_at is None
 
 
+def _same(expected: str, stored: str) -> bool:
+    # As bytes: compare_digest refuses non-ASCII text, and a forged row may hold any.
+    return hmac.compare_digest(expected.encode("utf-8"), stored.encode("utf-8"))
+
+
 def verify_chain(batch_size: int = 5000, keys: dict[str, bytes] | None = None) -> ChainCheck:
     """Walk the log in order and report the first row whose link, key or digest does not match.
 
@@ -189,13 +194,13 @@ def verify_chain(batch_size: int = 5000, keys: dict[str, bytes] | None = None) -
                                                   "(added without the audit key)", legacy,
                                   expected_prev)
             legacy += 1
-            right = hmac.compare_digest(plain_digest(event), event.hash)
+            right = _same(plain_digest(event), event.hash)
         elif event.key_id not in keys:
             return ChainCheck(rows, event.id, f"unknown key id {event.key_id!r} (not in "
                                               "TRACKER_AUDIT_KEYS)", legacy, expected_prev)
         else:
             keyed = True
-            right = hmac.compare_digest(keyed_digest(event, keys[event.key_id]), event.hash)
+            right = _same(keyed_digest(event, keys[event.key_id]), event.hash)
         if not right:
             return ChainCheck(rows, event.id, "wrong digest: its content was changed or it was "
                                               "not signed with the audit key", legacy,
