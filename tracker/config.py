@@ -101,7 +101,8 @@ class Settings:
             if not self.tracker_audit_keys.strip():
                 raise ConfigError("TRACKER_AUDIT_KEYS must be set in production "
                                   "(keyid:secret, the current key first)")
-            if self.tracker_audit_keys.strip() == DEVELOPMENT_AUDIT_KEYS:
+            development = parse_audit_keys(DEVELOPMENT_AUDIT_KEYS)[0][1]
+            if development in dict(self.audit_keys()).values():
                 raise ConfigError("TRACKER_AUDIT_KEYS: the development key is refused in production")
         self.audit_keys()  # a malformed value is refused in every environment
         if self.login_failures_per_minute < 1:

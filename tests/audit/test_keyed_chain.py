@@ -135,8 +135,8 @@ def test_production_refuses_to_start_without_an_audit_key():
     with pytest.raises(ConfigError, match="TRACKER_AUDIT_KEYS must be set"):
         Settings.from_env(production)
     with pytest.raises(ConfigError, match="development key"):
-        Settings.from_env({**production, "TRACKER_AUDIT_KEYS": Settings().audit_keys()[0][0]
-                           + ":" + Settings().audit_keys()[0][1].decode()})
+        Settings.from_env({**production, "TRACKER_AUDIT_KEYS": f"k9:{NEW_SECRET.decode()},"
+                           + "old:" + Settings().audit_keys()[0][1].decode()})
     with pytest.raises(ConfigError, match="32 characters"):
         Settings.from_env({**production, "TRACKER_AUDIT_KEYS": "k1:short"})
     settings = Settings.from_env({**production,
