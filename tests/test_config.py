@@ -7,7 +7,8 @@ from tracker import create_app
 from tracker.config import ConfigError, Settings
 
 PRODUCTION = {"TRACKER_ENV": "production", "SECRET_KEY": "s" * 48,
-              "DATABASE_URL": "postgresql+psycopg://tracker@db/tracker"}
+              "DATABASE_URL": "postgresql+psycopg://tracker@db/tracker",
+              "TRACKER_AUDIT_KEYS": "k1:" + "a" * 48}
 
 
 def test_defaults_are_safe_for_development():
@@ -36,6 +37,8 @@ def test_values_are_typed():
     ({"SECRET_KEY": "too-short"}, "SECRET_KEY"),
     ({"FLASK_DEBUG": "true"}, "debug"),
     ({"DATABASE_URL": ""}, "DATABASE_URL"),
+    ({"TRACKER_AUDIT_KEYS": ""}, "TRACKER_AUDIT_KEYS"),
+    ({"TRACKER_AUDIT_KEYS": "k1:too-short"}, "TRACKER_AUDIT_KEYS"),
 ])
 def test_production_refuses_to_start_unsafe(monkeypatch, change, message):
     for name, value in {**PRODUCTION, **change}.items():

@@ -141,10 +141,11 @@ def list_offices_command():
 
 @audit_cli.command("verify")
 def verify_command():
-    """Check the hash chain; exit status 1 at the first broken row."""
+    """Check the keyed chain; exit status 1 at the first bad row (which, and why)."""
     check = verify_chain()
     if check.whole:
-        click.echo(f"audit chain whole: {check.rows} rows")
+        legacy = f", {check.legacy_rows} of them from before keys" if check.legacy_rows else ""
+        click.echo(f"audit chain whole: {check.rows} rows{legacy}; last hash {check.last_hash}")
         return
     click.echo(f"audit chain broken at row {check.broken_at}: {check.problem}", err=True)
     sys.exit(1)

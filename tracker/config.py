@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import tempfile
 from dataclasses import dataclass, fields
@@ -14,6 +15,12 @@ INSTANCE = ROOT / "instance"
 ENVIRONMENTS = ("development", "production", "test")
 # Variables whose names follow another convention than the upper-cased field name.
 _ENV_NAMES = {"debug": "FLASK_DEBUG"}
+
+# The audit chain's keys in development and tests: fixed, so a copied development database
+# still verifies; production refuses it (see Settings.check).
+DEVELOPMENT_AUDIT_KEYS = "dev:development-audit-key-never-use-in-production"
+AUDIT_KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
+AUDIT_SECRET_MIN_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -49,6 +56,7 @@ class Settings:
     argon2_memory_cost: int = 65536
     argon2_parallelism: int = 4
     totp_issuer: str = "Embassy case tracker"
+    tracker_audit_keys: str = ""
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -90,10 +98,21 @@ class Settings:
                 raise ConfigError("debug mode is refused in production")
             if not self.database_url:
                 raise ConfigError("DATABASE_URL must be set in production")
+            if not self.tracker_audit_keys.strip():
+                raise ConfigError("TRACKER_AUDIT_KEYS must be set in production "
+                                  "(keyid:secret, the current key first)")
+            development = parse_audit_keys(DEVELOPMENT_AUDIT_KEYS)[0][1]
+            if development in dict(self.audit_keys()).values():
+                raise ConfigError("TRACKER_AUDIT_KEYS: the development key is refused in production")
+        self.audit_keys()  # a malformed value is refused in every environment
         if self.login_failures_per_minute < 1:
             raise ConfigError("LOGIN_FAILURES_PER_MINUTE must be at least 1")
         if self.session_idle_minutes < 1 or self.session_absolute_hours < 1:
             raise ConfigError("session timeouts must be positive")
+
+    def audit_keys(self) -> tuple[tuple[str, bytes], ...]:
+        """The audit chain's keys as (key id, secret), the current one first."""
+        return parse_audit_keys(self.tracker_audit_keys or DEVELOPMENT_AUDIT_KEYS)
 
     def flask_config(self) -> dict[str, object]:
         """The Flask and extension configuration these settings imply."""
@@ -135,7 +154,32 @@ class Settings:
             "MAX_CONTENT_LENGTH": self.max_upload_mb * 1024 * 1024,
             "ATTACHMENT_DIR": self.attachment_dir or str(INSTANCE / "attachments"),
             "SMALL_COUNT_THRESHOLD": self.small_count_threshold,
+            "AUDIT_KEYS": self.audit_keys(),
         }
+
+
+def parse_audit_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
+    """Read "keyid:secret, older-id:older-secret": the first is the one new rows are signed with."""
+    keys: list[tuple[str, bytes]] = []
+    for entry in raw.split(","):
+        entry = entry.strip()
+        if not entry:
+            continue
+        key_id, sep, secret = entry.partition(":")
+        key_id, secret = key_id.strip(), secret.strip()
+        # Never echo the secret in the message: it may end up in a service's log.
+        if not sep or not AUDIT_KEY_ID.fullmatch(key_id):
+            raise ConfigError("TRACKER_AUDIT_KEYS: each entry is keyid:secret, the id 1 to 16 "
+                              "letters, digits, - or _")
+        if len(secret) < AUDIT_SECRET_MIN_LENGTH:
+            raise ConfigError(f"TRACKER_AUDIT_KEYS: the secret of key {key_id!r} must be "
+                              f"{AUDIT_SECRET_MIN_LENGTH} characters or more")
+        if key_id in dict(keys):
+            raise ConfigError(f"TRACKER_AUDIT_KEYS: key id {key_id!r} is given twice")
+        keys.append((key_id, secret.encode("utf-8")))
+    if not keys:
+        raise ConfigError("TRACKER_AUDIT_KEYS: no key given")
+    return tuple(keys)
 
 
 def engine_options(database_url: str) -> dict[str, object]:
@@ -165,6 +209,7 @@ def make_test_config(database_url: str) -> dict[str, object]:
         argon2_memory_cost=8192,
         argon2_parallelism=1,
         attachment_dir=tempfile.mkdtemp(prefix="tracker-test-documents-"),
+        tracker_audit_keys="test:test-audit-key-" + "x" * 32,
     )
     settings.check()
     return settings.flask_config()

@@ -15,7 +15,9 @@ class AuditEvent(Base):
     """Who did what, when and from where.
 
     Rows are never updated or deleted (a trigger refuses it on PostgreSQL and SQLite). Each row
-    stores the hash of the row before it, so a removed or altered row breaks the chain.
+    stores the digest of the row before it, so a removed or altered row breaks the chain, and
+    its own digest is an HMAC under a key kept outside the database (TRACKER_AUDIT_KEYS), so
+    a row added by someone who can only write to the database does not verify.
     The actor is copied (not a foreign key) so the record outlives the account.
     """
 
@@ -42,3 +44,6 @@ class AuditEvent(Base):
     details: Mapped[str | None] = mapped_column(Text, comment="JSON: what changed, from and to")
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+    key_id: Mapped[str | None] = mapped_column(
+        String(16), comment="the key whose HMAC-SHA256 is `hash`; NULL: plain SHA-256, from "
+                            "before the chain was keyed (accepted only before the first keyed row)")

@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, Iterable
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from flask_login import current_user
 from sqlalchemy import func, or_, select, text
 
@@ -31,8 +33,42 @@ def readable_by_administrators():
                AuditEvent.object_type.not_in(sorted(SEALED_OBJECT_TYPES) or [""]))
 
 
-def _row_digest(event: AuditEvent) -> str:
-    payload = [
+# What the administrators manage themselves: the details of these rows (a role changed, an
+# office renamed, a target set, a report exported) are administration, not case content.
+ADMINISTRATION_OBJECT_TYPES = frozenset({"user", "office", "service_target", "report"})
+
+
+@dataclass(frozen=True)
+class AdministratorsEvent:
+    """An audit row as administrators see it: who, when, which action on which object."""
+
+    id: int
+    at: datetime
+    actor_email: str | None
+    actor_role: str | None
+    action: str
+    object_type: str | None
+    object_id: str | None
+    address: str | None
+    reason: str | None
+    details: str | None
+
+
+def for_administrators(events: Iterable[AuditEvent]) -> list[AdministratorsEvent]:
+    """The rows without case content: reasons and details of anything but administration
+    stay with those who may read the case (its timeline), never on the administrators' pages."""
+    shown = []
+    for e in events:
+        administration = e.object_type in ADMINISTRATION_OBJECT_TYPES
+        shown.append(AdministratorsEvent(
+            e.id, e.at, e.actor_email, e.actor_role, e.action, e.object_type, e.object_id,
+            e.address, e.reason if administration else None,
+            e.details if administration else None))
+    return shown
+
+
+def _payload(event: AuditEvent) -> list[Any]:
+    return [
         event.prev_hash,
         event.at.isoformat(timespec="microseconds"),
         event.actor_id,
@@ -45,8 +81,25 @@ def _row_digest(event: AuditEvent) -> str:
         event.address,
         event.details,
     ]
-    encoded = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
+
+
+def _encode(payload: list[Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def plain_digest(event: AuditEvent) -> str:
+    """The SHA-256 that rows carried before the chain was keyed (key id NULL)."""
+    return hashlib.sha256(_encode(_payload(event))).hexdigest()
+
+
+def keyed_digest(event: AuditEvent, secret: bytes) -> str:
+    """HMAC-SHA256 of the row, its key id included, under one of the audit keys."""
+    return hmac.new(secret, _encode([event.key_id, *_payload(event)]), hashlib.sha256).hexdigest()
+
+
+def audit_keys() -> dict[str, bytes]:
+    """The configured keys by id; the first is the current one (dicts keep order)."""
+    return dict(current_app.config["AUDIT_KEYS"])
 
 
 def _lock_chain() -> None:
@@ -93,7 +146,8 @@ def record(
         else None,
         prev_hash=last_hash or GENESIS_HASH,
     )
-    event.hash = _row_digest(event)
+    event.key_id, secret = next(iter(audit_keys().items()))
+    event.hash = keyed_digest(event, secret)
     db.session.add(event)
     db.session.flush()
     return event
@@ -104,25 +158,55 @@ class ChainCheck:
     rows: int
     broken_at: int | None
     problem: str | None = None
+    legacy_rows: int = 0
+    last_hash: str | None = None
 
     @property
     def whole(self) -> bool:
         return self.broken_at is None
 
 
-def verify_chain(batch_size: int = 5000) -> ChainCheck:
-    """Walk the log in order and report the first row whose link or content does not match."""
+def _same(expected: str, stored: str) -> bool:
+    # As bytes: compare_digest refuses non-ASCII text, and a forged row may hold any.
+    return hmac.compare_digest(expected.encode("utf-8"), stored.encode("utf-8"))
+
+
+def verify_chain(batch_size: int = 5000, keys: dict[str, bytes] | None = None) -> ChainCheck:
+    """Walk the log in order and report the first row whose link, key or digest does not match.
+
+    Rows from before the chain was keyed (key id NULL) carry a plain SHA-256 and are accepted
+    only before the first keyed row: anyone who can write to the table can compute a plain
+    hash, so such a row after it is a forgery.
+    """
+    keys = audit_keys() if keys is None else keys
     expected_prev = GENESIS_HASH
-    rows = 0
+    rows = legacy = 0
+    keyed = False
     stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
     for event in db.session.scalars(stmt):
         rows += 1
         if event.prev_hash != expected_prev:
-            return ChainCheck(rows, event.id, "the row before it is missing or was changed")
-        if _row_digest(event) != event.hash:
-            return ChainCheck(rows, event.id, "its content was changed")
+            return ChainCheck(rows, event.id, "broken link: the row before it is missing or "
+                                              "was changed", legacy, expected_prev)
+        if event.key_id is None:
+            if keyed:
+                return ChainCheck(rows, event.id, "unsigned row after the chain was keyed "
+                                                  "(added without the audit key)", legacy,
+                                  expected_prev)
+            legacy += 1
+            right = _same(plain_digest(event), event.hash)
+        elif event.key_id not in keys:
+            return ChainCheck(rows, event.id, f"unknown key id {event.key_id!r} (not in "
+                                              "TRACKER_AUDIT_KEYS)", legacy, expected_prev)
+        else:
+            keyed = True
+            right = _same(keyed_digest(event, keys[event.key_id]), event.hash)
+        if not right:
+            return ChainCheck(rows, event.id, "wrong digest: its content was changed or it was "
+                                              "not signed with the audit key", legacy,
+                              expected_prev)
         expected_prev = event.hash
-    return ChainCheck(rows, None)
+    return ChainCheck(rows, None, None, legacy, expected_prev)
 
 
 SIGN_IN_ACTIONS = ("login.succeeded", "login.failed", "login.locked", "second_factor.failed")

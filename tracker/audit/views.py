@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from tracker.audit.models import AuditEvent
-from tracker.audit.service import readable_by_administrators
+from tracker.audit.service import for_administrators, readable_by_administrators
 from tracker.auth.models import Role
 from tracker.auth.permissions import allow
 from tracker.extensions import db
@@ -67,6 +67,7 @@ def log():
     events = events[:PAGE_SIZE]
     # Only the filter's own names go back into the "older" link (url_for takes any keyword).
     args = {k: v for k, v in request.args.items() if k in FILTER_NAMES}
-    return render_template("audit/log.html", form=form, events=events, args=args,
+    return render_template("audit/log.html", form=form, events=for_administrators(events),
+                           args=args,
                            next_before=events[-1].id if more else None
                            ), 400 if form.errors else 200

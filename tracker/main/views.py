@@ -7,7 +7,8 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from tracker.audit.models import AuditEvent
-from tracker.audit.service import readable_by_administrators, recent_sign_ins
+from tracker.audit.service import (for_administrators, readable_by_administrators,
+                                   recent_sign_ins)
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import ALL_ROLES, allow, public
 from tracker.db import utcnow
@@ -30,9 +31,9 @@ def home():
                 .where(User.active.is_(True), User.totp_secret.is_(None))),
             "offices": db.session.scalar(
                 select(func.count()).select_from(Office).where(Office.active.is_(True))),
-            "recent_events": db.session.scalars(
+            "recent_events": for_administrators(db.session.scalars(
                 select(AuditEvent).where(readable_by_administrators())
-                .order_by(AuditEvent.id.desc()).limit(8)).all(),
+                .order_by(AuditEvent.id.desc()).limit(8))),
         }
     elif current_user.role is Role.CONSULAR_OFFICER:
         figures = {"queues": dashboard.officer_queues(current_user)}
