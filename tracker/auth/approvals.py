@@ -118,6 +118,10 @@ def propose_role_grant(user: User, *, display_name: str, role: Role | str, offic
     if _pending(user, GRANTS) is not None:
         raise AccountError("A role change for this account is already waiting for a second "
                            "administrator; see Approvals.", "role")
+    if (user.role is Role.ADMINISTRATOR and Role(role) is not Role.ADMINISTRATOR and user.active
+            and not _other_active_administrators(user)):
+        raise AccountError("This is the last active administrator; appoint another first.",
+                           "role")
     if user.display_name != display_name:
         audit.record("user.updated", object_type="user", object_id=user.id, actor=proposer,
                      details={"display_name": {"from": user.display_name, "to": display_name}})
