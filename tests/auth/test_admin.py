@@ -198,6 +198,7 @@ def test_cli_manages_accounts(context_app):
     assert reload(user).role is Role.MANAGER
     assert runner.invoke(args=["users", "set-password", user.email],
                          input=NEW_PASSWORD + "\n").exit_code == 0
+    assert runner.invoke(args=["users", "reset-second-factor", user.email]).exit_code == 0
     assert runner.invoke(args=["users", "end-sessions", user.email]).exit_code == 0
     assert runner.invoke(args=["users", "deactivate", user.email]).exit_code == 0
     assert reload(user).active is False

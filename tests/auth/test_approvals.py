@@ -1,4 +1,5 @@
-"""Two administrators: a privileged role or another's reset is proposed by one, approved by another."""
+"""Two administrators: a privileged role, or a reset of another's credentials, is proposed by
+one and approved by another."""
 from __future__ import annotations
 
 import re

@@ -79,12 +79,6 @@ class NewUserForm(UserForm):
     field_order = ("email", "display_name", "role", "office", "password", "active")
 
 
-class SetPasswordForm(TrackerForm):
-    new_password = PasswordField("New password", description=PASSWORD_HINT,
-                                 validators=[InputRequired(), Length(max=MAX_LENGTH)],
-                                 render_kw={"autocomplete": "new-password"})
-
-
 class DecisionForm(TrackerForm):
     """Approve, refuse or withdraw a proposal, as of the version the page showed."""
 
