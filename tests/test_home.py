@@ -22,9 +22,9 @@ def test_audit_details_read_as_words(login_as):
     from tests.conftest import make_user
 
     admin = login_as(Role.ADMINISTRATOR)
-    target = make_user()
+    target = make_user(Role.MANAGER)  # a demotion: one step (a promotion takes two)
     admin.post(f"/admin/users/{target.id}", {
-        "display_name": target.display_name, "role": "manager",
+        "display_name": target.display_name, "role": "consular_officer",
         "office": str(target.office_id), "active": "y", "version": str(target.version)})
     html = admin.get("/admin/audit/?action=user.role").get_data(as_text=True)
-    assert "role: Consular officer → Manager" in html
+    assert "role: Manager → Consular officer" in html

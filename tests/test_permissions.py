@@ -17,7 +17,7 @@ from tests.conftest import (
     make_request,
     make_user,
 )
-from tracker.auth.models import Role
+from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Role
 from tracker.auth.permissions import PUBLIC_ENDPOINTS
 from tracker.extensions import db, limiter
 from tracker.people.models import PossibleDuplicate
@@ -66,9 +66,15 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("admin.new_user", "POST"): only({A: 422}),
     ("admin.edit_user", "GET"): only({A: 200}),
     ("admin.edit_user", "POST"): only({A: 422}),
-    ("admin.set_user_password", "POST"): only({A: 422}),
+    # A reset is only proposed (no fields); a second administrator approves it.
+    ("admin.set_user_password", "POST"): only({A: 302}),
     ("admin.end_user_sessions", "POST"): only({A: 302}),
     ("admin.reset_second_factor", "POST"): only({A: 302}),
+    ("admin.approvals_list", "GET"): only({A: 200}),
+    # An empty decision does not say which version of the proposal it was made on.
+    ("admin.approve_change", "POST"): only({A: 422}),
+    ("admin.refuse_change", "POST"): only({A: 422}),
+    ("admin.withdraw_change", "POST"): only({A: 422}),
     ("admin.offices", "GET"): only({A: 200}),
     ("admin.new_office", "GET"): only({A: 200}),
     ("admin.new_office", "POST"): only({A: 422}),
@@ -177,8 +183,13 @@ def sample_values(office) -> dict[str, dict]:
     target = make_user(Role.CONSULAR_OFFICER, office=office)
     request = make_request(office=office, officer=target, category="passport:renewal")
     document = make_document(request, target)
+    proposal = AccountChangeProposal(
+        kind=AccountChangeKind.PASSWORD_RESET, target=target, target_version=target.version,
+        proposed_by=make_user(Role.ADMINISTRATOR, office=office))
+    db.session.add(proposal)
+    db.session.commit()
     common = {"user_id": target.id, "office_id": office.id, "filename": "css/tracker.css",
-              "fmt": "csv"}
+              "fmt": "csv", "proposal_id": proposal.id}
     liaison = make_user(Role.POLICE_LIAISON_OFFICER, office=office)
     case, party, link = make_liaison_case(liaison, link_to=request)
     police_document = make_document(case, liaison)

@@ -75,7 +75,10 @@ def list_users_command():
 @users_cli.command("set-password")
 @click.argument("email")
 def set_password_command(email):
-    """Set an account's password (from standard input when piped); ends its sessions."""
+    """Set an account's password (from standard input when piped); ends its sessions.
+
+    One step, unlike the web pages (two administrators): the operator has the database.
+    """
     try:
         services.set_password(_user(email), _read_password())
     except AccountError as exc:
@@ -108,6 +111,14 @@ def deactivate_command(email):
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{user.email} deactivated")
+
+
+@users_cli.command("reset-second-factor")
+@click.argument("email")
+def reset_second_factor_command(email):
+    """Remove an account's authenticator (one step: for the operator with database access)."""
+    services.reset_second_factor(_user(email))
+    click.echo("authenticator removed; the account sets up a new one at its next sign-in")
 
 
 @users_cli.command("end-sessions")

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from tests.conftest import DEFAULT_PASSWORD, login, make_office, make_user, reload
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import Office, Role, User
+from tracker.auth.models import AccountChangeProposal, Office, Role, User
 from tracker.extensions import db
 
 NEW_PASSWORD = "tea in the garden at noon"
@@ -74,13 +74,17 @@ def test_extra_fields_are_ignored(login_as):
 
 
 def test_role_change_is_audited_with_before_and_after(login_as):
-    admin = login_as(Role.ADMINISTRATOR)
+    admin, approver = login_as(Role.ADMINISTRATOR), login_as(Role.ADMINISTRATOR)
     target = make_user()
     admin.post(f"/admin/users/{target.id}", {
         "display_name": target.display_name, "role": "manager",
         "office": str(target.office_id), "active": "y", "version": str(target.version)})
+    proposal = db.session.scalar(select(AccountChangeProposal)
+                                 .where(AccountChangeProposal.target_id == target.id))
+    approver.post(f"/admin/approvals/{proposal.id}/approve", {"version": str(proposal.version)})
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.role_changed"))
     assert '"from": "consular_officer"' in event.details and '"to": "manager"' in event.details
+    assert event.actor_id == approver.user.id
 
 
 def test_two_administrators_editing_the_same_account_do_not_overwrite(login_as):
@@ -112,15 +116,20 @@ def test_the_last_administrator_cannot_be_removed(login_as):
     assert reload(me).role is Role.ADMINISTRATOR
 
 
-def test_administrator_sets_a_password(login_as):
-    admin = login_as(Role.ADMINISTRATOR)
+def test_administrator_proposes_a_password_reset_and_another_approves_it(login_as):
+    """Two-step since finding 11: the proposer never learns the new password."""
+    admin, approver = login_as(Role.ADMINISTRATOR), login_as(Role.ADMINISTRATOR)
     target = make_user()
-    short = admin.post(f"/admin/users/{target.id}/password", {"new_password": "short"})
-    assert short.status_code == 422 and "at least 15" in short.get_data(as_text=True)
-    assert admin.post(f"/admin/users/{target.id}/password",
-                      {"new_password": NEW_PASSWORD}).status_code == 302
-    assert login(admin.client.application.test_client(), target.email,
-                 NEW_PASSWORD).status_code == 302
+    assert admin.post(f"/admin/users/{target.id}/password").status_code == 302
+    app = admin.client.application
+    assert login(app.test_client(), target.email, DEFAULT_PASSWORD).status_code == 302
+    proposal = db.session.scalar(select(AccountChangeProposal)
+                                 .where(AccountChangeProposal.target_id == target.id))
+    answer = approver.post(f"/admin/approvals/{proposal.id}/approve",
+                           {"version": str(proposal.version)})
+    assert answer.status_code == 200
+    assert "One-time password" in answer.get_data(as_text=True)
+    assert login(app.test_client(), target.email, DEFAULT_PASSWORD).status_code != 302
 
 
 def test_offices_are_data(login_as):
@@ -189,6 +198,7 @@ def test_cli_manages_accounts(context_app):
     assert reload(user).role is Role.MANAGER
     assert runner.invoke(args=["users", "set-password", user.email],
                          input=NEW_PASSWORD + "\n").exit_code == 0
+    assert runner.invoke(args=["users", "reset-second-factor", user.email]).exit_code == 0
     assert runner.invoke(args=["users", "end-sessions", user.email]).exit_code == 0
     assert runner.invoke(args=["users", "deactivate", user.email]).exit_code == 0
     assert reload(user).active is False

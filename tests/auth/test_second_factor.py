@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests.conftest import DEFAULT_PASSWORD, csrf_from, login, make_user, reload
 from tracker import create_app
 from tracker.audit.models import AuditEvent
-from tracker.auth.models import Role
+from tracker.auth.models import AccountChangeProposal, Role
 from tracker.config import make_test_config
 from tracker.extensions import db
 
@@ -108,8 +108,13 @@ def test_the_password_step_alone_expires(app, enrolled):
 
 def test_administrator_resets_a_lost_authenticator(login_as, enrolled):
     user, _ = enrolled
-    admin = login_as(Role.ADMINISTRATOR)
+    admin, approver = login_as(Role.ADMINISTRATOR), login_as(Role.ADMINISTRATOR)
     assert admin.post(f"/admin/users/{user.id}/reset-second-factor").status_code == 302
+    assert reload(user).totp_secret is not None  # proposed only: a second administrator approves
+    proposal = db.session.scalar(select(AccountChangeProposal)
+                                 .where(AccountChangeProposal.target_id == user.id))
+    assert approver.post(f"/admin/approvals/{proposal.id}/approve",
+                         {"version": str(proposal.version)}).status_code == 302
     assert reload(user).totp_secret is None
 
 

@@ -1,14 +1,25 @@
 """The administrator's pages: accounts and offices."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from tracker.auth import services
-from tracker.auth.forms import NewUserForm, OfficeForm, SetPasswordForm, UserForm
-from tracker.auth.models import Office, Role, User
+from tracker.auth import approvals, services
+from tracker.auth.approvals import ProposalRefused, ProposalStale
+from tracker.auth.forms import DecisionForm, NewUserForm, OfficeForm, UserForm
+from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Office, Role, User
 from tracker.auth.permissions import allow
 from tracker.auth.services import AccountError, StaleEdit
 from tracker.auth.sessions import open_sessions
@@ -52,7 +63,8 @@ def users():
         stmt = stmt.where(or_(User.email.contains(query.lower(), autoescape=True),
                               func.lower(User.display_name).contains(query.lower(),
                                                                      autoescape=True)))
-    return render_template("admin/users.html", users=db.session.scalars(stmt).all(), q=query)
+    return render_template("admin/users.html", users=db.session.scalars(stmt).all(), q=query,
+                           pending_count=approvals.count_pending())
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -64,15 +76,30 @@ def new_user():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
+            office = db.session.get(Office, form.office.data)
             try:
-                user = services.create_user(
-                    email=form.email.data, display_name=form.display_name.data,
-                    role=form.role.data, office=db.session.get(Office, form.office.data),
-                    password=form.password.data, active=form.active.data)
+                if approvals.needs_approval(None, form.role.data, form.active.data):
+                    proposal = approvals.propose_new_account(
+                        email=form.email.data, display_name=form.display_name.data,
+                        role=form.role.data, office=office, password=form.password.data,
+                        proposer=current_user)
+                    user = proposal.target
+                else:
+                    proposal = None
+                    user = services.create_user(
+                        email=form.email.data, display_name=form.display_name.data,
+                        role=form.role.data, office=office,
+                        password=form.password.data or "", active=form.active.data)
             except AccountError as exc:
+                db.session.rollback()
                 put_error(form, exc.field, str(exc))
             else:
-                flash(f"Account for {user.display_name} created.", "success")
+                if proposal is not None:
+                    flash(f"Account for {user.display_name} created, inactive: a second "
+                          f"administrator must approve it as {user.role.label}. The approver "
+                          "receives its one-time password.", "info")
+                else:
+                    flash(f"Account for {user.display_name} created.", "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None), status
 
@@ -90,42 +117,56 @@ def edit_user(user_id: int):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
+            office = db.session.get(Office, form.office.data)
+            held = approvals.needs_approval(user, form.role.data, form.active.data)
             try:
-                services.update_user(
-                    user, display_name=form.display_name.data, role=form.role.data,
-                    office=db.session.get(Office, form.office.data), active=form.active.data,
-                    version=form.version.data)
+                if held:
+                    approvals.propose_role_grant(
+                        user, display_name=form.display_name.data, role=form.role.data,
+                        office=office, version=form.version.data, proposer=current_user)
+                else:
+                    services.update_user(
+                        user, display_name=form.display_name.data, role=form.role.data,
+                        office=office, active=form.active.data, version=form.version.data)
             except (StaleEdit, StaleDataError):
                 return _conflict("account")
             except AccountError as exc:
                 db.session.rollback()
                 put_error(form, exc.field, str(exc))
             else:
-                flash("Account saved.", "success")
+                if held:
+                    flash(f"{Role(form.role.data).label} for {user.display_name} proposed: "
+                          "nothing changes until a second administrator approves it "
+                          "(other changes to the name are saved).", "info")
+                else:
+                    flash("Account saved.", "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user,
-                           sessions=open_sessions(user), password_form=SetPasswordForm(),
-                           ), status
+                           sessions=open_sessions(user),
+                           pending=_pending_for(user)), status
+
+
+def _pending_for(user: User) -> list[AccountChangeProposal]:
+    return [p for p in approvals.pending_proposals() if p.target_id == user.id]
+
+
+def _propose_reset(user_id: int, kind: AccountChangeKind, what: str):
+    user = _get_or_404(User, user_id)
+    try:
+        approvals.propose_reset(kind, user, proposer=current_user)
+    except AccountError as exc:
+        db.session.rollback()
+        flash(str(exc), "error")
+    else:
+        flash(f"{what} of {user.display_name} proposed: nothing changes until a second "
+              "administrator approves it.", "info")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @admin_only
 def set_user_password(user_id: int):
-    user = _get_or_404(User, user_id)
-    form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.set_password(user, form.new_password.data)
-        except AccountError as exc:
-            put_error(form, exc.field, str(exc))
-        else:
-            flash("Password set. The account's sessions have been ended.", "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
-    edit_form = UserForm(obj=user)
-    edit_form.office.choices = _office_choices(include=user.office)
-    edit_form.office.data, edit_form.role.data = user.office_id, user.role.value
-    return render_template("admin/user_form.html", form=edit_form, user=user,
-                           sessions=open_sessions(user), password_form=form), 422
+    return _propose_reset(user_id, AccountChangeKind.PASSWORD_RESET, "A password reset")
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
@@ -140,11 +181,77 @@ def end_user_sessions(user_id: int):
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
 @admin_only
 def reset_second_factor(user_id: int):
-    user = _get_or_404(User, user_id)
-    services.reset_second_factor(user)
-    flash(f"The authenticator of {user.display_name} is removed; they set up a new one "
-          "at their next sign-in.", "success")
-    return redirect(url_for("admin.edit_user", user_id=user.id))
+    return _propose_reset(user_id, AccountChangeKind.SECOND_FACTOR_RESET,
+                          "An authenticator reset")
+
+
+# --- approvals: the second administrator ----------------------------------------------------
+
+
+def _approvals_page(status: int = 200, form: DecisionForm | None = None):
+    return render_template("admin/approvals.html", proposals=approvals.pending_proposals(),
+                           form=form or DecisionForm(), Kind=AccountChangeKind), status
+
+
+@bp.route("/approvals")
+@admin_only
+def approvals_list():
+    return _approvals_page()
+
+
+def _decision(proposal_id: int, decide):
+    """Run one decision: (proposal, result, None), or (proposal, None, the error answer)."""
+    proposal = _get_or_404(AccountChangeProposal, proposal_id)
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        return proposal, None, _approvals_page(422, form)
+    try:
+        return proposal, decide(proposal, current_user, form.version.data), None
+    except ProposalStale as exc:
+        db.session.rollback()
+        return proposal, None, render_error(409, str(exc))
+    except ProposalRefused as exc:
+        db.session.rollback()
+        return proposal, None, render_error(403, str(exc))
+
+
+@bp.route("/approvals/<int:proposal_id>/approve", methods=["POST"])
+@admin_only
+def approve_change(proposal_id: int):
+    proposal, approval, error = _decision(proposal_id, approvals.approve)
+    if error:
+        return error
+    if approval.one_time_password is None:
+        flash(f"Approved: {proposal.kind.label.lower()} for {proposal.target.display_name}.",
+              "success")
+        return redirect(url_for("admin.approvals_list"))
+    # Shown once, in this answer only: never flashed (the session cookie is not secret).
+    response = make_response(render_template("admin/approved.html", proposal=proposal,
+                                             one_time_password=approval.one_time_password))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/approvals/<int:proposal_id>/refuse", methods=["POST"])
+@admin_only
+def refuse_change(proposal_id: int):
+    proposal, _, error = _decision(proposal_id, approvals.refuse)
+    if error:
+        return error
+    flash(f"Refused: {proposal.kind.label.lower()} for {proposal.target.display_name}. "
+          "Nothing was changed.", "success")
+    return redirect(url_for("admin.approvals_list"))
+
+
+@bp.route("/approvals/<int:proposal_id>/withdraw", methods=["POST"])
+@admin_only
+def withdraw_change(proposal_id: int):
+    proposal, _, error = _decision(proposal_id, approvals.withdraw)
+    if error:
+        return error
+    flash(f"Withdrawn: {proposal.kind.label.lower()} for {proposal.target.display_name}.",
+          "success")
+    return redirect(url_for("admin.approvals_list"))
 
 
 # --- offices --------------------------------------------------------------------------------

@@ -70,16 +70,19 @@ class UserForm(TrackerForm):
 class NewUserForm(UserForm):
     email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)],
                        render_kw={"autocomplete": "off"})
-    password = PasswordField("Initial password", description=PASSWORD_HINT,
-                             validators=[InputRequired(), Length(max=MAX_LENGTH)],
+    password = PasswordField("Initial password",
+                             description=PASSWORD_HINT + " Leave it empty for a police liaison "
+                             "officer, manager or administrator: a second administrator "
+                             "approves the account and receives a one-time password for it.",
+                             validators=[Optional(), Length(max=MAX_LENGTH)],
                              render_kw={"autocomplete": "new-password"})
     field_order = ("email", "display_name", "role", "office", "password", "active")
 
 
-class SetPasswordForm(TrackerForm):
-    new_password = PasswordField("New password", description=PASSWORD_HINT,
-                                 validators=[InputRequired(), Length(max=MAX_LENGTH)],
-                                 render_kw={"autocomplete": "new-password"})
+class DecisionForm(TrackerForm):
+    """Approve, refuse or withdraw a proposal, as of the version the page showed."""
+
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
 class OfficeForm(TrackerForm):

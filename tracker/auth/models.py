@@ -166,3 +166,70 @@ class FailedLogin(Base):
     email: Mapped[str] = mapped_column(String(254))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     address: Mapped[str | None] = mapped_column(String(64))
+
+
+# Roles that open a compartment, other officers' work or the accounts themselves: granting
+# one takes two administrators (one proposes, another approves).
+PRIVILEGED_ROLES = frozenset({Role.POLICE_LIAISON_OFFICER, Role.MANAGER, Role.ADMINISTRATOR})
+
+
+class AccountChangeKind(StrEnum):
+    NEW_ACCOUNT = "new_account"
+    ROLE_GRANT = "role_grant"
+    PASSWORD_RESET = "password_reset"
+    SECOND_FACTOR_RESET = "second_factor_reset"
+
+    @property
+    def label(self) -> str:
+        return {"new_account": "New account", "role_grant": "Role granted",
+                "password_reset": "Password reset",
+                "second_factor_reset": "Authenticator reset"}[self.value]
+
+
+class ProposalOutcome(StrEnum):
+    APPROVED = "approved"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+
+
+class AccountChangeProposal(Base):
+    """A change to an account that waits for a second administrator's approval."""
+
+    __tablename__ = "account_change_proposals"
+    __table_args__ = (
+        CheckConstraint(
+            "(outcome IS NULL AND decided_at IS NULL AND decided_by_id IS NULL)"
+            " OR (outcome IS NOT NULL AND decided_at IS NOT NULL AND decided_by_id IS NOT NULL)",
+            name="decided_fully_or_not_at_all"),
+        CheckConstraint("outcome = 'withdrawn' OR decided_by_id <> proposed_by_id",
+                        name="not_decided_by_proposer"),
+        {"comment": "Grants of privileged roles and credential resets, proposed by one "
+                    "administrator and approved or refused by another."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[AccountChangeKind] = mapped_column(
+        enum_column(AccountChangeKind, "account_change_kind"))
+    target_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    target_version: Mapped[int] = mapped_column(
+        Integer, comment="the account's version when proposed: a later edit makes this stale")
+    proposed_role: Mapped[Role | None] = mapped_column(enum_column(Role, "proposed_role"))
+    proposed_office_id: Mapped[int | None] = mapped_column(ForeignKey("offices.id"))
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[ProposalOutcome | None] = mapped_column(
+        enum_column(ProposalOutcome, "proposal_outcome"), index=True)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    target: Mapped[User] = relationship(foreign_keys=[target_id])
+    proposed_office: Mapped[Office | None] = relationship(foreign_keys=[proposed_office_id])
+    proposed_by: Mapped[User] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def pending(self) -> bool:
+        return self.outcome is None

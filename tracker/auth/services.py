@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -241,22 +242,25 @@ def reset_second_factor(user: User) -> None:
 
 
 def create_user(*, email: str, display_name: str, role: Role | str, office: Office,
-                password: str, active: bool = True, actor=None) -> User:
-    """Create an account; the password must pass the rules."""
+                password: str | None, active: bool = True, actor=None,
+                commit: bool = True) -> User:
+    """Create an account; the password must pass the rules (None: nobody can sign in yet)."""
     email = check_email(email)
     display_name = _check_display_name(display_name)
     try:
         role = Role(role)
     except ValueError:
         raise AccountError("Choose one of the roles.", "role")
-    try:
-        check_password_rules(password, email=email)
-    except ValueError as exc:
-        raise AccountError(str(exc), "password")
+    if password is not None:
+        try:
+            check_password_rules(password, email=email)
+        except ValueError as exc:
+            raise AccountError(str(exc), "password")
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise AccountError("An account with this e-mail address exists already.", "email")
     user = User(email=email, display_name=display_name, role=role, office=office,
-                active=active, password_hash=hash_password(password))
+                active=active,
+                password_hash=hash_password(password or secrets.token_urlsafe(32)))
     db.session.add(user)
     try:
         db.session.flush()
@@ -266,7 +270,8 @@ def create_user(*, email: str, display_name: str, role: Role | str, office: Offi
     audit.record("user.created", object_type="user", object_id=user.id, actor=actor,
                  details={"email": email, "role": role.value, "office": office.code,
                           "active": active})
-    db.session.commit()
+    if commit:
+        db.session.commit()
     return user
 
 

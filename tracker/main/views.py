@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import (for_administrators, readable_by_administrators,
                                    recent_sign_ins)
+from tracker.auth import approvals
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import ALL_ROLES, allow, public
 from tracker.db import utcnow
@@ -34,6 +35,7 @@ def home():
             "recent_events": for_administrators(db.session.scalars(
                 select(AuditEvent).where(readable_by_administrators())
                 .order_by(AuditEvent.id.desc()).limit(8))),
+            "pending_approvals": approvals.count_pending(),
         }
     elif current_user.role is Role.CONSULAR_OFFICER:
         figures = {"queues": dashboard.officer_queues(current_user)}
@@ -41,7 +43,8 @@ def home():
         figures = {"queues": dashboard.officer_queues(current_user),
                    "month": dashboard.month_so_far(current_user)}
     elif current_user.role is Role.POLICE_LIAISON_OFFICER:
-        figures = {"police": dashboard.police_figures(current_user)}
+        figures = {"police": dashboard.police_figures(current_user),
+                   "new_colleagues": approvals.new_police_colleagues()}
     return render_template("main/home.html", figures=figures, now_utc=utcnow(),
                            sign_ins=recent_sign_ins(current_user))
 
