@@ -19,6 +19,7 @@ from tracker.reports.periods import Month
 from tracker.reports.render import display_tables
 from tracker.reports.report import live_report
 
+from .attacker import pinned
 from .pages import (
     chart_data,
     csv_tables,
@@ -66,7 +67,8 @@ def check_table(table: Table, shown) -> None:
         assert row[0] == label
         for value, text in zip(values, row[1:1 + len(values)]):
             if is_sensitive(label) and 0 < value < T:
-                assert text == f"<{T}", (label, value, text)
+                # "*" where even "<5" would say too much (with the total, two of them).
+                assert hidden(text), (label, value, text)
             elif not hidden(text):
                 assert text == f"{value:,}", (label, value, text)
             elif text == f"<{T}":
@@ -198,14 +200,18 @@ def test_sensitive_consular_categories_hide_small_counts_and_others_do_not(login
     for category in (Category.DEATH, Category.ARREST, Category.REPORT_OF_CONCERN):
         assert by_category.row(category.label)[0] == "<5"
         assert by_category.row(category.label)[3] == "<5"  # open at month end
-    assert by_category.row(Category.PASSPORT.label)[0] == "2"
-    assert by_category.row(Category.HOSPITALISATION.label)[0] == "1"
+    # Not sensitive: never "<5". Shown, or withheld ("*") where the total would otherwise
+    # pin the three hidden cells (6 - 2 - 1 = 3 for three cells of at least 1 each).
+    assert by_category.row(Category.PASSPORT.label)[0] in ("2", "*")
+    assert by_category.row(Category.HOSPITALISATION.label)[0] in ("1", "*")
     published = tables["Counts for publication"]
     assert published.row("Deaths") == ["<5"] and published.row("Arrests") == ["<5"]
     assert published.row("Reports of concern") == ["<5"]
-    assert published.row("Hospitalisations") == ["1"]
-    # Three hidden cells in the column: the total (6) is shown and gives none of them away.
-    assert by_category.total("Opened") == "6"
+    assert published.row("Hospitalisations") == by_category.row(
+        Category.HOSPITALISATION.label)[:1]
+    assert by_category.total("Opened") in ("6", "*")
+    report = live_report(month, None)
+    _no_pinned_cell(display_tables(report.consular, T), REPEATED)
 
 
 def test_a_cell_withheld_in_one_table_is_withheld_where_another_table_repeats_it():
@@ -310,3 +316,67 @@ def test_whole_reports_keep_every_promise(app, data):
                 assert hidden(first) == hidden(second), (a, first, b, second)
     finally:
         savepoint.rollback()
+
+
+# --- the attacker with a solver -------------------------------------------------------------
+# A hidden cell is safe when everything published leaves it at least four possible values.
+# Zeros are shown, so a hidden cell is at least 1: where a total minus the shown cells equals
+# the number of hidden cells, each of them is exactly 1.
+
+
+def _police_by_category(opened: dict, closed: dict | None = None,
+                        active: dict | None = None) -> Table:
+    closed, active = closed or {}, active or {}
+    return Table("police_by_category", "Liaison cases by kind", "Kind",
+                 ["Opened", "Closed", "Active at month end"],
+                 [(k.label, [opened.get(k, 0), closed.get(k, 0), active.get(k, 0)])
+                  for k in PoliceCategory], sensitive=True)
+
+
+def _no_pinned_cell(shown, links=()) -> None:
+    found = pinned(shown, links, T)
+    assert not found, f"an attacker narrows these hidden cells to under four values: {found}"
+
+
+def test_liaison_cases_by_kind_one_case_each_are_not_given_away():
+    """Five kinds with one case opened each: the total 5 minus nothing shown is 5 for five
+    hidden cells, so each was 1."""
+    kinds = list(PoliceCategory)[:5]
+    table = _police_by_category(opened={k: 1 for k in kinds}, active={k: 1 for k in kinds})
+    [shown] = display_tables([table], T)
+    assert [shown.rows[i][1] for i in range(5)] == ["<5"] * 5
+    _no_pinned_cell([shown])
+
+
+def test_active_at_month_end_is_not_given_away_by_the_total():
+    """Active at month end: 7 homicides shown, a forced marriage and a fraud hidden, total 9:
+    9 - 7 = 2 for two hidden cells."""
+    table = _police_by_category(
+        opened={PoliceCategory.HOMICIDE: 7},
+        active={PoliceCategory.HOMICIDE: 7, PoliceCategory.FORCED_MARRIAGE: 1,
+                PoliceCategory.FRAUD: 1})
+    [shown] = display_tables([table], T)
+    assert shown.footer[3] != "9" or shown.rows[0][3] != "7"
+    _no_pinned_cell([shown])
+
+
+def test_consular_opened_is_not_given_away_by_the_total(login_as):
+    """Opened this month: a death, an arrest, a report of concern and ten passports; the
+    total 13 minus the 10 shown is 3 for three hidden cells."""
+    office = make_office(kind=OfficeKind.EMBASSY)
+    officer = make_user(Role.CONSULAR_OFFICER, office=office)
+    for category in ("death:notification", "arrest:arrest",
+                     "report_of_concern:forced_marriage"):
+        make_request(officer=officer, category=category, summary="Sensitive")
+    for _ in range(10):
+        make_request(officer=officer, category="passport:renewal")
+    month = Month.containing(utcnow(), "Asia/Karachi")
+    manager = login_as(Role.MANAGER, office=office)
+    html = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    tables = html_tables(html)
+    by_category = tables["Requests by category"]
+    assert [by_category.row(c.label)[0] for c in (Category.DEATH, Category.ARREST,
+                                                  Category.REPORT_OF_CONCERN)] == ["<5"] * 3
+    report = live_report(month, None)
+    shown = display_tables(report.consular, T)
+    _no_pinned_cell(shown, REPEATED)
