@@ -19,7 +19,7 @@ from tracker.reports.periods import Month
 from tracker.reports.render import display_tables
 from tracker.reports.report import live_report
 
-from .attacker import pinned
+from .attacker import hidden_ranges, pinned
 from .pages import (
     chart_data,
     csv_tables,
@@ -248,8 +248,8 @@ def test_every_table_on_the_page_keeps_its_totals_safe(login_as, forced_marriage
                      "passport:new", "arrest:arrest", "arrest:detention", "advice:general"):
         make_request(officer=officer, category=category)
     manager = login_as(Role.MANAGER, office=embassy)
-    tables = html_tables(manager.get(f"/reports/?month={month}&office=all")
-                         .get_data(as_text=True))
+    html = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    tables = html_tables(html)
     checked = 0
     for title, table in tables.items():
         for cells, total in lines_with_totals(table):
@@ -257,6 +257,7 @@ def test_every_table_on_the_page_keeps_its_totals_safe(login_as, forced_marriage
                 assert sum(1 for c in cells if hidden(c)) != 1, (title, cells, total)
             checked += 1
     assert checked > 20
+    assert _chart_points_agree_with_tables(html) == 4
 
 
 # --- the rule on whole reports --------------------------------------------------------------
@@ -380,3 +381,122 @@ def test_consular_opened_is_not_given_away_by_the_total(login_as):
     report = live_report(month, None)
     shown = display_tables(report.consular, T)
     _no_pinned_cell(shown, REPEATED)
+
+
+@st.composite
+def linked_police_tables(draw):
+    """Liaison cases counted by kind and by country: two tables whose column totals are the
+    same figures (cases per kind and country drawn first, so they agree)."""
+    kinds, countries = list(PoliceCategory)[:draw(st.integers(1, 6))], list(NordicCountry)
+    count = st.one_of(st.just(0), st.integers(1, 4), st.integers(0, 30))
+    cube = {(k, c, m): draw(count) if draw(st.booleans()) else 0
+            for k in kinds for c in countries for m in range(3)}
+    by_kind = Table("police_by_category", "Liaison cases by kind", "Kind",
+                    ["Opened", "Closed", "Active at month end"],
+                    [(k.label, [sum(cube[(k, c, m)] for c in countries) for m in range(3)])
+                     for k in kinds], sensitive=True)
+    by_country = Table("police_by_country", "Liaison cases by country", "Country",
+                       ["Opened", "Closed", "Active at month end"],
+                       [(c.label, [sum(cube[(k, c, m)] for k in kinds) for m in range(3)])
+                        for c in countries], sensitive=True)
+    return [by_kind, by_country]
+
+
+def _consistent(table: Table, shown) -> None:
+    """What is published is true: a number is the count, "<5" is 1 to 4, "*" at least 1."""
+    true = {(label, column): value for label, values in table.rows
+            for column, value in zip(table.columns, values)}
+    if table.row_totals:
+        true.update({(label, "Total"): sum(values) for label, values in table.rows})
+    if table.totals:
+        true.update({("Total", c): sum(values[j] for _, values in table.rows)
+                     for j, c in enumerate(table.columns)})
+        true[("Total", "Total")] = sum(sum(values) for _, values in table.rows)
+    for row in shown.rows + ([shown.footer] if shown.footer else []):
+        for column, text in zip(shown.header[1:], row[1:]):
+            value = true[(row[0], column)]
+            if text == f"<{T}":
+                assert 0 < value < T, (row[0], column, value, text)
+            elif text == "*":
+                assert value >= 1, (row[0], column, value, text)
+            else:
+                assert text == f"{value:,}", (row[0], column, value, text)
+
+
+@settings(max_examples=int(os.environ.get("REPORT_EXAMPLES", 150)), deadline=None)
+@given(section=st.one_of(tables().map(lambda t: [t]), linked_police_tables()))
+def test_no_hidden_cell_can_be_narrowed_by_a_solver(section):
+    """The attacker's own LP, on the published tables alone (and the totals that two tables
+    share): every hidden cell keeps at least four possible values."""
+    shown = display_tables(section, T)
+    for table, display in zip(section, shown):
+        _consistent(table, display)
+    links = [(("police_by_category", "Total", m), ("police_by_country", "Total", m))
+             for m in ("Opened", "Closed", "Active at month end")]
+    for (position, (low, high)) in hidden_ranges(shown, links, T).items():
+        assert high - low >= 3, f"{position} narrowed to {low}..{high}"
+
+
+# --- charts show only what the tables show --------------------------------------------------
+
+
+def _chart_points_agree_with_tables(html: str) -> int:
+    """Every chart point of the report's month: drawn only if its table total is shown, and
+    then the same number. Returns the points checked."""
+    tables = html_tables(html)
+    totals = {"Requests opened": ("Requests by category", "Opened"),
+              "Resolved": ("Requests by category", "Resolved"),
+              "Enquiries": ("Enquiries by topic and channel", "Total"),
+              "Liaison cases opened": ("Liaison cases by kind", "Opened")}
+    checked = 0
+    for chart in chart_data(html)["charts"]:
+        for series in chart["series"]:
+            title, column = totals[series["name"]]
+            shown = tables[title].total(column)
+            drawn, said = series["values"][-1], series["shown"][-1]
+            if hidden(shown):
+                assert drawn is None, (series["name"], shown, drawn)
+                assert said in (f"<{T}", "withheld"), (series["name"], said)
+            else:
+                assert drawn == int(shown.replace(",", "")) and said == shown
+            for value, text in zip(series["values"], series["shown"]):
+                assert (value is None) == (text in (f"<{T}", "withheld"))
+                assert value is None or text == f"{value:,}"
+            checked += 1
+    return checked
+
+
+def test_the_chart_hides_the_months_figure_where_the_table_hides_it(login_as):
+    """Two deaths and nothing else opened: the total opened is "<5" in the table, and the
+    chart's point for the month must not show 2."""
+    office = make_office(kind=OfficeKind.EMBASSY)
+    officer = make_user(Role.CONSULAR_OFFICER, office=office)
+    for _ in range(2):
+        make_request(officer=officer, category="death:notification", summary="Death")
+    month = Month.containing(utcnow(), "Asia/Karachi")
+    manager = login_as(Role.MANAGER, office=office)
+    html = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    assert html_tables(html)["Requests by category"].total("Opened") == "<5"
+    consular = next(c for c in chart_data(html)["charts"] if c["section"] == "consular")
+    opened = next(s for s in consular["series"] if s["name"] == "Requests opened")
+    assert opened["values"][-1] is None and opened["shown"][-1] == "<5"
+    assert "Requests opened 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, &lt;5" in html
+    assert _chart_points_agree_with_tables(html) == 4
+
+
+def test_a_withheld_total_is_not_drawn_either():
+    """A total withheld as "*" (its column has nothing else left to withhold): the chart's
+    point is a gap and its text says withheld."""
+    from tracker.reports.charts import chart_data as chart_json
+    from tracker.reports.charts import trend_table
+    from tracker.reports.render import display_section
+
+    by_kind = _police_by_category(opened={PoliceCategory.HOMICIDE: 1,
+                                          PoliceCategory.FRAUD: 1})
+    trends = {"labels": ["Sep 2026", "Oct 2026"], "police_opened": [7, 2]}
+    tables, chart = display_section([by_kind], T, trend_table(trends, "police"))
+    total = tables[0].footer[1]
+    assert hidden(total)
+    [series] = chart_json([chart])["charts"][0]["series"]
+    assert series["values"] == [7, None]
+    assert series["shown"] == ["7", "withheld" if total == "*" else "<5"]
