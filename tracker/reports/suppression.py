@@ -168,6 +168,12 @@ class _Figures:
         for e, terms in enumerate(self.equations):
             for k in terms:
                 self.touching[k].append(e)
+        # The lowest and highest value each figure takes in the solutions found so far (the
+        # true table is one). Withholding only adds solutions, so these stay reachable: a
+        # figure seen this far apart needs no solving.
+        self.seen = [[self.value(k), self.value(k)] for k in range(len(self.members))]
+        self.withheld = 0  # cells withheld so far: a group's sweep is redone after one
+        self.swept: set[tuple[int, int, int]] = set()
 
     def value(self, k: int) -> int:
         return self.members[k][0].value or 0
@@ -185,18 +191,30 @@ class _Figures:
     def hide(self, k: int, secondary: bool = True) -> None:
         for c in self.members[k]:
             c.hide(secondary)
+        self.withheld += 1
+
+    def safe(self, k: int) -> bool:
+        """Whether figure k keeps more than MIN_RANGE values, by solving only if need be."""
+        low, high = self.seen[k]
+        if high - low >= MIN_RANGE:
+            return True
+        low, high = self.range(k)
+        return high - low >= MIN_RANGE
 
     def range(self, k: int) -> tuple[float, float]:
         """The smallest and largest whole value of figure k given everything shown."""
-        unknowns, equations, seen = [k], [], {k}
-        for k_ in unknowns:  # the unknowns tied to k through equations
-            for e in self.touching[k_]:
+        low, high = self.seen[k]
+        if high - low >= MIN_RANGE:
+            return low, high
+        unknowns, equations, reached = [k], [], {k}
+        for u in unknowns:  # the unknowns tied to k through equations
+            for e in self.touching[u]:
                 if e in equations:
                     continue
                 equations.append(e)
                 for other in self.equations[e]:
-                    if other not in seen and self.hidden(other):
-                        seen.add(other)
+                    if other not in reached and self.hidden(other):
+                        reached.add(other)
                         unknowns.append(other)
         if not equations:
             low, high = self.bounds(k)
@@ -211,19 +229,43 @@ class _Figures:
                 else:
                     b_eq[row] -= coefficient * self.value(u)
         bounds = [self.bounds(u) for u in unknowns]
+        sweep = (min(unknowns), len(unknowns), self.withheld)
+        if sweep not in self.swept:
+            # Two solves for the whole group first (every unknown pushed down, then up, a
+            # "*" up to a cap): their solutions settle most unknowns without one each.
+            self.swept.add(sweep)
+            cap = 2 * max(self.value(u) for u in range(len(self.members))) + 10
+            capped = [(lo, cap if hi is None else hi) for lo, hi in bounds]
+            open_ = [i for i, u in enumerate(unknowns)
+                     if self.seen[u][1] - self.seen[u][0] < MIN_RANGE]
+            for sign in (1, -1):
+                objective = np.zeros(len(unknowns))
+                objective[open_] = sign
+                self._solve(objective, a_eq, b_eq, capped, unknowns)
+            if self.seen[k][1] - self.seen[k][0] >= MIN_RANGE:
+                return tuple(self.seen[k])
         found = []
-        for sign in (1, -1):
+        for sign in (-1, 1):  # the largest first: a "*" without an upper bound is done
             objective = np.zeros(len(unknowns))
             objective[0] = sign
-            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+            result = self._solve(objective, a_eq, b_eq, bounds, unknowns)
             if result.status == 3:  # unbounded: only the maximum can be
-                found.append(math.inf)
-            elif result.status == 0:
-                found.append(sign * result.fun)
-            else:  # the shown figures contradict each other: nothing can be worked out
+                return self.seen[k][0], math.inf
+            if result.status != 0:  # the figures contradict each other: nothing to work out
                 return -math.inf, math.inf
-        high = found[1] if found[1] == math.inf else math.floor(found[1] + 1e-6)
-        return math.ceil(found[0] - 1e-6), high
+            found.append(sign * result.fun)
+            if self.seen[k][1] - self.seen[k][0] >= MIN_RANGE:
+                return tuple(self.seen[k])
+        return math.ceil(found[1] - 1e-6), math.floor(found[0] + 1e-6)
+
+    def _solve(self, objective, a_eq, b_eq, bounds, unknowns):
+        result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
+        if result.status == 0:
+            for u, x in zip(unknowns, result.x):
+                if abs(x - round(x)) < 1e-6:  # a whole solution: values a table can have
+                    x = round(x)
+                    self.seen[u] = [min(self.seen[u][0], x), max(self.seen[u][1], x)]
+        return result
 
     def cover(self, k: int) -> tuple[int, bool] | None:
         """The figure to withhold for k: (figure, withheld as "*"), line by line outwards."""
@@ -266,8 +308,7 @@ def settle(grids: list[Grid], links: list[tuple[Cell, Cell]] = (), threshold: in
     i = 0
     while i < len(queue):
         k = queue[i]
-        low, high = figures.range(k)
-        if high - low >= MIN_RANGE:
+        if figures.safe(k):
             i += 1
             continue
         cover = figures.cover(k)
