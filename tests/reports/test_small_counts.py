@@ -19,6 +19,7 @@ from tracker.reports.periods import Month
 from tracker.reports.render import display_tables
 from tracker.reports.report import live_report
 
+from .attacker import hidden_ranges, pinned
 from .pages import (
     chart_data,
     csv_tables,
@@ -66,7 +67,8 @@ def check_table(table: Table, shown) -> None:
         assert row[0] == label
         for value, text in zip(values, row[1:1 + len(values)]):
             if is_sensitive(label) and 0 < value < T:
-                assert text == f"<{T}", (label, value, text)
+                # "*" where even "<5" would say too much (with the total, two of them).
+                assert hidden(text), (label, value, text)
             elif not hidden(text):
                 assert text == f"{value:,}", (label, value, text)
             elif text == f"<{T}":
@@ -198,14 +200,18 @@ def test_sensitive_consular_categories_hide_small_counts_and_others_do_not(login
     for category in (Category.DEATH, Category.ARREST, Category.REPORT_OF_CONCERN):
         assert by_category.row(category.label)[0] == "<5"
         assert by_category.row(category.label)[3] == "<5"  # open at month end
-    assert by_category.row(Category.PASSPORT.label)[0] == "2"
-    assert by_category.row(Category.HOSPITALISATION.label)[0] == "1"
+    # Not sensitive: never "<5". Shown, or withheld ("*") where the total would otherwise
+    # pin the three hidden cells (6 - 2 - 1 = 3 for three cells of at least 1 each).
+    assert by_category.row(Category.PASSPORT.label)[0] in ("2", "*")
+    assert by_category.row(Category.HOSPITALISATION.label)[0] in ("1", "*")
     published = tables["Counts for publication"]
     assert published.row("Deaths") == ["<5"] and published.row("Arrests") == ["<5"]
     assert published.row("Reports of concern") == ["<5"]
-    assert published.row("Hospitalisations") == ["1"]
-    # Three hidden cells in the column: the total (6) is shown and gives none of them away.
-    assert by_category.total("Opened") == "6"
+    assert published.row("Hospitalisations") == by_category.row(
+        Category.HOSPITALISATION.label)[:1]
+    assert by_category.total("Opened") in ("6", "*")
+    report = live_report(month, None)
+    _no_pinned_cell(display_tables(report.consular, T), REPEATED)
 
 
 def test_a_cell_withheld_in_one_table_is_withheld_where_another_table_repeats_it():
@@ -242,8 +248,8 @@ def test_every_table_on_the_page_keeps_its_totals_safe(login_as, forced_marriage
                      "passport:new", "arrest:arrest", "arrest:detention", "advice:general"):
         make_request(officer=officer, category=category)
     manager = login_as(Role.MANAGER, office=embassy)
-    tables = html_tables(manager.get(f"/reports/?month={month}&office=all")
-                         .get_data(as_text=True))
+    html = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    tables = html_tables(html)
     checked = 0
     for title, table in tables.items():
         for cells, total in lines_with_totals(table):
@@ -251,6 +257,7 @@ def test_every_table_on_the_page_keeps_its_totals_safe(login_as, forced_marriage
                 assert sum(1 for c in cells if hidden(c)) != 1, (title, cells, total)
             checked += 1
     assert checked > 20
+    assert _chart_points_agree_with_tables(html) == 4
 
 
 # --- the rule on whole reports --------------------------------------------------------------
@@ -310,3 +317,186 @@ def test_whole_reports_keep_every_promise(app, data):
                 assert hidden(first) == hidden(second), (a, first, b, second)
     finally:
         savepoint.rollback()
+
+
+# --- the attacker with a solver -------------------------------------------------------------
+# A hidden cell is safe when everything published leaves it at least four possible values.
+# Zeros are shown, so a hidden cell is at least 1: where a total minus the shown cells equals
+# the number of hidden cells, each of them is exactly 1.
+
+
+def _police_by_category(opened: dict, closed: dict | None = None,
+                        active: dict | None = None) -> Table:
+    closed, active = closed or {}, active or {}
+    return Table("police_by_category", "Liaison cases by kind", "Kind",
+                 ["Opened", "Closed", "Active at month end"],
+                 [(k.label, [opened.get(k, 0), closed.get(k, 0), active.get(k, 0)])
+                  for k in PoliceCategory], sensitive=True)
+
+
+def _no_pinned_cell(shown, links=()) -> None:
+    found = pinned(shown, links, T)
+    assert not found, f"an attacker narrows these hidden cells to under four values: {found}"
+
+
+def test_liaison_cases_by_kind_one_case_each_are_not_given_away():
+    """Five kinds with one case opened each: the total 5 minus nothing shown is 5 for five
+    hidden cells, so each was 1."""
+    kinds = list(PoliceCategory)[:5]
+    table = _police_by_category(opened={k: 1 for k in kinds}, active={k: 1 for k in kinds})
+    [shown] = display_tables([table], T)
+    assert [shown.rows[i][1] for i in range(5)] == ["<5"] * 5
+    _no_pinned_cell([shown])
+
+
+def test_active_at_month_end_is_not_given_away_by_the_total():
+    """Active at month end: 7 homicides shown, a forced marriage and a fraud hidden, total 9:
+    9 - 7 = 2 for two hidden cells."""
+    table = _police_by_category(
+        opened={PoliceCategory.HOMICIDE: 7},
+        active={PoliceCategory.HOMICIDE: 7, PoliceCategory.FORCED_MARRIAGE: 1,
+                PoliceCategory.FRAUD: 1})
+    [shown] = display_tables([table], T)
+    assert shown.footer[3] != "9" or shown.rows[0][3] != "7"
+    _no_pinned_cell([shown])
+
+
+def test_consular_opened_is_not_given_away_by_the_total(login_as):
+    """Opened this month: a death, an arrest, a report of concern and ten passports; the
+    total 13 minus the 10 shown is 3 for three hidden cells."""
+    office = make_office(kind=OfficeKind.EMBASSY)
+    officer = make_user(Role.CONSULAR_OFFICER, office=office)
+    for category in ("death:notification", "arrest:arrest",
+                     "report_of_concern:forced_marriage"):
+        make_request(officer=officer, category=category, summary="Sensitive")
+    for _ in range(10):
+        make_request(officer=officer, category="passport:renewal")
+    month = Month.containing(utcnow(), "Asia/Karachi")
+    manager = login_as(Role.MANAGER, office=office)
+    html = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    tables = html_tables(html)
+    by_category = tables["Requests by category"]
+    assert [by_category.row(c.label)[0] for c in (Category.DEATH, Category.ARREST,
+                                                  Category.REPORT_OF_CONCERN)] == ["<5"] * 3
+    report = live_report(month, None)
+    shown = display_tables(report.consular, T)
+    _no_pinned_cell(shown, REPEATED)
+
+
+@st.composite
+def linked_police_tables(draw):
+    """Liaison cases counted by kind and by country: two tables whose column totals are the
+    same figures (cases per kind and country drawn first, so they agree)."""
+    kinds, countries = list(PoliceCategory)[:draw(st.integers(1, 6))], list(NordicCountry)
+    count = st.one_of(st.just(0), st.integers(1, 4), st.integers(0, 30))
+    cube = {(k, c, m): draw(count) if draw(st.booleans()) else 0
+            for k in kinds for c in countries for m in range(3)}
+    by_kind = Table("police_by_category", "Liaison cases by kind", "Kind",
+                    ["Opened", "Closed", "Active at month end"],
+                    [(k.label, [sum(cube[(k, c, m)] for c in countries) for m in range(3)])
+                     for k in kinds], sensitive=True)
+    by_country = Table("police_by_country", "Liaison cases by country", "Country",
+                       ["Opened", "Closed", "Active at month end"],
+                       [(c.label, [sum(cube[(k, c, m)] for k in kinds) for m in range(3)])
+                        for c in countries], sensitive=True)
+    return [by_kind, by_country]
+
+
+def _consistent(table: Table, shown) -> None:
+    """What is published is true: a number is the count, "<5" is 1 to 4, "*" at least 1."""
+    true = {(label, column): value for label, values in table.rows
+            for column, value in zip(table.columns, values)}
+    if table.row_totals:
+        true.update({(label, "Total"): sum(values) for label, values in table.rows})
+    if table.totals:
+        true.update({("Total", c): sum(values[j] for _, values in table.rows)
+                     for j, c in enumerate(table.columns)})
+        true[("Total", "Total")] = sum(sum(values) for _, values in table.rows)
+    for row in shown.rows + ([shown.footer] if shown.footer else []):
+        for column, text in zip(shown.header[1:], row[1:]):
+            value = true[(row[0], column)]
+            if text == f"<{T}":
+                assert 0 < value < T, (row[0], column, value, text)
+            elif text == "*":
+                assert value >= 1, (row[0], column, value, text)
+            else:
+                assert text == f"{value:,}", (row[0], column, value, text)
+
+
+@settings(max_examples=int(os.environ.get("REPORT_EXAMPLES", 150)), deadline=None)
+@given(section=st.one_of(tables().map(lambda t: [t]), linked_police_tables()))
+def test_no_hidden_cell_can_be_narrowed_by_a_solver(section):
+    """The attacker's own LP, on the published tables alone (and the totals that two tables
+    share): every hidden cell keeps at least four possible values."""
+    shown = display_tables(section, T)
+    for table, display in zip(section, shown):
+        _consistent(table, display)
+    links = [(("police_by_category", "Total", m), ("police_by_country", "Total", m))
+             for m in ("Opened", "Closed", "Active at month end")]
+    for (position, (low, high)) in hidden_ranges(shown, links, T).items():
+        assert high - low >= 3, f"{position} narrowed to {low}..{high}"
+
+
+# --- charts show only what the tables show --------------------------------------------------
+
+
+def _chart_points_agree_with_tables(html: str) -> int:
+    """Every chart point of the report's month: drawn only if its table total is shown, and
+    then the same number. Returns the points checked."""
+    tables = html_tables(html)
+    totals = {"Requests opened": ("Requests by category", "Opened"),
+              "Resolved": ("Requests by category", "Resolved"),
+              "Enquiries": ("Enquiries by topic and channel", "Total"),
+              "Liaison cases opened": ("Liaison cases by kind", "Opened")}
+    checked = 0
+    for chart in chart_data(html)["charts"]:
+        for series in chart["series"]:
+            title, column = totals[series["name"]]
+            shown = tables[title].total(column)
+            drawn, said = series["values"][-1], series["shown"][-1]
+            if hidden(shown):
+                assert drawn is None, (series["name"], shown, drawn)
+                assert said in (f"<{T}", "withheld"), (series["name"], said)
+            else:
+                assert drawn == int(shown.replace(",", "")) and said == shown
+            for value, text in zip(series["values"], series["shown"]):
+                assert (value is None) == (text in (f"<{T}", "withheld"))
+                assert value is None or text == f"{value:,}"
+            checked += 1
+    return checked
+
+
+def test_the_chart_hides_the_months_figure_where_the_table_hides_it(login_as):
+    """Two deaths and nothing else opened: the total opened is "<5" in the table, and the
+    chart's point for the month must not show 2."""
+    office = make_office(kind=OfficeKind.EMBASSY)
+    officer = make_user(Role.CONSULAR_OFFICER, office=office)
+    for _ in range(2):
+        make_request(officer=officer, category="death:notification", summary="Death")
+    month = Month.containing(utcnow(), "Asia/Karachi")
+    manager = login_as(Role.MANAGER, office=office)
+    html = manager.get(f"/reports/?month={month}&office=all").get_data(as_text=True)
+    assert html_tables(html)["Requests by category"].total("Opened") == "<5"
+    consular = next(c for c in chart_data(html)["charts"] if c["section"] == "consular")
+    opened = next(s for s in consular["series"] if s["name"] == "Requests opened")
+    assert opened["values"][-1] is None and opened["shown"][-1] == "<5"
+    assert "Requests opened 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, &lt;5" in html
+    assert _chart_points_agree_with_tables(html) == 4
+
+
+def test_a_withheld_total_is_not_drawn_either():
+    """A total withheld as "*" (its column has nothing else left to withhold): the chart's
+    point is a gap and its text says withheld."""
+    from tracker.reports.charts import chart_data as chart_json
+    from tracker.reports.charts import trend_table
+    from tracker.reports.render import display_section
+
+    by_kind = _police_by_category(opened={PoliceCategory.HOMICIDE: 1,
+                                          PoliceCategory.FRAUD: 1})
+    trends = {"labels": ["Sep 2026", "Oct 2026"], "police_opened": [7, 2]}
+    tables, chart = display_section([by_kind], T, trend_table(trends, "police"))
+    total = tables[0].footer[1]
+    assert hidden(total)
+    [series] = chart_json([chart])["charts"][0]["series"]
+    assert series["values"] == [7, None]
+    assert series["shown"] == ["7", "withheld" if total == "*" else "<5"]

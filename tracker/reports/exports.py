@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tracker.reports.charts import trend_svgs
-from tracker.reports.render import DisplayTable, display_tables, suppression_note
+from tracker.reports.render import DisplayTable, report_section, suppression_note
 
 # What a spreadsheet may take for the start of a formula (OWASP: also tab and carriage return).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -21,8 +21,12 @@ DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 def tables_for(report, sections: list[str], threshold: int) -> list[DisplayTable]:
     tables = []
     for section in sections:
-        tables += display_tables(getattr(report, section), threshold)
+        tables += report_section(report, section, threshold)[0]
     return tables
+
+
+def charts_for(report, sections: list[str], threshold: int) -> list[DisplayTable]:
+    return [report_section(report, section, threshold)[1] for section in sections]
 
 
 def _csv_safe(value: str) -> str:
@@ -99,7 +103,7 @@ def to_pdf(report, sections, threshold: int, produced: str) -> bytes:
 
     html = render_template("reports/pdf.html", report=report,
                            tables=tables_for(report, sections, threshold),
-                           charts=trend_svgs(report.trends, sections, threshold),
+                           charts=trend_svgs(charts_for(report, sections, threshold), threshold),
                            produced=produced,
                            note=suppression_note(threshold), office=report_office(report))
     return HTML(string=html).write_pdf()

@@ -1,9 +1,11 @@
 """A figure table as people see it: small counts suppressed, totals added, cells as text.
 
-HTML, CSV, XLSX and PDF all go through `display_tables`, so every output applies the same
+HTML, CSV, XLSX and PDF all go through `display_section`, so every output applies the same
 suppression. The tables of one section are suppressed together: a figure that two tables
 show (deaths opened, requests resolved per category, the number of requests opened...) is
-hidden in both, or a cell withheld in one would be read off the other.
+hidden in both, or a cell withheld in one would be read off the other. The section's trend
+chart is one more table in that set: its point for the report's month is the figure a table
+totals, so the chart shows it only where the table does.
 """
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from dataclasses import dataclass
 
 from tracker.consular.categories import Category
 from tracker.police.categories import PoliceCategory
+from tracker.reports.charts import CHART_TOTALS, trend_table
 from tracker.reports.figures import Table
 from tracker.reports.suppression import Cell, Grid, display, grid_for, settle
 
@@ -66,6 +69,13 @@ def _links(grids: dict[str, Grid]) -> list[tuple[Cell, Cell]]:
             children = grids["police_children"]
             pairs += [(police.cell(PoliceCategory.CHILD_ABDUCTION.label, column),
                        children.cell(row, "Cases")) for row, column in CHILDREN_CASES.items()]
+    for chart in (g for key, g in grids.items() if key.startswith("trends_")):
+        for (_, cells), (key, column) in zip(chart.rows, CHART_TOTALS[chart.table.key]):
+            grid = grids.get(key)
+            if grid is not None and cells:
+                # The chart's last month is the report's month: the same figure as the total.
+                source = grid.grand_total if column == "Total" else grid.column_total(column)
+                pairs.append((cells[-1], source))
     return [(a, b) for a, b in pairs if a is not None and b is not None]
 
 
@@ -89,11 +99,25 @@ def _render(grid: Grid, threshold: int) -> DisplayTable:
     return DisplayTable(table.key, table.title, header, rows, footer, hidden_any)
 
 
+def display_section(tables: list[Table], threshold: int, chart: Table | None = None,
+                    ) -> tuple[list[DisplayTable], DisplayTable | None]:
+    """The tables of one section and its trend chart (as a table), suppressed together."""
+    grids = [grid_for(t, threshold) for t in tables + ([chart] if chart else [])]
+    settle(grids, _links({g.table.key: g for g in grids}), threshold)
+    shown = [_render(g, threshold) for g in grids]
+    return (shown[:-1], shown[-1]) if chart else (shown, None)
+
+
 def display_tables(tables: list[Table], threshold: int) -> list[DisplayTable]:
     """The tables of one section, suppressed together."""
-    grids = [grid_for(t, threshold) for t in tables]
-    settle(grids, _links({g.table.key: g for g in grids}))
-    return [_render(g, threshold) for g in grids]
+    return display_section(tables, threshold)[0]
+
+
+def report_section(report, section: str, threshold: int,
+                   ) -> tuple[list[DisplayTable], DisplayTable]:
+    """A report's section as published: its tables and its trend chart."""
+    return display_section(getattr(report, section), threshold,
+                           trend_table(report.trends, section))
 
 
 def display_table(table: Table, threshold: int) -> DisplayTable:
@@ -102,8 +126,9 @@ def display_table(table: Table, threshold: int) -> DisplayTable:
 
 
 SUPPRESSION_NOTE = ("<{t}: a count between 1 and {m}, not shown so that no person can be "
-                    "singled out. *: withheld so that such a count cannot be worked out from a "
-                    "total.")
+                    "singled out. *: withheld (a count of at least 1, small or not) so that "
+                    "no hidden count can be worked out from the totals and the other "
+                    "figures.")
 
 
 def suppression_note(threshold: int) -> str:

@@ -17,7 +17,7 @@ from tracker.reports import figures
 from tracker.reports.figures import Scope, Table
 from tracker.reports.models import ReportSnapshot
 from tracker.reports.periods import Month
-from tracker.reports.render import display_tables
+from tracker.reports.render import report_section
 
 TREND_MONTHS = 12
 
@@ -105,8 +105,8 @@ def differences(report: Report, sections: list[str], limit: int) -> list[tuple]:
         return []
     changed = []
     for section in sections:
-        live = {t.key: t for t in display_tables(getattr(report.live, section), limit)}
-        for old in display_tables(getattr(report, section), limit):
+        live = {t.key: t for t in report_section(report.live, section, limit)[0]}
+        for old in report_section(report, section, limit)[0]:
             new = live.get(old.key)
             if new is None:
                 continue

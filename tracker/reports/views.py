@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.reports import exports
 from tracker.reports.charts import chart_data
 from tracker.reports.periods import Month
-from tracker.reports.render import display_tables, suppression_note
+from tracker.reports.render import report_section, suppression_note
 from tracker.reports.report import (
     AlreadyPublished,
     MonthNotOver,
@@ -73,15 +73,15 @@ def monthly():
     month, office, sections = _chosen()
     report = monthly_report(month, office)
     limit = threshold()
-    tables = {section: display_tables(getattr(report, section), limit)
-              for section in sections}
+    shown = {section: report_section(report, section, limit) for section in sections}
+    tables = {section: shown[section][0] for section in sections}
     offices = db.session.scalars(select(Office).order_by(Office.name)).all() \
         if current_user.role is Role.MANAGER else []
     month_over = utcnow() >= month.bounds(report.time_zone)[1]
     return render_template("reports/monthly.html", report=report, tables=tables,
                            month_over=month_over,
                            sections=sections, offices=offices, month=month, office=office,
-                           charts=chart_data(report.trends, sections, limit),
+                           charts=chart_data([shown[section][1] for section in sections]),
                            changed=differences(report, sections, limit),
                            note=suppression_note(limit),
                            recent=[m for m in Month.containing(
