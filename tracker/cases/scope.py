@@ -237,9 +237,9 @@ def _criteria_for_request(reader) -> list:
 SETTING = "tracker.compartment"
 
 
-def compartment_setting(reader) -> str | None:
+def compartment_setting(reader, load: bool = False) -> str | None:
     """The value of `tracker.compartment` for this reader; None if it cannot be told without a
-    query (an account whose attributes expired at a commit and were never read since)."""
+    query (an account whose attributes expired at a commit) and `load` is False."""
     if reader is EVERYTHING:
         return "all"
     if reader is None:
@@ -247,6 +247,12 @@ def compartment_setting(reader) -> str | None:
     known = reader.__dict__.get("_compartment_setting")
     if known is None:
         role = sa_inspect(reader).dict.get("role") if _is_mapped(reader) else reader.role
+        if role is None and load and not reader.__dict__.get("_loading_role"):
+            reader.__dict__["_loading_role"] = True  # the refresh below runs this hook again
+            try:
+                role = reader.role
+            finally:
+                reader.__dict__["_loading_role"] = False
         if role is None:
             return None
         known = "police" if role.value == "police_liaison_officer" else "consular"
@@ -258,10 +264,10 @@ def _is_mapped(obj) -> bool:
     return sa_inspect(obj, raiseerr=False) is not None
 
 
-def _set_compartment(connection, reader) -> None:
+def _set_compartment(connection, reader, load: bool = False) -> None:
     if connection.dialect.name != "postgresql":
         return
-    wanted = compartment_setting(reader)
+    wanted = compartment_setting(reader, load)
     if wanted is not None and connection.info.get(SETTING) != wanted:
         connection.exec_driver_sql(f"SELECT set_config('{SETTING}', %(v)s, false)",
                                    {"v": wanted})
@@ -289,7 +295,7 @@ def _compartment_at_begin(_session, _transaction, connection) -> None:
 @event.listens_for(Session, "do_orm_execute")
 def _apply_scope(state: ORMExecuteState) -> None:
     if state.session.get_bind().dialect.name == "postgresql":
-        _set_compartment(state.session.connection(), current_reader())
+        _set_compartment(state.session.connection(), current_reader(), load=True)
     if not state.is_select or state.is_column_load:
         return
     if state.execution_options.get("scope_applied"):
