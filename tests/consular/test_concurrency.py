@@ -20,6 +20,7 @@ from tracker import create_app
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.passwords import hash_password
+from tracker.cases import scope
 from tracker.cases.models import TimelineEvent, TimelineKind
 from tracker.config import make_test_config
 from tracker.consular import services
@@ -75,6 +76,8 @@ def _run_together(work):
     barrier = threading.Barrier(THREADS)
 
     def start(i):
+        # A new thread starts with no reader: read as the suite's direct calls do.
+        scope.set_outside_requests(scope.EVERYTHING)
         barrier.wait(timeout=30)
         return work(i)
 

@@ -292,6 +292,12 @@ def _compartment_at_begin(_session, _transaction, connection) -> None:
     _set_compartment(connection, current_reader(load=False))
 
 
+@event.listens_for(Session, "before_flush")
+def _compartment_at_flush(session, _context, _instances) -> None:
+    # A write with no query before it in this transaction (after the reader changed).
+    _set_compartment(session.connection(), current_reader(), load=True)
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _apply_scope(state: ORMExecuteState) -> None:
     if state.session.get_bind().dialect.name == "postgresql":
