@@ -295,3 +295,21 @@ def test_a_view_without_declared_roles_is_refused_to_everyone(app, login_as):
     login(client, admin.email)
     assert client.get("/forgotten").status_code == 403
     assert fresh.test_client().get("/forgotten").status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_navigation_shows_exactly_the_pages_the_role_may_open(app, login_as, role):
+    """A link in the main navigation is there when, and only when, its page opens (the matrix)."""
+    import re
+
+    from tracker.web import NAVIGATION
+
+    html = login_as(role).get("/").get_data(as_text=True)
+    nav = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
+    shown = re.findall(r'<a href="([^"]+)"', nav)
+    with app.test_request_context():
+        from flask import url_for
+
+        expected = [url_for(endpoint) for _, endpoint, _ in NAVIGATION
+                    if MATRIX[(endpoint, "GET")][role] == 200]
+    assert shown == expected
