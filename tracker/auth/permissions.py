@@ -91,11 +91,6 @@ def permissions_of(role: Role | None) -> frozenset[Permission]:
     return ROLE_PERMISSIONS.get(role, frozenset())
 
 
-def has_permission(user, permission: Permission) -> bool:
-    """Whether a signed-in user's role holds `permission`."""
-    return bool(user.is_authenticated) and permission in permissions_of(user.role)
-
-
 def allow(*permissions: Permission) -> Callable:
     """Declare what a view needs: a user whose role holds any one of `permissions` may use it.
 
