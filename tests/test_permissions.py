@@ -1,7 +1,8 @@
 """Every route, every role: the answer must match the matrix below, kept as data.
 
 A route that is not in the matrix fails the test, so a new page cannot ship without someone
-deciding who may see it.
+deciding who may see it. The roles are every member of `Role`: a new role is refused
+everywhere (but its own account pages) until the matrix and ROLE_PERMISSIONS say otherwise.
 """
 from __future__ import annotations
 
@@ -18,19 +19,26 @@ from tests.conftest import (
     make_user,
 )
 from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Role
-from tracker.auth.permissions import PUBLIC_ENDPOINTS
+from tracker.auth.permissions import (
+    HIDDEN_PERMISSIONS,
+    PUBLIC_ENDPOINTS,
+    ROLE_PERMISSIONS,
+    Permission,
+    allow,
+)
 from tracker.extensions import db, limiter
 from tracker.people.models import PossibleDuplicate
 
 ANON = "anonymous"
 C, P, M, A = (Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER, Role.MANAGER,
               Role.ADMINISTRATOR)
-EVERYONE = (ANON, C, P, M, A)
+ROLES = tuple(Role)
+EVERYONE = (ANON, *ROLES)
 
 
 def only(allowed: dict, *, anonymous: int = 302, others: int = 403) -> dict:
     """Expected statuses: the given roles as listed, anonymous sent to sign in, others 403."""
-    answer = {role: others for role in (C, P, M, A)}
+    answer = {role: others for role in ROLES}
     answer[ANON] = anonymous
     answer.update(allowed)
     return answer
@@ -42,7 +50,7 @@ def hidden(allowed: dict) -> dict:
 
 
 def signed_in(status: int) -> dict:
-    return {role: status for role in (C, P, M, A)}
+    return {role: status for role in ROLES}
 
 
 # (endpoint, method) -> {role: expected status}. POSTs are sent with a valid CSRF token and
@@ -164,11 +172,45 @@ def test_public_endpoints_are_the_short_allow_list(app):
     assert PUBLIC_ENDPOINTS == {"static", "auth.login", "auth.second_factor", "main.healthz"}
 
 
-def test_every_non_public_view_declares_its_roles(app):
+def test_every_non_public_view_declares_its_permissions(app):
     undeclared = [endpoint for endpoint, view in app.view_functions.items()
                   if endpoint not in PUBLIC_ENDPOINTS
-                  and not getattr(view, "allowed_roles", None)]
+                  and not getattr(view, "required_permissions", None)]
     assert not undeclared
+
+
+def test_every_role_has_an_entry_in_the_permission_table():
+    """A new member of Role must be given its permissions (even none) on purpose."""
+    assert set(ROLE_PERMISSIONS) == set(Role)
+    assert all(isinstance(p, Permission) for grants in ROLE_PERMISSIONS.values() for p in grants)
+
+
+def test_every_role_may_use_its_own_account():
+    """Whoever can sign in can also sign out and change their password."""
+    assert all(Permission.USE_OWN_ACCOUNT in grants for grants in ROLE_PERMISSIONS.values())
+
+
+def test_every_permission_is_needed_by_a_view_and_held_by_a_role(app):
+    needed = {p for view in app.view_functions.values()
+              for p in getattr(view, "required_permissions", ())}
+    held = set().union(*ROLE_PERMISSIONS.values())
+    assert needed == set(Permission)
+    assert held == set(Permission)
+
+
+def test_the_police_compartment_is_hidden_and_no_other_role_holds_it():
+    """Its permissions answer 404 to others, and only the liaison officer holds them."""
+    assert all(p.hidden for p in HIDDEN_PERMISSIONS)
+    assert not Permission.READ_CONSULAR_REQUESTS.hidden
+    holders = {role for role, grants in ROLE_PERMISSIONS.items() if grants & HIDDEN_PERMISSIONS}
+    assert holders == {Role.POLICE_LIAISON_OFFICER}
+
+
+def test_allow_takes_permissions_not_roles():
+    with pytest.raises(TypeError):
+        allow(Role.MANAGER)
+    with pytest.raises(ValueError):
+        allow()
 
 
 def _url(app, rule, values):
@@ -253,3 +295,21 @@ def test_a_view_without_declared_roles_is_refused_to_everyone(app, login_as):
     login(client, admin.email)
     assert client.get("/forgotten").status_code == 403
     assert fresh.test_client().get("/forgotten").status_code == 302
+
+
+@pytest.mark.parametrize("role", ROLES, ids=str)
+def test_navigation_shows_exactly_the_pages_the_role_may_open(app, login_as, role):
+    """A link in the main navigation is there when, and only when, its page opens (the matrix)."""
+    import re
+
+    from tracker.web import NAVIGATION
+
+    html = login_as(role).get("/").get_data(as_text=True)
+    nav = html[html.index('<nav aria-label="Main">'):html.index("</nav>")]
+    shown = re.findall(r'<a href="([^"]+)"', nav)
+    with app.test_request_context():
+        from flask import url_for
+
+        expected = [url_for(endpoint) for _, endpoint, _ in NAVIGATION
+                    if MATRIX[(endpoint, "GET")][role] == 200]
+    assert shown == expected

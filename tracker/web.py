@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from typing import Callable, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
@@ -19,6 +20,29 @@ CONTENT_SECURITY_POLICY = (
     "font-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
 DEFAULT_TIME_ZONE = "Asia/Karachi"
+
+
+class NavigationLink(NamedTuple):
+    label: str
+    endpoint: str
+    current: bool
+
+
+# The main navigation, in order: label, page, and which pages mark it as the current one. A
+# link shows exactly when its page would open for the reader (`can`, from ROLE_PERMISSIONS).
+NAVIGATION: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
+    ("Home", "main.home", lambda e: e == "main.home"),
+    ("Consular work", "consular.queues", lambda e: e in ("consular.queues", "consular.search")),
+    ("Requests", "consular_requests.request_list", lambda e: e.startswith("consular_requests.")),
+    ("Enquiries", "consular.enquiries", lambda e: e == "consular.enquiries"),
+    ("Duplicates", "consular.duplicate_queue", lambda e: "duplicate" in e),
+    ("Liaison cases", "police.cases", lambda e: e.startswith("police")),
+    ("Reports", "reports.monthly", lambda e: e.startswith("reports.")),
+    ("Accounts", "admin.users", lambda e: e.startswith("admin.") and "office" not in e),
+    ("Offices", "admin.offices", lambda e: "office" in e),
+    ("Service targets", "consular.service_targets", lambda e: e == "consular.service_targets"),
+    ("Audit log", "audit.log", lambda e: e == "audit.log"),
+)
 
 
 def security_headers(response):
@@ -123,6 +147,13 @@ def file_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def navigation() -> list[NavigationLink]:
+    """The main navigation's links the signed-in reader may open."""
+    endpoint = request.endpoint or ""
+    return [NavigationLink(label, target, is_current(endpoint))
+            for label, target, is_current in NAVIGATION if can(target)]
+
+
 def register(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(security_headers)
@@ -131,5 +162,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(audit_details, "audit_details")
-    app.jinja_env.globals.update(can=can, Role=Role, field_attrs=field_attrs,
+    app.jinja_env.globals.update(can=can, navigation=navigation, Role=Role, field_attrs=field_attrs,
                                  status_label=status_label, is_overdue=is_overdue)

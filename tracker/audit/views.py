@@ -11,8 +11,7 @@ from wtforms.validators import Length, Optional
 
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import for_administrators, readable_by_administrators
-from tracker.auth.models import Role
-from tracker.auth.permissions import allow
+from tracker.auth.permissions import Permission, allow
 from tracker.extensions import db
 from tracker.forms import TrackerForm
 
@@ -38,7 +37,7 @@ class AuditFilterForm(TrackerForm):
 
 
 @bp.route("/")
-@allow(Role.ADMINISTRATOR)
+@allow(Permission.READ_AUDIT_LOG)
 def log():
     form = AuditFilterForm(request.args)
     stmt = (select(AuditEvent).where(readable_by_administrators())

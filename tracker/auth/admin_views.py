@@ -20,7 +20,7 @@ from tracker.auth import approvals, services
 from tracker.auth.approvals import ProposalRefused, ProposalStale
 from tracker.auth.forms import DecisionForm, NewUserForm, OfficeForm, UserForm
 from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Office, Role, User
-from tracker.auth.permissions import allow
+from tracker.auth.permissions import Permission, allow
 from tracker.auth.services import AccountError, StaleEdit
 from tracker.auth.sessions import open_sessions
 from tracker.errors import render_error
@@ -28,8 +28,6 @@ from tracker.forms import CONTROL_CHARACTERS, put_error
 from tracker.extensions import db
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-admin_only = allow(Role.ADMINISTRATOR)
 
 
 def _office_choices(include: Office | None = None):
@@ -55,7 +53,7 @@ def _conflict(what: str):
 
 
 @bp.route("/users")
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def users():
     query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:100]
     stmt = select(User).order_by(User.active.desc(), User.display_name)
@@ -68,7 +66,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def new_user():
     form = NewUserForm()
     form.office.choices = _office_choices()
@@ -105,7 +103,7 @@ def new_user():
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def edit_user(user_id: int):
     user = _get_or_404(User, user_id)
     form = UserForm(obj=user if request.method == "GET" else None)
@@ -164,13 +162,13 @@ def _propose_reset(user_id: int, kind: AccountChangeKind, what: str):
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def set_user_password(user_id: int):
     return _propose_reset(user_id, AccountChangeKind.PASSWORD_RESET, "A password reset")
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def end_user_sessions(user_id: int):
     user = _get_or_404(User, user_id)
     count = services.end_sessions(user)
@@ -179,7 +177,7 @@ def end_user_sessions(user_id: int):
 
 
 @bp.route("/users/<int:user_id>/reset-second-factor", methods=["POST"])
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def reset_second_factor(user_id: int):
     return _propose_reset(user_id, AccountChangeKind.SECOND_FACTOR_RESET,
                           "An authenticator reset")
@@ -194,7 +192,7 @@ def _approvals_page(status: int = 200, form: DecisionForm | None = None):
 
 
 @bp.route("/approvals")
-@admin_only
+@allow(Permission.APPROVE_ACCOUNT_CHANGES)
 def approvals_list():
     return _approvals_page()
 
@@ -216,7 +214,7 @@ def _decision(proposal_id: int, decide):
 
 
 @bp.route("/approvals/<int:proposal_id>/approve", methods=["POST"])
-@admin_only
+@allow(Permission.APPROVE_ACCOUNT_CHANGES)
 def approve_change(proposal_id: int):
     proposal, approval, error = _decision(proposal_id, approvals.approve)
     if error:
@@ -233,7 +231,7 @@ def approve_change(proposal_id: int):
 
 
 @bp.route("/approvals/<int:proposal_id>/refuse", methods=["POST"])
-@admin_only
+@allow(Permission.APPROVE_ACCOUNT_CHANGES)
 def refuse_change(proposal_id: int):
     proposal, _, error = _decision(proposal_id, approvals.refuse)
     if error:
@@ -244,7 +242,7 @@ def refuse_change(proposal_id: int):
 
 
 @bp.route("/approvals/<int:proposal_id>/withdraw", methods=["POST"])
-@admin_only
+@allow(Permission.MANAGE_ACCOUNTS)
 def withdraw_change(proposal_id: int):
     proposal, _, error = _decision(proposal_id, approvals.withdraw)
     if error:
@@ -258,14 +256,14 @@ def withdraw_change(proposal_id: int):
 
 
 @bp.route("/offices")
-@admin_only
+@allow(Permission.MANAGE_OFFICES)
 def offices():
     rows = db.session.scalars(select(Office).order_by(Office.active.desc(), Office.name)).all()
     return render_template("admin/offices.html", offices=rows)
 
 
 @bp.route("/offices/new", methods=["GET", "POST"])
-@admin_only
+@allow(Permission.MANAGE_OFFICES)
 def new_office():
     form = OfficeForm()
     status = 200
@@ -285,7 +283,7 @@ def new_office():
 
 
 @bp.route("/offices/<int:office_id>", methods=["GET", "POST"])
-@admin_only
+@allow(Permission.MANAGE_OFFICES)
 def edit_office(office_id: int):
     office = _get_or_404(Office, office_id)
     form = OfficeForm(obj=office if request.method == "GET" else None)

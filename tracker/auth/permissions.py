@@ -1,12 +1,16 @@
-"""Deny by default: a view is reachable only if it says who may use it.
+"""Deny by default: a view is reachable only if it says what permission it needs.
 
-`@allow(...)` declares the roles on the view itself; `@public` marks the few pages a stranger
-may see. `enforce_access` runs before every request: anonymous users are sent to sign in,
-and a signed-in user whose role is not declared on the view gets 403. A view with no
-declaration at all is refused to everyone, so a forgotten decorator fails closed.
+`@allow(Permission...)` declares on the view what a user must be allowed to do there;
+`ROLE_PERMISSIONS` is the one table saying what each role is allowed to do; `@public` marks
+the few pages a stranger may see. `enforce_access` runs before every request: anonymous users
+are sent to sign in, and a signed-in user whose role holds none of the view's permissions gets
+403 (404 for a permission of the police compartment). A view with no declaration at all is
+refused to everyone, so a forgotten decorator fails closed. Navigation (`can`) reads the same
+declarations and the same table.
 """
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Callable
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
@@ -14,7 +18,66 @@ from flask_login import current_user
 
 from tracker.auth.models import Role
 
-ALL_ROLES = frozenset(Role)
+
+class Permission(StrEnum):
+    """What a view needs, in the words of the work done there."""
+
+    # Start page, sign out, one's own password, second factor and sessions.
+    USE_OWN_ACCOUNT = "use_own_account"
+    # Consular section: queues, search, the request list and pages, persons, documents.
+    READ_CONSULAR_REQUESTS = "read_consular_requests"
+    # Log and edit requests, notes, contacts, documents, steps, assignment, relations.
+    WORK_CONSULAR_REQUESTS = "work_consular_requests"
+    # Count an enquiry answered without a case file.
+    LOG_ENQUIRIES = "log_enquiries"
+    # Decide the consular possible-duplicate pairs.
+    COMPARE_CONSULAR_DUPLICATES = "compare_consular_duplicates"
+    # The police compartment (hidden: others get 404, as if it did not exist).
+    READ_LIAISON_CASES = "read_liaison_cases"
+    WORK_LIAISON_CASES = "work_liaison_cases"
+    COMPARE_LIAISON_DUPLICATES = "compare_liaison_duplicates"
+    # Reports: which figures a reader sees is decided in tracker/reports/views.py.
+    READ_REPORTS = "read_reports"
+    PUBLISH_REPORTS = "publish_reports"
+    # Administration.
+    MANAGE_ACCOUNTS = "manage_accounts"
+    APPROVE_ACCOUNT_CHANGES = "approve_account_changes"
+    MANAGE_OFFICES = "manage_offices"
+    SET_SERVICE_TARGETS = "set_service_targets"
+    READ_AUDIT_LOG = "read_audit_log"
+
+    @property
+    def hidden(self) -> bool:
+        """Whether a user without it gets 404 rather than 403 (not even the page's existence
+        shows)."""
+        return self in HIDDEN_PERMISSIONS
+
+
+HIDDEN_PERMISSIONS = frozenset({Permission.READ_LIAISON_CASES, Permission.WORK_LIAISON_CASES,
+                                Permission.COMPARE_LIAISON_DUPLICATES})
+
+# The one table: what each role may do. tests/test_permissions.py fails for a role not in it.
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.CONSULAR_OFFICER: frozenset({
+        Permission.USE_OWN_ACCOUNT, Permission.READ_CONSULAR_REQUESTS,
+        Permission.WORK_CONSULAR_REQUESTS, Permission.LOG_ENQUIRIES, Permission.READ_REPORTS,
+    }),
+    Role.POLICE_LIAISON_OFFICER: frozenset({
+        Permission.USE_OWN_ACCOUNT, Permission.READ_LIAISON_CASES,
+        Permission.WORK_LIAISON_CASES, Permission.COMPARE_LIAISON_DUPLICATES,
+        Permission.READ_REPORTS,
+    }),
+    Role.MANAGER: frozenset({
+        Permission.USE_OWN_ACCOUNT, Permission.READ_CONSULAR_REQUESTS,
+        Permission.WORK_CONSULAR_REQUESTS, Permission.COMPARE_CONSULAR_DUPLICATES,
+        Permission.READ_REPORTS, Permission.PUBLISH_REPORTS,
+    }),
+    Role.ADMINISTRATOR: frozenset({
+        Permission.USE_OWN_ACCOUNT, Permission.MANAGE_ACCOUNTS,
+        Permission.APPROVE_ACCOUNT_CHANGES, Permission.MANAGE_OFFICES,
+        Permission.SET_SERVICE_TARGETS, Permission.READ_AUDIT_LOG,
+    }),
+}
 
 # Pages that answer without signing in. Kept short and tested as a whole.
 PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.second_factor", "main.healthz"})
@@ -23,18 +86,25 @@ PUBLIC_ENDPOINTS = frozenset({"static", "auth.login", "auth.second_factor", "mai
 ENROLMENT_ENDPOINTS = frozenset({"auth.enrol_second_factor", "auth.logout"})
 
 
-def allow(*roles: Role, hidden: bool = False) -> Callable:
-    """Declare which roles may use a view.
+def permissions_of(role: Role | None) -> frozenset[Permission]:
+    """What a role may do; nothing for a role the table does not name."""
+    return ROLE_PERMISSIONS.get(role, frozenset())
 
-    `hidden`: other roles get 404 rather than 403, so that not even the existence of the page
-    (the police compartment) shows.
+
+def allow(*permissions: Permission) -> Callable:
+    """Declare what a view needs: a user whose role holds any one of `permissions` may use it.
+
+    If one of them is hidden (the police compartment), others get 404 rather than 403.
     """
-    if not roles:
-        raise ValueError("name at least one role; use @public for pages open to anyone")
+    if not permissions:
+        raise ValueError("name at least one permission; use @public for pages open to anyone")
+    wrong = [p for p in permissions if not isinstance(p, Permission)]
+    if wrong:
+        raise TypeError(f"@allow takes permissions, not {wrong!r}")
 
     def decorate(view):
-        view.allowed_roles = frozenset(roles)
-        view.denied_status = 404 if hidden else 403
+        view.required_permissions = frozenset(permissions)
+        view.denied_status = 404 if any(p.hidden for p in permissions) else 403
         return view
 
     return decorate
@@ -46,9 +116,9 @@ def public(view):
     return view
 
 
-def allowed_roles(endpoint: str) -> frozenset[Role]:
+def required_permissions(endpoint: str) -> frozenset[Permission]:
     view = current_app.view_functions.get(endpoint)
-    return getattr(view, "allowed_roles", frozenset())
+    return getattr(view, "required_permissions", frozenset())
 
 
 def is_public(endpoint: str | None) -> bool:
@@ -58,13 +128,18 @@ def is_public(endpoint: str | None) -> bool:
     )
 
 
+def may_open(role: Role | None, endpoint: str) -> bool:
+    """Whether a role holds one of the permissions the page declares."""
+    return bool(permissions_of(role) & required_permissions(endpoint))
+
+
 def can(endpoint: str) -> bool:
     """Whether the current user may open a page; used to build the navigation."""
-    return current_user.is_authenticated and current_user.role in allowed_roles(endpoint)
+    return bool(current_user.is_authenticated) and may_open(current_user.role, endpoint)
 
 
 def enforce_access():
-    """before_request hook: sign-in, second factor, then the view's declared roles."""
+    """before_request hook: sign-in, second factor, then the view's declared permissions."""
     endpoint = request.endpoint
     if endpoint is None:
         return None  # no such page: the 404 handler answers
@@ -79,6 +154,6 @@ def enforce_access():
     if (current_app.config["TOTP_REQUIRED"] and not current_user.has_second_factor
             and endpoint not in ENROLMENT_ENDPOINTS):
         return redirect(url_for("auth.enrol_second_factor"))
-    if current_user.role not in allowed_roles(endpoint):
+    if not may_open(current_user.role, endpoint):
         abort(getattr(current_app.view_functions[endpoint], "denied_status", 403))
     return None

@@ -21,7 +21,7 @@ from flask_login import current_user
 from tracker.auth import services
 from tracker.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm
 from tracker.auth.models import User
-from tracker.auth.permissions import ALL_ROLES, allow, public
+from tracker.auth.permissions import Permission, allow, public
 from tracker.auth.services import AccountError, LoginOutcome
 from tracker.auth.sessions import open_sessions, start_session
 from tracker.extensions import db, limiter
@@ -120,7 +120,7 @@ def second_factor():
 
 
 @bp.route("/logout", methods=["POST"])
-@allow(*ALL_ROLES)
+@allow(Permission.USE_OWN_ACCOUNT)
 def logout():
     services.sign_out(current_user)
     flash("You have signed out.", "info")
@@ -128,14 +128,14 @@ def logout():
 
 
 @bp.route("/account")
-@allow(*ALL_ROLES)
+@allow(Permission.USE_OWN_ACCOUNT)
 def account():
     return render_template("auth/account.html", sessions=open_sessions(current_user),
                            password_form=PasswordChangeForm())
 
 
 @bp.route("/account/password", methods=["POST"])
-@allow(*ALL_ROLES)
+@allow(Permission.USE_OWN_ACCOUNT)
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
@@ -152,7 +152,7 @@ def change_password():
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])
-@allow(*ALL_ROLES)
+@allow(Permission.USE_OWN_ACCOUNT)
 def enrol_second_factor():
     if current_user.has_second_factor:
         flash("Your authenticator app is already set up. If you lost it, ask an "

@@ -13,8 +13,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from tracker.auth.models import Role, User
-from tracker.auth.permissions import allow
+from tracker.auth.models import User
+from tracker.auth.permissions import Permission, allow
 from tracker.cases import assignment, documents, journal, workflow
 from tracker.cases.forms import (
     AssignForm,
@@ -33,7 +33,10 @@ from tracker.forms import put_error
 @dataclass
 class CaseSection:
     blueprint: Blueprint
-    roles: frozenset[Role]
+    # What a user needs to read a case (its documents) and to work on it; a hidden permission
+    # answers 404 to others (the police compartment).
+    read: Permission
+    work: Permission
     # (reference, for_work) -> the case, or abort(404) if the user may not see (or work) it
     load: Callable[[str, bool], Case]
     detail_endpoint: str
@@ -51,19 +54,16 @@ class CaseSection:
     record_read: Callable[[Case, User], None]
     # The step form's fields each step asks for, beyond the comment.
     step_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    # Other roles get 404 rather than 403 (the police compartment).
-    hidden: bool = False
 
 
 def register_case_actions(section: CaseSection) -> None:
     bp = section.blueprint
-    allowed = allow(*section.roles, hidden=section.hidden)
 
     def back(case: Case, anchor: str = ""):
         return redirect(url_for(section.detail_endpoint, reference=case.reference) + anchor)
 
     @bp.route("/<reference>/notes", methods=["POST"])
-    @allowed
+    @allow(section.work)
     def add_note(reference: str):
         case = section.load(reference, True)
         form = NoteForm()
@@ -80,7 +80,7 @@ def register_case_actions(section: CaseSection) -> None:
         return section.render_detail(case, note_form=form)
 
     @bp.route("/<reference>/contacts", methods=["POST"])
-    @allowed
+    @allow(section.work)
     def add_contact(reference: str):
         case = section.load(reference, True)
         form = ContactForm()
@@ -97,7 +97,7 @@ def register_case_actions(section: CaseSection) -> None:
         return section.render_detail(case, contact_form=form)
 
     @bp.route("/<reference>/documents", methods=["POST"])
-    @allowed
+    @allow(section.work)
     def add_document(reference: str):
         case = section.load(reference, True)
         form = DocumentForm()
@@ -118,7 +118,7 @@ def register_case_actions(section: CaseSection) -> None:
         return attachment
 
     @bp.route("/<reference>/documents/<int:document_id>")
-    @allowed
+    @allow(section.read)
     def download_document(reference: str, document_id: int):
         case = section.load(reference, False)
         attachment = _document(case, document_id)
@@ -134,7 +134,7 @@ def register_case_actions(section: CaseSection) -> None:
         return response
 
     @bp.route("/<reference>/documents/<int:document_id>/remove", methods=["POST"])
-    @allowed
+    @allow(section.work)
     def remove_document(reference: str, document_id: int):
         case = section.load(reference, True)
         attachment = _document(case, document_id)
@@ -153,7 +153,7 @@ def register_case_actions(section: CaseSection) -> None:
         return back(case, "#documents")
 
     @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
-    @allowed
+    @allow(section.work)
     def step(reference: str, name: str):
         case = section.load(reference, True)
         flow = workflow.workflow_for(case)
@@ -191,7 +191,7 @@ def register_case_actions(section: CaseSection) -> None:
                                fields=section.step_fields.get(name, ())), status
 
     @bp.route("/<reference>/assign", methods=["POST"])
-    @allowed
+    @allow(section.work)
     def assign(reference: str):
         case = section.load(reference, True)
         form = AssignForm()

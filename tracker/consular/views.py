@@ -11,7 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.models import Office, Role, User
-from tracker.auth.permissions import allow
+from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
@@ -47,7 +47,6 @@ from tracker.people.models import Compartment, Person, PersonRelation
 bp = Blueprint("consular", __name__, url_prefix="/consular")
 requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
 
-officers = allow(Role.CONSULAR_OFFICER, Role.MANAGER)
 QUEUE_SIZE = 25
 MAX_ID = 2**31 - 1  # the largest row id; a bigger number in a URL or form names nothing
 
@@ -75,7 +74,7 @@ def assignable_officers(office_id: int) -> list[User]:
 
 
 @bp.route("/")
-@officers
+@allow(Permission.READ_CONSULAR_REQUESTS)
 def queues():
     now = utcnow()
 
@@ -108,7 +107,7 @@ def _filter_form() -> RequestFilterForm:
 
 
 @requests_bp.route("/")
-@officers
+@allow(Permission.READ_CONSULAR_REQUESTS)
 def request_list():
     form = _filter_form()
     if not form.validate():
@@ -149,7 +148,7 @@ def _cursor(raw: str | None, sort: str):
 
 
 @bp.route("/search")
-@officers
+@allow(Permission.READ_CONSULAR_REQUESTS)
 def search():
     # Control characters cannot be typed and PostgreSQL refuses NUL in text: drop them.
     query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:200]
@@ -173,7 +172,7 @@ def _prepare_new_form(form: NewRequestForm) -> None:
 
 
 @requests_bp.route("/new", methods=["GET", "POST"])
-@officers
+@allow(Permission.WORK_CONSULAR_REQUESTS)
 def new():
     form = NewRequestForm()
     _prepare_new_form(form)
@@ -289,7 +288,7 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
 
 
 @requests_bp.route("/<reference>")
-@officers
+@allow(Permission.READ_CONSULAR_REQUESTS)
 def detail(reference: str):
     case = load_request(reference)
     services.record_read(case, current_user)
@@ -297,7 +296,7 @@ def detail(reference: str):
 
 
 @requests_bp.route("/<reference>/edit", methods=["GET", "POST"])
-@officers
+@allow(Permission.WORK_CONSULAR_REQUESTS)
 def edit(reference: str):
     case = load_request(reference, for_work=True)
     form = EditRequestForm(obj=case if request.method == "GET" else None)
@@ -349,7 +348,8 @@ def _step_details(case: ConsularRequest, name: str, form: TransitionForm) -> dic
 
 SECTION = CaseSection(
     blueprint=requests_bp,
-    roles=frozenset({Role.CONSULAR_OFFICER, Role.MANAGER}),
+    read=Permission.READ_CONSULAR_REQUESTS,
+    work=Permission.WORK_CONSULAR_REQUESTS,
     load=load_request,
     detail_endpoint="consular_requests.detail",
     render_detail=render_detail,
@@ -369,7 +369,7 @@ register_case_actions(SECTION)
 
 
 @bp.route("/persons/<int:person_id>")
-@officers
+@allow(Permission.READ_CONSULAR_REQUESTS)
 def person(person_id: int):
     found = _visible_person(person_id)
     about, reported = _requests_of(found)
@@ -418,7 +418,7 @@ def _render_person(found: Person, about, reported, form: RelationForm, status: i
 
 
 @bp.route("/persons/<int:person_id>/relations", methods=["POST"])
-@officers
+@allow(Permission.WORK_CONSULAR_REQUESTS)
 def add_relation(person_id: int):
     """Record that this person is the parent, child, spouse or next of kin of another."""
     found = _visible_person(person_id)
@@ -446,7 +446,7 @@ def add_relation(person_id: int):
 
 
 @bp.route("/enquiries", methods=["GET", "POST"])
-@allow(Role.CONSULAR_OFFICER)
+@allow(Permission.LOG_ENQUIRIES)
 def enquiries():
     form = EnquiryForm()
     status = 200
@@ -472,7 +472,7 @@ def enquiries():
 
 
 @bp.route("/service-targets", methods=["GET", "POST"])
-@allow(Role.ADMINISTRATOR)
+@allow(Permission.SET_SERVICE_TARGETS)
 def service_targets():
     errors = {}
     if request.method == "POST":
@@ -507,4 +507,5 @@ def service_targets():
 
 # --- possible duplicates (managers) ---------------------------------------------------------
 
-register_duplicate_queue(bp, Compartment.CONSULAR, frozenset({Role.MANAGER}), "consular.person")
+register_duplicate_queue(bp, Compartment.CONSULAR, Permission.COMPARE_CONSULAR_DUPLICATES,
+                         "consular.person")

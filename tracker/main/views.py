@@ -11,7 +11,7 @@ from tracker.audit.service import (for_administrators, readable_by_administrator
                                    recent_sign_ins)
 from tracker.auth import approvals
 from tracker.auth.models import Office, Role, User
-from tracker.auth.permissions import ALL_ROLES, allow, public
+from tracker.auth.permissions import Permission, allow, public
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.reports import dashboard
@@ -20,7 +20,7 @@ bp = Blueprint("main", __name__)
 
 
 @bp.route("/")
-@allow(*ALL_ROLES)
+@allow(Permission.USE_OWN_ACCOUNT)
 def home():
     figures = {}
     if current_user.role is Role.ADMINISTRATOR:

@@ -13,8 +13,7 @@ from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from tracker.audit import service as audit
-from tracker.auth.models import Role
-from tracker.auth.permissions import allow
+from tracker.auth.permissions import Permission, allow
 from tracker.errors import render_error
 from tracker.extensions import db
 from tracker.forms import FieldError, StaleRecord, TrackerForm, put_error
@@ -35,9 +34,8 @@ class DecisionForm(TrackerForm):
         return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
-def register_duplicate_queue(bp: Blueprint, compartment: Compartment, roles: frozenset[Role],
-                             person_endpoint: str, hidden: bool = False) -> None:
-    allowed = allow(*roles, hidden=hidden)
+def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission: Permission,
+                             person_endpoint: str) -> None:
     prefix = bp.name
 
     def _pair(pair_id: int) -> PossibleDuplicate:
@@ -57,7 +55,7 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, roles: fro
                                can_undo=duplicates.can_undo(pair)), status
 
     @bp.route("/duplicates")
-    @allowed
+    @allow(permission)
     def duplicate_queue():
         decided = db.session.scalars(
             select(PossibleDuplicate).where(
@@ -71,13 +69,13 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, roles: fro
                                prefix=prefix)
 
     @bp.route("/duplicates/<int:pair_id>")
-    @allowed
+    @allow(permission)
     def duplicate_pair(pair_id: int):
         return _render(_pair(pair_id), DecisionForm())
 
     @bp.route("/duplicates/<int:pair_id>/<any(merge, 'not-same', undo):decision>",
               methods=["POST"])
-    @allowed
+    @allow(permission)
     def decide_duplicate(pair_id: int, decision: str):
         pair = _pair(pair_id)
         form = DecisionForm()

@@ -22,7 +22,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
-from tracker.auth.permissions import allow
+from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
@@ -57,8 +57,6 @@ from tracker.police.workflow import OPEN, POLICE_WORKFLOW
 
 bp = Blueprint("police", __name__, url_prefix="/police")
 cases_bp = Blueprint("police_cases", __name__, url_prefix="/police/cases")
-
-liaison_only = allow(Role.POLICE_LIAISON_OFFICER, hidden=True)
 
 
 def load_case(reference: str, for_work: bool = False) -> LiaisonCase:
@@ -102,7 +100,7 @@ def _case_input(form: CaseForm) -> services.CaseInput:
 
 
 @bp.route("/")
-@liaison_only
+@allow(Permission.READ_LIAISON_CASES)
 def cases():
     form = CaseFilterForm(request.args)
     rows: list[LiaisonCase] = []
@@ -133,7 +131,7 @@ def cases():
 
 
 @cases_bp.route("/new", methods=["GET", "POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def new():
     form = CaseForm()
     status = 200
@@ -193,7 +191,7 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
 
 
 @cases_bp.route("/<reference>")
-@liaison_only
+@allow(Permission.READ_LIAISON_CASES)
 def detail(reference: str):
     case = load_case(reference)
     services.record_read(case, current_user)
@@ -201,7 +199,7 @@ def detail(reference: str):
 
 
 @cases_bp.route("/<reference>/break-glass", methods=["GET", "POST"])
-@liaison_only
+@allow(Permission.READ_LIAISON_CASES)
 def break_glass(reference: str):
     if CONTROL_CHARACTERS.search(reference):
         abort(404)
@@ -227,7 +225,7 @@ def break_glass(reference: str):
 
 
 @cases_bp.route("/<reference>/edit", methods=["GET", "POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def edit(reference: str):
     case = load_case(reference, True)
     form = CaseForm(obj=case if request.method == "GET" else None)
@@ -267,7 +265,7 @@ def edit(reference: str):
 
 
 @cases_bp.route("/<reference>/parties", methods=["POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def add_party(reference: str):
     case = load_case(reference, True)
     form = PartyForm()
@@ -291,7 +289,7 @@ def add_party(reference: str):
 
 
 @cases_bp.route("/<reference>/exchanges", methods=["POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
@@ -314,7 +312,7 @@ def add_exchange(reference: str):
 
 
 @cases_bp.route("/<reference>/notices", methods=["POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def add_notice(reference: str):
     case = load_case(reference, True)
     form = NoticeForm()
@@ -330,7 +328,7 @@ def add_notice(reference: str):
 
 
 @cases_bp.route("/<reference>/restriction", methods=["POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def set_restriction(reference: str):
     case = load_case(reference, True)
     form = RestrictionForm()
@@ -345,7 +343,7 @@ def set_restriction(reference: str):
 
 
 @cases_bp.route("/<reference>/links", methods=["POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def link_consular(reference: str):
     case = load_case(reference, True)
     form = LinkForm()
@@ -364,7 +362,7 @@ def link_consular(reference: str):
 
 
 @cases_bp.route("/<reference>/links/<int:link_id>/share", methods=["POST"])
-@liaison_only
+@allow(Permission.WORK_LIAISON_CASES)
 def share_link(reference: str, link_id: int):
     case = load_case(reference, True)
     link = db.session.get(ConsularLink, link_id)
@@ -377,7 +375,7 @@ def share_link(reference: str, link_id: int):
 
 
 @cases_bp.route("/<reference>/export")
-@liaison_only
+@allow(Permission.READ_LIAISON_CASES)
 def export(reference: str):
     """A plain-text summary for sharing outside the compartment: no H2 material, ever."""
     case = load_case(reference)
@@ -391,7 +389,7 @@ def export(reference: str):
 
 
 @bp.route("/persons/<int:person_id>")
-@liaison_only
+@allow(Permission.READ_LIAISON_CASES)
 def person(person_id: int):
     found = db.session.get(Person, person_id)
     if found is None or found.compartment is not Compartment.POLICE:
@@ -418,7 +416,8 @@ def _step_details(case: LiaisonCase, name: str, form: TransitionForm) -> dict:
 
 SECTION = CaseSection(
     blueprint=cases_bp,
-    roles=frozenset({Role.POLICE_LIAISON_OFFICER}),
+    read=Permission.READ_LIAISON_CASES,
+    work=Permission.WORK_LIAISON_CASES,
     load=load_case,
     detail_endpoint="police_cases.detail",
     render_detail=render_detail,
@@ -429,9 +428,8 @@ SECTION = CaseSection(
     record_read=services.record_read,
     step_fields={"await_counterpart": ("waiting_reason", "hold_until"),
                  "close": ("closing_reason",)},
-    hidden=True,
 )
 register_case_actions(SECTION)
 
-register_duplicate_queue(bp, Compartment.POLICE, frozenset({Role.POLICE_LIAISON_OFFICER}),
-                         "police.person", hidden=True)
+register_duplicate_queue(bp, Compartment.POLICE, Permission.COMPARE_LIAISON_DUPLICATES,
+                         "police.person")

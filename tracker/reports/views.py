@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tracker.audit import service as audit
 from tracker.auth.models import Office, Role
-from tracker.auth.permissions import allow
+from tracker.auth.permissions import Permission, allow
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.reports import exports
@@ -27,7 +27,6 @@ from tracker.reports.report import (
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 
-READERS = (Role.MANAGER, Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER)
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", exports.to_csv),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -68,7 +67,7 @@ def _chosen() -> tuple[Month, Office | None, list[str]]:
 
 
 @bp.route("/")
-@allow(*READERS)
+@allow(Permission.READ_REPORTS)
 def monthly():
     month, office, sections = _chosen()
     report = monthly_report(month, office)
@@ -89,7 +88,7 @@ def monthly():
 
 
 @bp.route("/publish", methods=["POST"])
-@allow(Role.MANAGER)
+@allow(Permission.PUBLISH_REPORTS)
 def publish_month():
     month, office, _ = _chosen()
     try:
@@ -106,7 +105,7 @@ def publish_month():
 
 
 @bp.route("/export/<fmt>")
-@allow(*READERS)
+@allow(Permission.READ_REPORTS)
 def export(fmt: str):
     if fmt not in FORMATS:
         abort(404)
