@@ -17,7 +17,7 @@ ADMIN_LINKS = ("Accounts", "Offices", "Audit log")
 NAVIGATION = {
     Role.CONSULAR_OFFICER: ["Home", "Consular work", "Requests", "Enquiries", "Reports"],
     Role.POLICE_LIAISON_OFFICER: ["Home", "Liaison cases", "Reports"],
-    Role.MANAGER: ["Home", "Consular work", "Requests", "Reports"],
+    Role.MANAGER: ["Home", "Consular work", "Requests", "Duplicates", "Reports"],
     Role.ADMINISTRATOR: ["Home", "Accounts", "Offices", "Service targets", "Audit log"],
 }
 HOME_HEADING = re.compile(r"^Good to see you")
