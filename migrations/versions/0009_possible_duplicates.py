@@ -39,6 +39,10 @@ def upgrade():
     with op.batch_alter_table('possible_duplicates', schema=None) as batch_op:
         batch_op.create_index('ix_possible_duplicates_compartment_status', ['compartment', 'status'], unique=False)
 
+    # The reader's scope asks, per person, "reported a request of this office?": an index.
+    with op.batch_alter_table('consular_requests', schema=None) as batch_op:
+        batch_op.create_index('ix_consular_requests_requester_id', ['requester_id'], unique=False)
+
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.add_column(sa.Column('merged_into_id', sa.Integer(), nullable=True, comment='set when this record was merged into another'))
         batch_op.create_foreign_key(batch_op.f('fk_persons_merged_into_id_persons'), 'persons', ['merged_into_id'], ['id'])
@@ -49,6 +53,9 @@ def downgrade():
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_persons_merged_into_id_persons'), type_='foreignkey')
         batch_op.drop_column('merged_into_id')
+
+    with op.batch_alter_table('consular_requests', schema=None) as batch_op:
+        batch_op.drop_index('ix_consular_requests_requester_id')
 
     with op.batch_alter_table('possible_duplicates', schema=None) as batch_op:
         batch_op.drop_index('ix_possible_duplicates_compartment_status')

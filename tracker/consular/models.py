@@ -35,7 +35,8 @@ class ConsularRequest(Case):
     subcategory: Mapped[str] = mapped_column(String(40))
     channel: Mapped[Channel] = mapped_column(enum_column(Channel, "consular_channel"))
     requester_id: Mapped[int | None] = mapped_column(
-        ForeignKey("persons.id"), comment="someone else who reported it, e.g. a relative")
+        ForeignKey("persons.id"), index=True,
+        comment="someone else who reported it, e.g. a relative")
     requester_relationship: Mapped[str | None] = mapped_column(String(80))
 
     subjects: Mapped[list[Person]] = relationship(secondary=request_subjects,
