@@ -25,7 +25,7 @@ from tracker.people.models import (
     Sex,
 )
 from tracker.people.names import fold_name, name_tokens, names_match
-from tracker.forms import FieldError
+from tracker.domain import FieldError
 
 MAX_CANDIDATES = 10
 
@@ -195,7 +195,7 @@ def relate(person: Person, related: Person, kind: RelationKind | str, *,
     audit.record("person.related", object_type=f"{person.compartment}_person",
                  object_id=person.id, actor=actor,
                  details={"related": related.id, "kind": kind.value})
-    db.session.commit()
+    db.session.flush()
     return relation
 
 
