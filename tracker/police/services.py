@@ -213,7 +213,7 @@ def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
                  details={"exchange": exchange.id, "code": code.value})
     if document is not None and document.filename:
         try:
-            # Commits the exchange with the document, or rolls both back.
+            # One unit of work: the exchange is saved with its document, or neither is.
             attachment = documents.add_document(case, actor, document)
         except documents.DocumentError as exc:
             raise CaseError(str(exc), "document")
