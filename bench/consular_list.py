@@ -124,7 +124,9 @@ def load(app, requests: int, seed: int, until) -> dict:
     from tracker.extensions import db
     from tracker.generate import generate
 
-    with app.app_context():
+    from tracker.cases import scope
+
+    with app.app_context(), scope.unscoped("the benchmark loads and generates its data"):
         started = time.perf_counter()
         upgrade()
         migrated = time.perf_counter() - started

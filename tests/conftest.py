@@ -256,11 +256,13 @@ def make_request(*, office=None, officer=None, category: str = "passport:renewal
     office = office or (officer.office if officer else make_office())
     officer = officer or make_user(Role.CONSULAR_OFFICER, office=office)
     kind, _, sub = category.partition(":")
-    return consular.create_request(
+    request = consular.create_request(
         officer, office, consular.RequestInput(
             category=kind, subcategory=sub, priority=priority, channel="phone",
             summary=summary, assigned_to_id=officer.id if assigned else None),
         [subject or make_person()])
+    db.session.commit()  # services flush; the test's unit of work ends here
+    return request
 
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -273,8 +275,10 @@ def make_document(case, uploader, content: bytes = PDF_BYTES, filename: str = "r
 
     from tracker.cases import documents
 
-    return documents.add_document(case, uploader, FileStorage(io.BytesIO(content),
-                                                              filename=filename))
+    attachment = documents.add_document(case, uploader, FileStorage(io.BytesIO(content),
+                                                                    filename=filename))
+    db.session.commit()
+    return attachment
 
 
 def make_liaison_case(officer=None, *, category: str = "child_abduction", country: str = "SE",
@@ -292,4 +296,5 @@ def make_liaison_case(officer=None, *, category: str = "child_abduction", countr
                                   people.PersonInput(full_name="Liam Testsson"), officer)
     party = police.add_party(case, officer, person, "abducted_child")
     link = police.link_consular(case, officer, link_to.reference) if link_to else None
+    db.session.commit()
     return case, party, link

@@ -14,6 +14,7 @@ from tracker.cases.models import TimelineEvent
 from tracker.config import make_test_config
 from tracker.consular.models import ConsularRequest
 from tracker.demo import load_demo
+from tracker.unit_of_work import unit_of_work
 from tracker.extensions import db
 from tracker.generate import generate
 from tracker.people.identifiers import canonical_identifier
@@ -26,7 +27,8 @@ def _generated(url: str, seed: int) -> list[tuple]:
     app = create_app(make_test_config(url))
     with app.app_context():
         upgrade()
-        load_demo()
+        with unit_of_work():
+            load_demo()
         generate(300, seed, until=date(2026, 11, 1))
         # The demo requests go back 60 days from today; older ones are all generated.
         rows = db.session.execute(

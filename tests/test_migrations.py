@@ -13,6 +13,7 @@ from tracker import create_app
 from tracker.auth.models import User
 from tracker.config import ROOT, make_test_config
 from tracker.demo import load_demo
+from tracker.unit_of_work import unit_of_work
 from tracker.extensions import db
 
 pytestmark = pytest.mark.own_database
@@ -48,7 +49,8 @@ def test_every_revision_downgrades_and_upgrades_again_with_data(empty_app):
     revisions = _revisions()
     assert revisions, "no migrations found"
     upgrade()
-    load_demo()
+    with unit_of_work():
+        load_demo()
     users = db.session.scalar(select(func.count()).select_from(User))
     db.session.remove()
     for revision in reversed(revisions[1:]):
@@ -65,5 +67,7 @@ def test_every_revision_downgrades_and_upgrades_again_with_data(empty_app):
 
 def test_demo_data_loads_once(empty_app):
     upgrade()
-    assert load_demo() > 0
-    assert load_demo() == 0
+    with unit_of_work():
+        assert load_demo() > 0
+    with unit_of_work():
+        assert load_demo() == 0

@@ -367,7 +367,7 @@ def test_no_query_returns_anything_of_the_world_to_an_outsider(world):
 
 
 def test_no_service_function_returns_anything_to_an_outsider(world):
-    request_, case = world["request"], world["case"]
+    request_ = world["request"]
     for label, reader in _readers(world).items():
         with scope.reading_as(reader):
             assert people.find_persons(Compartment.CONSULAR, SECRET_NAME) == [], label

@@ -15,6 +15,7 @@ from tracker.auth import services
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.services import AccountError
 from tracker.extensions import db
+from tracker.unit_of_work import unit_of_work
 
 users_cli = AppGroup("users", help="Create and manage accounts.")
 offices_cli = AppGroup("offices", help="Create and list offices.")
@@ -57,8 +58,9 @@ def create_user_command(email, role, office_name, display_name):
     """Create an account; the password is read from standard input when piped."""
     office = _office(office_name)
     try:
-        user = services.create_user(email=email, display_name=display_name or email,
-                                    role=role, office=office, password=_read_password())
+        with unit_of_work():
+            user = services.create_user(email=email, display_name=display_name or email,
+                                        role=role, office=office, password=_read_password())
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"created {user.email} ({user.role.label}, {office.name})")
@@ -80,7 +82,8 @@ def set_password_command(email):
     One step, unlike the web pages (two administrators): the operator has the database.
     """
     try:
-        services.set_password(_user(email), _read_password())
+        with unit_of_work():
+            services.set_password(_user(email), _read_password())
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo("password set; sessions ended")
@@ -93,8 +96,9 @@ def set_role_command(email, role):
     """Change an account's role; ends its sessions."""
     user = _user(email)
     try:
-        services.update_user(user, display_name=user.display_name, role=role,
-                             office=user.office, active=user.active, version=user.version)
+        with unit_of_work():
+            services.update_user(user, display_name=user.display_name, role=role,
+                                 office=user.office, active=user.active, version=user.version)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{user.email} is now {Role(role).label}")
@@ -106,8 +110,9 @@ def deactivate_command(email):
     """Deactivate an account; ends its sessions."""
     user = _user(email)
     try:
-        services.update_user(user, display_name=user.display_name, role=user.role,
-                             office=user.office, active=False, version=user.version)
+        with unit_of_work():
+            services.update_user(user, display_name=user.display_name, role=user.role,
+                                 office=user.office, active=False, version=user.version)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"{user.email} deactivated")
@@ -117,7 +122,8 @@ def deactivate_command(email):
 @click.argument("email")
 def reset_second_factor_command(email):
     """Remove an account's authenticator (one step: for the operator with database access)."""
-    services.reset_second_factor(_user(email))
+    with unit_of_work():
+        services.reset_second_factor(_user(email))
     click.echo("authenticator removed; the account sets up a new one at its next sign-in")
 
 
@@ -125,7 +131,8 @@ def reset_second_factor_command(email):
 @click.argument("email")
 def end_sessions_command(email):
     """Sign an account out everywhere."""
-    count = services.end_sessions(_user(email))
+    with unit_of_work():
+        count = services.end_sessions(_user(email))
     click.echo(f"{count} session(s) ended")
 
 
@@ -137,7 +144,9 @@ def end_sessions_command(email):
 def create_office_command(code, name, kind, time_zone):
     """Create an office."""
     try:
-        office = services.create_office(code=code, name=name, kind=kind, time_zone=time_zone)
+        with unit_of_work():
+            office = services.create_office(code=code, name=name, kind=kind,
+                                            time_zone=time_zone)
     except AccountError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"created office {office.code} {office.name}")
@@ -169,7 +178,7 @@ def demo_load_command():
 
     if current_app.config["TRACKER_ENV"] == "production":
         raise click.ClickException("demo data is never loaded in production")
-    with scope.unscoped("the demo loader reads what it wrote"):
+    with scope.unscoped("the demo loader reads what it wrote"), unit_of_work():
         created = load_demo()
     click.echo(f"demo data: {created} new record(s)" if created else "demo data: already loaded")
     click.echo("\nDemo accounts (sign in at http://127.0.0.1:5000/login):")
@@ -214,7 +223,8 @@ def wake_command():
     from tracker.consular.services import wake_held_requests
     from tracker.police.services import wake_held_cases
 
-    with scope.unscoped("the daily job wakes every held case, whoever's it is"):
+    with scope.unscoped("the daily job wakes every held case, whoever's it is"), \
+            unit_of_work():
         woken = wake_held_requests()
         police_woken = wake_held_cases()
     click.echo(f"{len(woken)} request(s) back in progress" + (
@@ -252,10 +262,10 @@ def report_command(month, office, fmt, output, sections):
                   f"Produced {utcnow():%Y-%m-%d %H:%M} UTC by the scheduled job")
     with open(output, "wb") as out:
         out.write(body)
-    audit.record("report.exported", object_type="report",
-                 object_id=f"{period}/{report.scope_key}",
-                 details={"format": fmt, "sections": parts, "by": "command line"})
-    db.session.commit()
+    with unit_of_work():
+        audit.record("report.exported", object_type="report",
+                     object_id=f"{period}/{report.scope_key}",
+                     details={"format": fmt, "sections": parts, "by": "command line"})
     click.echo(f"wrote {output} ({len(body):,} bytes)")
 
 

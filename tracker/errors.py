@@ -1,13 +1,15 @@
 """Error pages in the site's layout, with nothing technical on them."""
 from __future__ import annotations
 
-from flask import Flask, current_app, g, render_template
+from flask import Flask, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from tracker.domain import StaleRecord
 from tracker.extensions import db, login_manager
+from tracker.unit_of_work import EditConflict
 
 MESSAGES = {
     400: ("The request could not be understood",
@@ -36,6 +38,20 @@ def render_error(status: int, message: str | None = None, *, bare: bool = False)
                            text=message or text, bare=bare), status
 
 
+def render_conflict(message: str | None = None, *, back: str | None = None, form=None):
+    """The one answer to a stale edit: nothing was overwritten; here is the current record."""
+    if back is None:
+        rule = request.url_rule
+        # The page that was sent from shows the record as it is now, when it can be opened.
+        back = request.path if rule is not None and "GET" in (rule.methods or ()) \
+            else url_for("main.home")
+    typed = [(f.label.text, f.data) for f in form or ()
+             if f.type not in ("CSRFTokenField", "HiddenField", "SubmitField", "FileField")
+             and f.data not in (None, "", [])] if form is not None else []
+    return render_template("errors/conflict.html", message=message, back=back,
+                           typed=typed), 409
+
+
 def _database_unavailable(error):
     current_app.logger.warning("database unavailable: %s", error)
     # Forget the broken connection so that the next request starts on a fresh one.
@@ -59,9 +75,13 @@ def register(app: Flask) -> None:
                                    text="Go back and try again.", bare=False), code
         return render_error(code)
 
-    def stale_record(error: StaleDataError):
+    def stale_record(error: Exception):
+        # Normally the unit of work has rolled back and raised EditConflict; a stale version
+        # met anywhere else gets the same answer.
         db.session.rollback()
-        return render_error(409)
+        if isinstance(error, EditConflict):
+            return render_conflict(error.message, back=error.back, form=error.form)
+        return render_conflict(getattr(error, "message", None))
 
     def csrf_error(error: CSRFError):
         return render_error(400, "The form had expired or was sent from elsewhere. "
@@ -80,4 +100,6 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(StaleDataError, stale_record)
+    app.register_error_handler(StaleRecord, stale_record)
+    app.register_error_handler(EditConflict, stale_record)
     app.register_error_handler(InternalServerError, server_error)

@@ -15,23 +15,6 @@ def has_control_characters(value: object) -> bool:
     return isinstance(value, str) and bool(CONTROL_CHARACTERS.search(value))
 
 
-class FieldError(ValueError):
-    """A rule was broken; the message is for the officer, `field` the form field it belongs
-    next to (None: at the top of the form). Each module names its own subclass."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
-
-class StaleRecord(Exception):
-    """Someone else saved the record after the form was opened; `current` is it as saved."""
-
-    def __init__(self, current=None):
-        super().__init__("stale")
-        self.current = current
-
-
 class TrackerForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -64,6 +64,7 @@ from tracker.consular.categories import CATEGORIES, Category
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
 from tracker.consular.workflow import Status
 from tracker.extensions import db
+from tracker.unit_of_work import unit_of_work
 from tracker.people import synthetic
 from tracker.people.models import Person, PersonIdentifier, PersonName
 from tracker.people.services import _search_key
@@ -219,7 +220,7 @@ def generate(requests: int, seed: int, *, police_cases: int = 0, until: date | N
              enquiries: int | None = None, batch_size: int = 5000) -> GenerateStats:
     """Add `requests` generated consular requests (and `enquiries`, by default half as many).
 
-    Commits once at the end: on an error nothing is left half-loaded.
+    One unit of work: on an error nothing is left half-loaded.
     """
     if police_cases:
         raise GenerateError("police cases come later: use 0 for now")
@@ -227,15 +228,11 @@ def generate(requests: int, seed: int, *, police_cases: int = 0, until: date | N
         raise GenerateError("the number of requests cannot be negative")
     started = clock.perf_counter()
     generator = _Generator(seed, until or datetime.now(UTC).date(), batch_size)
-    try:
+    with unit_of_work():
         generator.prepare()
         generator.requests(requests)
         generator.enquiries(requests // 2 if enquiries is None else enquiries)
         generator.finish()
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     generator.stats.seconds = clock.perf_counter() - started
     return generator.stats
 

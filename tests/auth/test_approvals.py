@@ -230,6 +230,7 @@ def test_the_database_lets_only_one_of_two_racing_approvals_through(app, admins,
     assert loser_view.pending  # this session still believes so
     with pytest.raises(ProposalStale):
         approvals.approve(loser_view, db.session.get(User, third.user.id), version)
+    db.session.rollback()  # what the unit of work does with a stale version
     assert _actions(target).count("password.changed") == 1
 
 

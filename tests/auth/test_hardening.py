@@ -150,6 +150,7 @@ def test_two_administrators_cannot_demote_each_other_at_once(database_url, tmp_p
 
     from tracker.auth import services
     from tracker.auth.models import Office, OfficeKind
+    from tracker.unit_of_work import unit_of_work
 
     url = sibling_database(database_url, "admin_race", tmp_path)
     race = create_app(make_test_config(url))
@@ -170,8 +171,10 @@ def test_two_administrators_cannot_demote_each_other_at_once(database_url, tmp_p
             user = db.session.scalar(select(User).where(User.email == email))
             barrier.wait()
             try:
-                services.update_user(user, display_name=user.display_name, role=Role.MANAGER,
-                                     office=user.office, active=True, version=user.version)
+                with unit_of_work():
+                    services.update_user(user, display_name=user.display_name,
+                                         role=Role.MANAGER, office=user.office, active=True,
+                                         version=user.version)
                 outcomes.append("demoted")
             except services.AccountError:
                 outcomes.append("refused")

@@ -18,6 +18,7 @@ from werkzeug.serving import make_server
 from tracker import create_app
 from tracker.config import make_test_config
 from tracker.demo import DemoAccount, load_demo
+from tracker.unit_of_work import unit_of_work
 from tracker.extensions import db, limiter
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -69,7 +70,8 @@ def live_app(tmp_path_factory):
     application = create_app(make_test_config(f"sqlite:///{path}"))
     with application.app_context():
         upgrade()
-        load_demo()
+        with unit_of_work():
+            load_demo()
         db.session.remove()
     yield application
     with application.app_context():

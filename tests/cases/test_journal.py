@@ -35,6 +35,7 @@ def test_a_note_is_saved_on_the_timeline_and_audited(request_, officer):
 
 def test_a_saved_note_cannot_be_changed(request_, officer):
     note = journal.add_note(request_, officer, "What was written")
+    db.session.commit()  # services flush; saved here, as the unit of work would
     note.text = "Something else"
     with pytest.raises(NoteIsImmutable):
         db.session.flush()
@@ -54,6 +55,7 @@ def test_a_freshly_loaded_note_cannot_be_changed_either(request_, officer):
 
 def test_a_saved_note_cannot_be_deleted(request_, officer):
     note = journal.add_note(request_, officer, "What was written")
+    db.session.commit()  # services flush; saved here, as the unit of work would
     db.session.delete(note)
     with pytest.raises(NoteIsImmutable):
         db.session.flush()

@@ -28,6 +28,7 @@ from tracker.consular.models import ConsularRequest
 from tracker.extensions import db, limiter
 from tracker.people import services as people
 from tracker.people.models import Compartment, Person
+from tracker.unit_of_work import unit_of_work
 
 pytestmark = pytest.mark.own_database
 THREADS = 8
@@ -103,9 +104,10 @@ def test_eight_requests_at_once_get_eight_consecutive_numbers(pg_app):
                 officer = db.session.get(User, officer_id)
                 office = db.session.get(Office, office_id)
                 person = db.session.get(Person, person_ids[i])
-                request = services.create_request(officer, office, services.RequestInput(
-                    category="passport", subcategory="renewal", priority="routine",
-                    channel="phone", summary=f"At once {i}"), [person])
+                with unit_of_work():
+                    request = services.create_request(officer, office, services.RequestInput(
+                        category="passport", subcategory="renewal", priority="routine",
+                        channel="phone", summary=f"At once {i}"), [person])
                 return request.reference
             finally:
                 db.session.remove()
@@ -151,11 +153,12 @@ def test_eight_saves_of_the_same_version_one_wins(pg_app):
     office_id, officer_id, email, code, person_ids = _seed(pg_app, persons=1)
     with pg_app.app_context():
         officer = db.session.get(User, officer_id)
-        request = services.create_request(
-            officer, db.session.get(Office, office_id), services.RequestInput(
-                category="passport", subcategory="renewal", priority="routine",
-                channel="phone", summary="Original summary"),
-            [db.session.get(Person, person_ids[0])])
+        with unit_of_work():
+            request = services.create_request(
+                officer, db.session.get(Office, office_id), services.RequestInput(
+                    category="passport", subcategory="renewal", priority="routine",
+                    channel="phone", summary="Original summary"),
+                [db.session.get(Person, person_ids[0])])
         reference, version = request.reference, request.version
         limiter.reset()
         db.session.remove()

@@ -15,6 +15,7 @@ from tracker.auth.models import Role
 from tracker.cases import documents
 from tracker.cases.models import Attachment, TimelineKind
 from tracker.extensions import db
+from tracker.unit_of_work import unit_of_work
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 40
@@ -125,7 +126,7 @@ def test_a_failed_save_leaves_no_row_and_no_file(app, officer, request_, monkeyp
         raise RuntimeError("the audit log is unavailable")
 
     monkeypatch.setattr(documents.audit, "record", broken)
-    with pytest.raises(RuntimeError):
+    with pytest.raises(RuntimeError), unit_of_work():
         make_document(request_, officer.user)
     assert count(Attachment, Attachment.case_id == request_.id) == 0
     assert stored_files(app) == files

@@ -59,7 +59,7 @@ def test_a_save_changes_the_request_and_records_it(two_officers):
     assert "Flight on Friday" not in row.details  # the description stays out of the log
 
 
-def test_a_stale_save_answers_409_with_both_versions(two_officers):
+def test_a_stale_save_answers_the_one_conflict_page(two_officers):
     first, second, request = two_officers
     opened = version_on(first.get(f"/consular/requests/{request.reference}/edit")
                         .get_data(as_text=True))
@@ -72,17 +72,20 @@ def test_a_stale_save_answers_409_with_both_versions(two_officers):
                   description="First officer's details")
     assert stale.status_code == 409
     html = stale.get_data(as_text=True)
-    assert "Second officer&#39;s summary" in html and "First officer&#39;s summary" in html
-    assert "First officer&#39;s details" in html
-    assert "Emergency" in html
-    # The form to save again carries the current version.
-    assert version_on(html) == reload(request).version
+    assert "nothing of theirs was overwritten" in html
+    # What the officer typed is shown, so it is not lost, and the page links to the record.
+    assert "First officer&#39;s summary" in html and "First officer&#39;s details" in html
+    edit_url = f"/consular/requests/{request.reference}/edit"
+    assert f'href="{edit_url}"' in html
+    current = first.get(edit_url).get_data(as_text=True)
+    assert "Second officer&#39;s summary" in current
+    assert version_on(current) == reload(request).version
     saved = reload(request)
     assert saved.summary == "Second officer's summary"
     assert saved.priority.value == "emergency"
     assert len([e for e in timeline(saved) if e.kind is TimelineKind.EDITED]) == 1
-    # Saving again from the conflict page, on purpose, works.
-    again = _save(first, request, version_on(html), summary="First officer's summary")
+    # Saving again from the current version, on purpose, works.
+    again = _save(first, request, version_on(current), summary="First officer's summary")
     assert again.status_code == 302
     assert reload(request).summary == "First officer's summary"
 

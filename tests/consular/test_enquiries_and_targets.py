@@ -107,7 +107,8 @@ def test_setting_a_target(admin):
     # A form opened before that save is stale: nothing is overwritten.
     stale = admin.post("/consular/service-targets", {
         "category": "passport", "working_days": "30", "version": str(version)})
-    assert stale.status_code == 303
+    assert stale.status_code == 409
+    assert "nothing of theirs was overwritten" in stale.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ServiceTarget, Category.PASSPORT).working_days == 9
 

@@ -73,7 +73,9 @@ def case_input(**fields) -> police.CaseInput:
 
 
 def open_case(officer=None, **fields) -> LiaisonCase:
-    return police.open_case(officer or liaison(), case_input(**fields))
+    case = police.open_case(officer or liaison(), case_input(**fields))
+    db.session.commit()  # services flush; the test's unit of work ends here
+    return case
 
 
 def case_form(**fields) -> dict:

@@ -3,7 +3,9 @@ the strictest code in force; the export for sharing, which never carries H2 mate
 from __future__ import annotations
 
 import io
+import os
 import re
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -21,6 +23,7 @@ from tests.police.helpers import (
     page,
     row_counts,
 )
+from tracker.cases import documents
 from tracker.cases.models import Attachment
 from tracker.extensions import db
 from tracker.police import services
@@ -215,6 +218,33 @@ def test_a_document_that_is_not_what_it_says_is_refused_and_nothing_is_saved(off
     assert field_error(page(response), "document")
     assert row_counts() == before
     assert exchanges(case) == []
+
+
+def test_a_document_that_fails_after_it_was_stored_takes_the_exchange_with_it(
+        app, officer, monkeypatch):
+    """One unit of work: the document's half failing leaves nothing of the exchange's half
+    (no exchange, timeline entry, audit row, document row or stored file)."""
+    case = open_case(officer.user)
+    before = row_counts()
+    folder = Path(app.config["ATTACHMENT_DIR"])
+    files = set(os.listdir(folder)) if folder.exists() else set()
+    store = documents.add_document
+
+    def stored_then_refused(*args, **kwargs):
+        store(*args, **kwargs)  # the file is written and its row flushed
+        raise documents.DocumentError("The document store refused it.")
+
+    monkeypatch.setattr(services.documents, "add_document", stored_then_refused)
+    data = exchange_form(summary="Comes with a document that fails late")
+    data["document"] = (io.BytesIO(PNG_BYTES), "passport page.png")
+    response = officer.post(f"/police/cases/{case.reference}/exchanges", data,
+                            content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert field_error(page(response), "document")
+    assert row_counts() == before
+    assert exchanges(case) == []
+    assert audit_rows(case.reference, "liaison_case.exchange_added") == []
+    assert (set(os.listdir(folder)) if folder.exists() else set()) == files
 
 
 def test_an_empty_document_field_is_no_document(officer):

@@ -265,6 +265,7 @@ def test_the_same_person_twice_in_one_role_is_refused(officer):
     person = police_person("Usman Twice Testmann")
     case = open_case(officer.user)
     services.add_party(case, officer.user, person, "suspect")
+    db.session.commit()  # services flush; saved here, as the unit of work would
     with pytest.raises(services.CaseError) as refused:
         services.add_party(case, officer.user, person, "suspect")
     assert refused.value.field == "role"

@@ -74,6 +74,7 @@ def _snapshot(case) -> dict:
 def bring_to(case, officer, status):
     for step in PATH[status]:
         services.move(case, officer, step, comment="setting up", **details_for(step))
+    db.session.commit()  # services flush; saved here, as the unit of work would
     assert case.status == status
     return case
 

@@ -211,6 +211,7 @@ def test_two_managers_publishing_at_once_keep_the_first(manager, officer, embass
     monkeypatch.setattr(reports, "_snapshot", lambda month, office: None)
     with pytest.raises(reports.AlreadyPublished):
         reports.publish(month, None, make_user(Role.MANAGER, office=embassy))
+    db.session.rollback()  # what the unit of work does with the refusal
     [kept] = snapshots(month)
     assert kept.id == first.id and kept.published_by_id == manager.user.id
 

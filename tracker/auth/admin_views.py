@@ -13,19 +13,19 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from tracker.auth import approvals, services
-from tracker.auth.approvals import ProposalRefused, ProposalStale
+from tracker.auth.approvals import ProposalRefused
 from tracker.auth.forms import DecisionForm, NewUserForm, OfficeForm, UserForm
 from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Office, Role, User
 from tracker.auth.permissions import Permission, allow
-from tracker.auth.services import AccountError, StaleEdit
+from tracker.auth.services import AccountError
 from tracker.auth.sessions import open_sessions
 from tracker.errors import render_error
-from tracker.forms import CONTROL_CHARACTERS, put_error
+from tracker.forms import CONTROL_CHARACTERS
 from tracker.extensions import db
+from tracker.unit_of_work import unit_of_work
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -40,13 +40,6 @@ def _get_or_404(model, ident):
     if record is None:
         abort(404)
     return record
-
-
-def _conflict(what: str):
-    db.session.rollback()
-    return render_error(409, f"This {what} was changed by someone else after you opened it. "
-                             "Reload the page to see the current version, then make your "
-                             "change again.")
 
 
 # --- accounts -------------------------------------------------------------------------------
@@ -75,7 +68,7 @@ def new_user():
         status = 422
         if form.validate_on_submit():
             office = db.session.get(Office, form.office.data)
-            try:
+            with unit_of_work(form) as work:
                 if approvals.needs_approval(None, form.role.data, form.active.data):
                     proposal = approvals.propose_new_account(
                         email=form.email.data, display_name=form.display_name.data,
@@ -88,10 +81,7 @@ def new_user():
                         email=form.email.data, display_name=form.display_name.data,
                         role=form.role.data, office=office,
                         password=form.password.data or "", active=form.active.data)
-            except AccountError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 if proposal is not None:
                     flash(f"Account for {user.display_name} created, inactive: a second "
                           f"administrator must approve it as {user.role.label}. The approver "
@@ -117,7 +107,7 @@ def edit_user(user_id: int):
         if form.validate_on_submit():
             office = db.session.get(Office, form.office.data)
             held = approvals.needs_approval(user, form.role.data, form.active.data)
-            try:
+            with unit_of_work(form) as work:
                 if held:
                     approvals.propose_role_grant(
                         user, display_name=form.display_name.data, role=form.role.data,
@@ -126,12 +116,7 @@ def edit_user(user_id: int):
                     services.update_user(
                         user, display_name=form.display_name.data, role=form.role.data,
                         office=office, active=form.active.data, version=form.version.data)
-            except (StaleEdit, StaleDataError):
-                return _conflict("account")
-            except AccountError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 if held:
                     flash(f"{Role(form.role.data).label} for {user.display_name} proposed: "
                           "nothing changes until a second administrator approves it "
@@ -151,9 +136,9 @@ def _pending_for(user: User) -> list[AccountChangeProposal]:
 def _propose_reset(user_id: int, kind: AccountChangeKind, what: str):
     user = _get_or_404(User, user_id)
     try:
-        approvals.propose_reset(kind, user, proposer=current_user)
+        with unit_of_work():
+            approvals.propose_reset(kind, user, proposer=current_user)
     except AccountError as exc:
-        db.session.rollback()
         flash(str(exc), "error")
     else:
         flash(f"{what} of {user.display_name} proposed: nothing changes until a second "
@@ -171,7 +156,8 @@ def set_user_password(user_id: int):
 @allow(Permission.MANAGE_ACCOUNTS)
 def end_user_sessions(user_id: int):
     user = _get_or_404(User, user_id)
-    count = services.end_sessions(user)
+    with unit_of_work():
+        count = services.end_sessions(user)
     flash(f"{count} session(s) of {user.display_name} ended.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
@@ -204,12 +190,9 @@ def _decision(proposal_id: int, decide):
     if not form.validate_on_submit():
         return proposal, None, _approvals_page(422, form)
     try:
-        return proposal, decide(proposal, current_user, form.version.data), None
-    except ProposalStale as exc:
-        db.session.rollback()
-        return proposal, None, render_error(409, str(exc))
+        with unit_of_work(back=url_for("admin.approvals_list")):
+            return proposal, decide(proposal, current_user, form.version.data), None
     except ProposalRefused as exc:
-        db.session.rollback()
         return proposal, None, render_error(403, str(exc))
 
 
@@ -270,13 +253,10 @@ def new_office():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 services.create_office(code=form.code.data, name=form.name.data,
                                        kind=form.kind.data, time_zone=form.time_zone.data)
-            except AccountError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Office created.", "success")
                 return redirect(url_for("admin.offices"))
     return render_template("admin/office_form.html", form=form, office=None), status
@@ -293,16 +273,11 @@ def edit_office(office_id: int):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 services.update_office(office, code=form.code.data, name=form.name.data,
                                        kind=form.kind.data, time_zone=form.time_zone.data,
                                        active=form.active.data, version=form.version.data)
-            except (StaleEdit, StaleDataError):
-                return _conflict("office")
-            except AccountError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Office saved.", "success")
                 return redirect(url_for("admin.offices"))
     return render_template("admin/office_form.html", form=form, office=office), status

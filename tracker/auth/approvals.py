@@ -36,6 +36,7 @@ from tracker.auth.services import (
 )
 from tracker.auth.sessions import end_user_sessions
 from tracker.db import utcnow
+from tracker.domain import StaleRecord
 from tracker.extensions import db
 
 GRANTS = (AccountChangeKind.NEW_ACCOUNT, AccountChangeKind.ROLE_GRANT)
@@ -48,7 +49,7 @@ class ProposalRefused(Exception):
     """The proposal cannot be decided by this administrator (e.g. their own proposal)."""
 
 
-class ProposalStale(Exception):
+class ProposalStale(StaleRecord):
     """The proposal was decided already, or its account changed since it was proposed."""
 
 
@@ -103,10 +104,10 @@ def propose_new_account(*, email: str, display_name: str, role: Role | str, offi
                            "who approves the account receives a one-time password to hand "
                            "over.", "password")
     user = create_user(email=email, display_name=display_name, role=role, office=office,
-                       password=None, active=False, actor=proposer, commit=False)
+                       password=None, active=False, actor=proposer)
     proposal = _propose(AccountChangeKind.NEW_ACCOUNT, user, proposer, role=user.role,
                         office=office)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -128,7 +129,7 @@ def propose_role_grant(user: User, *, display_name: str, role: Role | str, offic
         user.display_name = display_name
     proposal = _propose(AccountChangeKind.ROLE_GRANT, user, proposer, role=Role(role),
                         office=office)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -142,7 +143,7 @@ def propose_reset(kind: AccountChangeKind, user: User, *, proposer: User
     if kind is AccountChangeKind.SECOND_FACTOR_RESET and not user.has_second_factor:
         raise AccountError("This account has no authenticator to reset.", None)
     proposal = _propose(kind, user, proposer)
-    db.session.commit()
+    db.session.flush()
     return proposal
 
 
@@ -191,7 +192,6 @@ def _decide(proposal: AccountChangeProposal, actor: User, version: int | None,
         # The UPDATE names the version read: of two administrators deciding at once, one wins.
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise ProposalStale("Another administrator decided this proposal at the same time.")
 
 
@@ -208,7 +208,6 @@ def approve(proposal: AccountChangeProposal, approver: User, version: int | None
     if kind in GRANTS:
         if (target.role is Role.ADMINISTRATOR and proposal.proposed_role is not Role.ADMINISTRATOR
                 and target.active and not _other_active_administrators(target)):
-            db.session.rollback()
             raise ProposalRefused("This is the last active administrator; appoint another "
                                   "first.")
         changes = {}
@@ -244,10 +243,9 @@ def approve(proposal: AccountChangeProposal, approver: User, version: int | None
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
         raise ProposalStale(f"The account of {target.display_name} was changed at the same "
                             "time; nothing was applied.")
-    db.session.commit()
+    db.session.flush()
     return Approval(proposal, one_time_password)
 
 
@@ -256,7 +254,7 @@ def refuse(proposal: AccountChangeProposal, actor: User, version: int | None) ->
     _decide(proposal, actor, version, ProposalOutcome.REFUSED)
     audit.record("account_change.refused", object_type="user", object_id=proposal.target_id,
                  actor=actor, details=_summary(proposal))
-    db.session.commit()
+    db.session.flush()
 
 
 def withdraw(proposal: AccountChangeProposal, actor: User, version: int | None) -> None:
@@ -264,7 +262,7 @@ def withdraw(proposal: AccountChangeProposal, actor: User, version: int | None) 
     _decide(proposal, actor, version, ProposalOutcome.WITHDRAWN)
     audit.record("account_change.withdrawn", object_type="user",
                  object_id=proposal.target_id, actor=actor, details=_summary(proposal))
-    db.session.commit()
+    db.session.flush()
 
 
 def _summary(proposal: AccountChangeProposal) -> dict:

@@ -24,7 +24,8 @@ from tracker.auth.passwords import (
 from tracker.auth.sessions import end_current_session, end_user_sessions
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.forms import FieldError, StaleRecord
+from tracker.domain import FieldError, StaleRecord
+from tracker.unit_of_work import unit_of_work
 
 EMAIL_PATTERN = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(\.[^@\s.]+)+$")
 LOCK_WINDOW = timedelta(minutes=1)
@@ -101,29 +102,36 @@ def is_locked(email: str) -> bool:
 def _try(email: str) -> FailedLogin | None:
     """Count this try before the password is checked, so parallel tries cannot slip past.
 
-    The row is written and committed first and is removed again only if the try succeeds;
-    None means the account is locked (this try included).
+    The row is written and committed first, in a unit of work of its own (so that other
+    workers count it at once), and is removed again only if the try succeeds; None means the
+    account is locked (this try included).
     """
     limit = current_app.config["LOGIN_FAILURES_PER_MINUTE"]
     if recent_failures(email) >= limit:
         return None
     attempt = FailedLogin(email=email, address=_address())
-    db.session.add(attempt)
-    db.session.commit()
+    with unit_of_work():
+        db.session.add(attempt)
     if recent_failures(email) > limit:
         return None
     return attempt
 
 
 def _failed(email: str, user: User | None, action: str) -> None:
-    """The try stays counted; record it, and the lock if this try completed it."""
-    db.session.execute(delete(FailedLogin).where(FailedLogin.at < utcnow() - timedelta(days=1)))
-    audit.record(action, object_type="user", object_id=user.id if user else None,
-                 actor=user, details={"email": email})
-    if is_locked(email):
-        audit.record("login.locked", object_type="user",
-                     object_id=user.id if user else None, actor=user, details={"email": email})
-    db.session.commit()
+    """The try stays counted; record it, and the lock if this try completed it.
+
+    A unit of work of its own: the record stands whatever the caller does next (a wrong
+    current password is also a refused password change, which saves nothing else).
+    """
+    with unit_of_work():
+        db.session.execute(delete(FailedLogin)
+                           .where(FailedLogin.at < utcnow() - timedelta(days=1)))
+        audit.record(action, object_type="user", object_id=user.id if user else None,
+                     actor=user, details={"email": email})
+        if is_locked(email):
+            audit.record("login.locked", object_type="user",
+                         object_id=user.id if user else None, actor=user,
+                         details={"email": email})
 
 
 def _succeeded(attempt: FailedLogin) -> None:
@@ -151,7 +159,7 @@ def check_credentials(email: str, password: str) -> LoginResult:
         db.session.execute(update(User).where(User.id == user.id)
                            .values(password_hash=hash_password(password)))
         audit.record("password.rehashed", object_type="user", object_id=user.id, actor=user)
-    db.session.commit()
+    db.session.flush()
     if user.has_second_factor:
         return LoginResult(LoginOutcome.NEEDS_SECOND_FACTOR, user)
     return LoginResult(LoginOutcome.OK, user)
@@ -161,14 +169,14 @@ def sign_out(user: User) -> None:
     """End this browser's session on the server, and record it."""
     audit.record("logout", object_type="user", object_id=user.id, actor=user)
     end_current_session("signed out")
-    db.session.commit()
+    db.session.flush()
 
 
 def record_login(user: User) -> None:
     """Mark a completed sign-in (after any second factor); the session is already started."""
     db.session.execute(update(User).where(User.id == user.id).values(last_login_at=utcnow()))
     audit.record("login.succeeded", object_type="user", object_id=user.id, actor=user)
-    db.session.commit()
+    db.session.flush()
 
 
 def check_second_factor(user: User, code: str) -> bool:
@@ -187,7 +195,7 @@ def check_second_factor(user: User, code: str) -> bool:
         _failed(user.email, user, "second_factor.failed")
         return False
     _succeeded(attempt)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -201,7 +209,7 @@ def check_current_password(user: User, password: str) -> bool:
         _failed(user.email, user, "password.check_failed")
         return False
     _succeeded(attempt)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -225,7 +233,7 @@ def confirm_second_factor(user: User, secret: str, code: str) -> bool:
     user.totp_secret = secret
     user.totp_last_counter = counter
     audit.record("second_factor.enrolled", object_type="user", object_id=user.id, actor=user)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -235,15 +243,14 @@ def reset_second_factor(user: User) -> None:
     user.totp_last_counter = None
     end_user_sessions(user, "second factor reset")
     audit.record("second_factor.reset", object_type="user", object_id=user.id)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- accounts -------------------------------------------------------------------------------
 
 
 def create_user(*, email: str, display_name: str, role: Role | str, office: Office,
-                password: str | None, active: bool = True, actor=None,
-                commit: bool = True) -> User:
+                password: str | None, active: bool = True, actor=None) -> User:
     """Create an account; the password must pass the rules (None: nobody can sign in yet)."""
     email = check_email(email)
     display_name = _check_display_name(display_name)
@@ -265,13 +272,10 @@ def create_user(*, email: str, display_name: str, role: Role | str, office: Offi
     try:
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise AccountError("An account with this e-mail address exists already.", "email")
     audit.record("user.created", object_type="user", object_id=user.id, actor=actor,
                  details={"email": email, "role": role.value, "office": office.code,
                           "active": active})
-    if commit:
-        db.session.commit()
     return user
 
 
@@ -314,7 +318,7 @@ def update_user(user: User, *, display_name: str, role: Role | str, office: Offi
     if "role" in changes or not active:
         end_user_sessions(user, "deactivated" if not active else "role changed")
     audit.record(action, object_type="user", object_id=user.id, actor=actor, details=changes)
-    db.session.commit()
+    db.session.flush()
     return user
 
 
@@ -337,7 +341,7 @@ def set_password(user: User, password: str, *, actor=None, keep_current_session=
     user.password_changed_at = utcnow()
     end_user_sessions(user, "password changed", keep_current=keep_current_session)
     audit.record("password.changed", object_type="user", object_id=user.id, actor=actor)
-    db.session.commit()
+    db.session.flush()
 
 
 def change_own_password(user: User, current: str, new: str) -> None:
@@ -352,7 +356,7 @@ def end_sessions(user: User, *, actor=None) -> int:
     count = end_user_sessions(user, "ended by administrator")
     audit.record("user.sessions_ended", object_type="user", object_id=user.id, actor=actor,
                  details={"sessions": count})
-    db.session.commit()
+    db.session.flush()
     return count
 
 
@@ -392,7 +396,7 @@ def create_office(*, code: str, name: str, kind, time_zone: str, actor=None) -> 
     audit.record("office.created", object_type="office", object_id=office.id, actor=actor,
                  details={"code": code, "name": name, "kind": kind.value,
                           "time_zone": time_zone})
-    db.session.commit()
+    db.session.flush()
     return office
 
 
@@ -411,5 +415,5 @@ def update_office(office: Office, *, code: str, name: str, kind, time_zone: str,
     if changes:
         audit.record("office.updated", object_type="office", object_id=office.id,
                      actor=actor, details=changes)
-        db.session.commit()
+        db.session.flush()
     return office

@@ -17,6 +17,7 @@ from sqlalchemy import select, update
 from tracker.auth.models import User, UserSession
 from tracker.db import utcnow
 from tracker.extensions import db, login_manager
+from tracker.unit_of_work import unit_of_work
 
 SESSION_KEY = "sid"
 # Writing last_seen_at on every request would turn every read into a write; a minute's
@@ -109,14 +110,14 @@ def load_user(user_id: str) -> User | None:
     reason = session_expiry_reason(row)
     if reason is not None:
         if row.ended_at is None:
-            row.ended_at, row.end_reason = utcnow(), reason
-            db.session.commit()
+            with unit_of_work():
+                row.ended_at, row.end_reason = utcnow(), reason
         return None
     user = row.user
     if not user.active:
         return None
     now = utcnow()
     if now - row.last_seen_at > TOUCH_INTERVAL:
-        row.last_seen_at = now
-        db.session.commit()
+        with unit_of_work():
+            row.last_seen_at = now
     return user

@@ -22,9 +22,10 @@ from tracker.auth import services
 from tracker.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm
 from tracker.auth.models import User
 from tracker.auth.permissions import Permission, allow, public
-from tracker.auth.services import AccountError, LoginOutcome
+from tracker.auth.services import LoginOutcome
 from tracker.auth.sessions import open_sessions, start_session
 from tracker.extensions import db, limiter
+from tracker.unit_of_work import unit_of_work
 
 bp = Blueprint("auth", __name__)
 
@@ -51,9 +52,16 @@ def _safe_next(target: str | None) -> str:
 
 
 def _finish_login(user: User, next_url: str | None):
-    start_session(user)
-    services.record_login(user)
+    with unit_of_work():
+        start_session(user)
+        services.record_login(user)
     return redirect(_safe_next(next_url))
+
+
+def _checked_in_unit_of_work(check, *args) -> bool:
+    """Run a check that records its outcome, and save what it recorded."""
+    with unit_of_work():
+        return check(*args)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,7 +74,8 @@ def login():
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
-            result = services.check_credentials(form.email.data, form.password.data)
+            with unit_of_work():
+                result = services.check_credentials(form.email.data, form.password.data)
             if result.outcome is LoginOutcome.OK:
                 return _finish_login(result.user, request.args.get("next"))
             if result.outcome is LoginOutcome.NEEDS_SECOND_FACTOR:
@@ -110,7 +119,8 @@ def second_factor():
             if services.is_locked(user.email):
                 form.form_errors.append(LOCKED)
                 status = 429
-            elif services.check_second_factor(user, form.code.data):
+            elif _checked_in_unit_of_work(services.check_second_factor, user,
+                                          form.code.data):
                 next_url = session[PENDING_KEY].get("next")
                 return _finish_login(user, next_url)
             else:
@@ -122,7 +132,8 @@ def second_factor():
 @bp.route("/logout", methods=["POST"])
 @allow(Permission.USE_OWN_ACCOUNT)
 def logout():
-    services.sign_out(current_user)
+    with unit_of_work():
+        services.sign_out(current_user)
     flash("You have signed out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -139,12 +150,10 @@ def account():
 def change_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.change_own_password(current_user, form.current_password.data,
                                          form.new_password.data)
-        except AccountError as exc:
-            getattr(form, exc.field).errors.append(str(exc))
-        else:
+        if work.done:
             flash("Your password is changed. Your other sessions have been ended.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", sessions=open_sessions(current_user),
@@ -167,7 +176,8 @@ def enrol_second_factor():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            if services.confirm_second_factor(current_user, secret, form.code.data):
+            if _checked_in_unit_of_work(services.confirm_second_factor, current_user, secret,
+                                        form.code.data):
                 session.pop(ENROL_KEY, None)
                 flash("Your authenticator app is set up. You will be asked for a code "
                       "each time you sign in.", "success")

@@ -16,5 +16,5 @@ def assign(case: Case, actor: User, assignee: User | None) -> bool:
                                  comment=assignee.display_name if assignee else None))
     audit.record(f"{case.kind}.assigned", object_type=str(case.kind), object_id=case.reference,
                  actor=actor, details={"to": assignee.email if assignee else None})
-    db.session.commit()
+    db.session.flush()
     return True

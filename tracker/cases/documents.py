@@ -15,7 +15,8 @@ from tracker.auth.models import User
 from tracker.cases.models import Attachment, Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.forms import FieldError
+from tracker.domain import FieldError
+from tracker.unit_of_work import after_commit, after_rollback
 
 # What the content must be, whatever the file is called.
 ALLOWED_TYPES = {
@@ -96,6 +97,8 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
                                 stored_name=stored_name, content_type=kind.mime, size=size,
                                 sha256=digest.hexdigest(), uploaded_by=uploader)
         db.session.add(attachment)
+        # Nothing half-saved: the file goes if the unit of work around this rolls back.
+        after_rollback(lambda: path.unlink(missing_ok=True))
         db.session.flush()
         db.session.add(TimelineEvent(case_id=case.id, actor=uploader,
                                      kind=TimelineKind.DOCUMENT_ADDED,
@@ -104,10 +107,9 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
                      object_id=case.reference, actor=uploader,
                      details={"document": attachment.id, "type": kind.mime, "size": size,
                               "sha256": attachment.sha256})
-        db.session.commit()
+        db.session.flush()
     except BaseException:
-        db.session.rollback()
-        path.unlink(missing_ok=True)  # nothing half-saved: no file without its record
+        path.unlink(missing_ok=True)  # no file without its record
         raise
     return attachment
 
@@ -127,11 +129,11 @@ def remove_document(case: Case, attachment: Attachment, actor: User, reason: str
     audit.record(f"{case.kind}.document_removed", object_type=str(case.kind),
                  object_id=case.reference, actor=actor, reason=attachment.removal_reason,
                  details={"document": attachment.id, "sha256": attachment.sha256})
-    db.session.commit()
-    stored_path(attachment).unlink(missing_ok=True)
+    db.session.flush()
+    path = stored_path(attachment)
+    after_commit(lambda: path.unlink(missing_ok=True))  # the content goes once that is saved
 
 
 def record_download(case: Case, attachment: Attachment, reader: User) -> None:
     audit.record(f"{case.kind}.document_downloaded", object_type=str(case.kind),
                  object_id=case.reference, actor=reader, details={"document": attachment.id})
-    db.session.commit()

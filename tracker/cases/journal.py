@@ -8,7 +8,7 @@ from tracker.auth.models import User
 from tracker.cases.models import Case, ContactChannel, JournalNote, NoteKind, TimelineEvent
 from tracker.cases.models import TimelineKind
 from tracker.extensions import db
-from tracker.forms import FieldError
+from tracker.domain import FieldError
 
 MAX_NOTE = 20_000
 
@@ -77,5 +77,5 @@ def _record(case: Case, author: User, note: JournalNote, kind: TimelineKind) -> 
                                  at=note.at))
     audit.record(f"{case.kind}.{kind.value}_added", object_type=str(case.kind),
                  object_id=case.reference, actor=author, details={"note": note.id})
-    db.session.commit()
+    db.session.flush()
     return note

@@ -16,7 +16,7 @@ from tracker.audit import service as audit
 from tracker.cases import scope
 from tracker.db import Base, UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.forms import FieldError
+from tracker.domain import FieldError
 
 
 class ConsularLink(Base):

@@ -11,7 +11,6 @@ from typing import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.auth.models import User
 from tracker.auth.permissions import Permission, allow
@@ -25,9 +24,9 @@ from tracker.cases.forms import (
     TransitionForm,
 )
 from tracker.cases.models import Attachment, Case
-from tracker.errors import render_error
 from tracker.extensions import db
 from tracker.forms import put_error
+from tracker.unit_of_work import unit_of_work
 
 
 @dataclass
@@ -68,13 +67,10 @@ def register_case_actions(section: CaseSection) -> None:
         case = section.load(reference, True)
         form = NoteForm()
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 journal.add_note(case, current_user, form.text.data,
                                  corrects_id=form.corrects_id.data)
-            except journal.JournalError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Note added.", "success")
                 return back(case, "#timeline")
         return section.render_detail(case, note_form=form)
@@ -85,13 +81,10 @@ def register_case_actions(section: CaseSection) -> None:
         case = section.load(reference, True)
         form = ContactForm()
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 journal.add_contact(case, current_user, form.contact_channel.data,
                                     form.contact_with.data, form.said.data)
-            except journal.JournalError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Contact recorded.", "success")
                 return back(case, "#timeline")
         return section.render_detail(case, contact_form=form)
@@ -102,11 +95,9 @@ def register_case_actions(section: CaseSection) -> None:
         case = section.load(reference, True)
         form = DocumentForm()
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 documents.add_document(case, current_user, form.file.data)
-            except documents.DocumentError as exc:
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Document added.", "success")
                 return back(case, "#documents")
         return section.render_detail(case, document_form=form)
@@ -125,7 +116,8 @@ def register_case_actions(section: CaseSection) -> None:
         path = documents.stored_path(attachment)
         if attachment.removed_at is not None or not path.exists():
             abort(404)
-        documents.record_download(case, attachment, current_user)
+        with unit_of_work():  # the read log is saved before the file is sent
+            documents.record_download(case, attachment, current_user)
         # Named as what it is, also for documents stored before upload names were matched.
         name = documents.named_as_its_type(attachment.filename, attachment.content_type)
         response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
@@ -140,15 +132,13 @@ def register_case_actions(section: CaseSection) -> None:
         attachment = _document(case, document_id)
         form = RemoveDocumentForm()
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 documents.remove_document(case, attachment, current_user, form.reason.data)
-            except documents.DocumentError as exc:
-                db.session.rollback()
-                flash(str(exc), "error")  # e.g. "removed already": say what really happened
-                return back(case, "#documents")
-            else:
+            if work.done:
                 flash(f"{attachment.filename} removed.", "success")
-                return back(case, "#documents")
+            else:  # e.g. "removed already": say what really happened
+                flash(" ".join(form.form_errors + form.reason.errors), "error")
+            return back(case, "#documents")
         flash("Say why the document is removed.", "error")
         return back(case, "#documents")
 
@@ -164,7 +154,8 @@ def register_case_actions(section: CaseSection) -> None:
         section.prepare_step_form(case, form)
         refusal = flow.refusal(case, name, current_user)
         if request.method == "GET":
-            section.record_read(case, current_user)  # the step page shows the summary
+            with unit_of_work():
+                section.record_read(case, current_user)  # the step page shows the summary
         status = 200
         if refusal:
             form.form_errors.append(refusal)
@@ -172,17 +163,10 @@ def register_case_actions(section: CaseSection) -> None:
         elif request.method == "POST":
             status = 422
             if form.validate_on_submit():
-                try:
+                with unit_of_work(form) as work:
                     workflow.transition(case, name, current_user, comment=form.comment.data,
                                         **section.step_details(case, name, form))
-                    db.session.commit()
-                except workflow.TransitionError as exc:
-                    db.session.rollback()
-                    put_error(form, exc.field, str(exc))
-                except StaleDataError:
-                    db.session.rollback()
-                    return render_error(409)
-                else:
+                if work.done:
                     flash(f"{move.label}: done. Now {flow.label(move.target).lower()}.",
                           "success")
                     return back(case)
@@ -203,7 +187,8 @@ def register_case_actions(section: CaseSection) -> None:
             if chosen is not None and chosen not in eligible:
                 put_error(form, "assigned_to", "Choose an active officer of the case's office.")
             else:
-                assignment.assign(case, current_user, eligible.get(chosen))
+                with unit_of_work(form):
+                    assignment.assign(case, current_user, eligible.get(chosen))
                 flash("Assignment saved.", "success")
                 return back(case)
         return section.render_detail(case, assign_form=form)

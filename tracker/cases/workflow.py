@@ -19,7 +19,7 @@ from tracker.auth.models import Role, User
 from tracker.cases.models import Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.forms import FieldError
+from tracker.domain import FieldError
 
 _engine_is_setting_status = contextvars.ContextVar("engine_is_setting_status", default=False)
 
@@ -145,9 +145,9 @@ def transition(case: Case, name: str, actor: User | None, *, comment: str | None
 
 def move(case: Case, actor: User | None, name: str, comment: str | None = None,
          **details) -> TimelineEvent:
-    """One workflow step, committed (the services' and scripts' way to take a step)."""
+    """One workflow step, flushed (the services' and scripts' way to take a step)."""
     event_ = transition(case, name, actor, comment=comment, **details)
-    db.session.commit()
+    db.session.flush()
     return event_
 
 

@@ -24,7 +24,7 @@ from tracker.extensions import db
 from tracker.people.identifiers import search_forms
 from tracker.people.models import Compartment, Person, PersonIdentifier
 from tracker.people.names import name_tokens
-from tracker.forms import FieldError, StaleRecord
+from tracker.domain import FieldError, StaleRecord
 
 
 class RequestError(FieldError):
@@ -123,7 +123,7 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
                  object_id=request.reference, actor=actor,
                  details={"category": category.value, "office": office.code,
                           **({"enquiry": enquiry.id} if enquiry is not None else {})})
-    db.session.commit()
+    db.session.flush()
     return request
 
 
@@ -135,7 +135,7 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
                    ) -> ConsularRequest:
     """Edit the request's text and priority; a stale version raises StaleRequest."""
     if version is None or version != request.version:
-        raise StaleRequest(request)
+        raise StaleRequest(current=request)
     _, subcategory = _check_category(request.category, subcategory)
     summary, description = _check_text(summary, description)
     try:
@@ -154,7 +154,7 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
         audit.record("consular_request.edited", object_type="consular_request",
                      object_id=request.reference, actor=actor,
                      details={k: v for k, v in changes.items() if k != "description"})
-        db.session.commit()  # the version check in the UPDATE catches a concurrent save
+        db.session.flush()  # the version check in the UPDATE catches a concurrent save
     return request
 
 
@@ -176,7 +176,7 @@ def wake_held_requests(now: datetime | None = None) -> list[str]:
             workflow.transition(request, "resume", None, at=now,
                                 comment=f"Hold date {request.hold_until:%d %b %Y} reached")
             woken.append(request.reference)
-    db.session.commit()
+    db.session.flush()
     return woken
 
 
@@ -184,7 +184,7 @@ def record_read(request: ConsularRequest, reader: User) -> None:
     """Every read of a request's page is logged (who, when, which)."""
     audit.record("consular_request.viewed", object_type="consular_request",
                  object_id=request.reference, actor=reader)
-    db.session.commit()
+    db.session.flush()
 
 
 # --- finding requests -----------------------------------------------------------------------
@@ -322,7 +322,7 @@ def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | No
     db.session.add(enquiry)
     db.session.flush()
     audit.record("enquiry.logged", object_type="enquiry", object_id=enquiry.id, actor=actor)
-    db.session.commit()
+    db.session.flush()
     return enquiry
 
 
@@ -336,10 +336,10 @@ def set_service_target(category: Category, working_days: int, actor: User,
         db.session.add(target)
     else:
         if version is not None and version != target.version:
-            raise StaleRequest(target)  # type: ignore[arg-type]
+            raise StaleRequest(current=target)
         target.working_days = working_days
     audit.record("service_target.set", object_type="service_target", object_id=category.value,
                  actor=actor, details={"working_days": working_days})
-    db.session.commit()
+    db.session.flush()
     return target
 

@@ -7,7 +7,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.models import Office, Role, User
@@ -38,11 +37,11 @@ from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
 from tracker.audit import service as audit
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.forms import put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person, PersonRelation
+from tracker.unit_of_work import unit_of_work
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
 requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
@@ -189,21 +188,15 @@ def new():
     candidates: list[Person] = []
     if request.method == "POST" and form.validate_on_submit():
         try:
-            subject = known or people.chosen_or_new_person(
-                Compartment.CONSULAR, form.person_input(), chosen_id=form.use_person.data,
-                confirmed_new=form.confirm_new.data, actor=current_user)
+            with unit_of_work(form) as work:
+                subject = known or people.chosen_or_new_person(
+                    Compartment.CONSULAR, form.person_input(), chosen_id=form.use_person.data,
+                    confirmed_new=form.confirm_new.data, actor=current_user)
+                created = _create(form, subject, enquiry)
         except people.NeedsChoice as choice:
             candidates = choice.candidates
-        except people.PersonError as exc:
-            db.session.rollback()
-            put_error(form, exc.field, str(exc))
         else:
-            try:
-                created = _create(form, subject, enquiry)
-            except (services.RequestError, people.PersonError) as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash(f"Request {created.reference} logged.", "success")
                 return redirect(url_for("consular_requests.detail",
                                         reference=created.reference))
@@ -291,7 +284,8 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
 @allow(Permission.READ_CONSULAR_REQUESTS)
 def detail(reference: str):
     case = load_request(reference)
-    services.record_read(case, current_user)
+    with unit_of_work():
+        services.record_read(case, current_user)
     return render_detail(case, status=200)
 
 
@@ -303,26 +297,19 @@ def edit(reference: str):
     form.subcategory.choices = list(case.category.info.subcategories.items())
     if request.method == "GET":
         form.priority.data = case.priority.value
-        services.record_read(case, current_user)  # the form shows the summary and details
+        with unit_of_work():
+            services.record_read(case, current_user)  # the form shows the summary and details
     status = 200
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 services.update_request(case, current_user, version=form.version.data,
                                         priority=form.priority.data,
                                         summary=form.summary.data,
                                         description=form.description.data or "",
                                         subcategory=form.subcategory.data)
-            except (services.StaleRequest, StaleDataError):
-                db.session.rollback()
-                current = load_request(reference, for_work=True)
-                return render_template("consular/conflict.html", case=current, form=form,
-                                       mine=form.data), 409
-            except services.RequestError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Request saved.", "success")
                 return redirect(url_for("consular_requests.detail", reference=case.reference))
     return render_template("consular/edit.html", case=case, form=form), status
@@ -373,8 +360,9 @@ register_case_actions(SECTION)
 def person(person_id: int):
     found = _visible_person(person_id)
     about, reported = _requests_of(found)
-    audit.record("consular_person.viewed", object_type="consular_person", object_id=found.id)
-    db.session.commit()
+    with unit_of_work():
+        audit.record("consular_person.viewed", object_type="consular_person",
+                     object_id=found.id)
     return _render_person(found, about, reported, RelationForm())
 
 
@@ -429,14 +417,11 @@ def add_relation(person_id: int):
     if form.validate_on_submit():
         related = next((p for p in _relatives(found, about, reported)
                         if p.id == form.related.data), None)
-        try:
+        with unit_of_work(form) as work:
             if related is None:
                 raise people.PersonError("Choose one of the persons listed.", "related")
             people.relate(found, related, form.kind.data, actor=current_user)
-        except people.PersonError as exc:
-            db.session.rollback()
-            put_error(form, exc.field, str(exc))
-        else:
+        if work.done:
             flash("Relation recorded.", "success")
             return redirect(url_for("consular.person", person_id=found.id))
     return _render_person(found, about, reported, form, 422)
@@ -453,13 +438,10 @@ def enquiries():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 services.log_enquiry(current_user, channel=form.channel.data,
                                      topic=form.topic.data, received_on=form.received_on.data)
-            except services.RequestError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Enquiry counted.", "success")
                 return redirect(url_for("consular.enquiries"))
     today = db.session.scalars(
@@ -484,13 +466,10 @@ def service_targets():
             abort(400)
         if form.validate_on_submit():
             try:
-                services.set_service_target(category, form.working_days.data, current_user,
-                                            version=form.version.data)
-            except services.StaleRequest:
-                db.session.rollback()
-                return redirect(url_for("consular.service_targets")), 303
-            except services.RequestError as exc:
-                db.session.rollback()
+                with unit_of_work():
+                    services.set_service_target(category, form.working_days.data,
+                                                current_user, version=form.version.data)
+            except services.RequestError as exc:  # one form per category: shown in its row
                 errors[category] = str(exc)
             else:
                 flash(f"{category.label}: target set to {form.working_days.data} working days.",

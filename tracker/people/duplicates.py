@@ -19,7 +19,7 @@ from tracker.audit import service as audit
 from tracker.cases import scope
 from tracker.db import Base, utcnow
 from tracker.extensions import db
-from tracker.forms import FieldError, StaleRecord
+from tracker.domain import FieldError, StaleRecord
 from tracker.people.models import DuplicateStatus, Person, PossibleDuplicate
 
 # The queue's own columns point at persons too, but describe the pair rather than use it.

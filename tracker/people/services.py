@@ -25,7 +25,7 @@ from tracker.people.models import (
     Sex,
 )
 from tracker.people.names import fold_name, name_tokens, names_match
-from tracker.forms import FieldError
+from tracker.domain import FieldError
 
 MAX_CANDIDATES = 10
 
@@ -149,7 +149,7 @@ def hidden_matches(compartment: Compartment, data: PersonInput) -> dict[int, str
 
 
 def create_person(compartment: Compartment, data: PersonInput, actor: User | None) -> Person:
-    """Validate and add a person (not committed: the caller's transaction decides)."""
+    """Validate and add a person (flushed: the caller's unit of work decides)."""
     full_name, other_names, identifiers = _checked(data)
     try:
         sex = Sex(data.sex) if data.sex else None
@@ -178,7 +178,7 @@ def create_person(compartment: Compartment, data: PersonInput, actor: User | Non
 
 def relate(person: Person, related: Person, kind: RelationKind | str, *,
            actor: User | None = None) -> PersonRelation:
-    """Record that `person` is `kind` of `related` (both of one compartment), committed."""
+    """Record that `person` is `kind` of `related` (both of one compartment)."""
     if person.compartment != related.compartment:
         raise PersonError("Persons of different compartments cannot be related.")
     if person.id == related.id:
@@ -195,7 +195,7 @@ def relate(person: Person, related: Person, kind: RelationKind | str, *,
     audit.record("person.related", object_type=f"{person.compartment}_person",
                  object_id=person.id, actor=actor,
                  details={"related": related.id, "kind": kind.value})
-    db.session.commit()
+    db.session.flush()
     return relation
 
 

@@ -8,17 +8,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
-from tracker.errors import render_error
 from tracker.extensions import db
-from tracker.forms import FieldError, StaleRecord, TrackerForm, put_error
+from tracker.forms import TrackerForm
 from tracker.people import duplicates
 from tracker.people.models import Compartment, DuplicateStatus, PossibleDuplicate
+from tracker.unit_of_work import unit_of_work
 
 DECISIONS = {"merge": duplicates.merge, "not-same": duplicates.not_the_same,
              "undo": duplicates.undo}
@@ -45,10 +44,11 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission
         return pair
 
     def _render(pair: PossibleDuplicate, form: DecisionForm, status: int = 200):
-        for person_id in (pair.person_id, pair.other_id):
-            audit.record(f"{compartment}_person.viewed", object_type=f"{compartment}_person",
-                         object_id=person_id, details={"through": "duplicate queue"})
-        db.session.commit()
+        with unit_of_work():
+            for person_id in (pair.person_id, pair.other_id):
+                audit.record(f"{compartment}_person.viewed",
+                             object_type=f"{compartment}_person", object_id=person_id,
+                             details={"through": "duplicate queue"})
         form.version.data = pair.version
         return render_template("people/pair.html", pair=pair, form=form, prefix=prefix,
                                person_endpoint=person_endpoint,
@@ -80,17 +80,11 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission
         pair = _pair(pair_id)
         form = DecisionForm()
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form, back=url_for(f"{prefix}.duplicate_pair",
+                                                 pair_id=pair.id)) as work:
                 DECISIONS[decision](pair, current_user, form.reason.data,
                                     version=form.opened_version())
-                db.session.commit()
-            except (StaleRecord, StaleDataError):
-                db.session.rollback()
-                return render_error(409)
-            except FieldError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash({"merge": "Merged: the later record now points to the kept one.",
                        "not-same": "Recorded as two different persons.",
                        "undo": "Merge undone: both records are as they were."}[decision],

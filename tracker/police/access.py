@@ -18,7 +18,7 @@ from tracker.cases.links import ConsularLink
 from tracker.cases.models import Case, CaseKind
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.people.models import Compartment, Person
+from tracker.people.models import Compartment
 from tracker.police.models import (
     BreakGlass,
     CaseParty,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -42,7 +42,7 @@ from tracker.police.models import (
     LiaisonCase,
 )
 from tracker.police.workflow import Status
-from tracker.forms import FieldError, StaleRecord
+from tracker.domain import FieldError, StaleRecord
 
 REFERENCE_PREFIX = "POL"
 MAX_ID = 2**31 - 1  # the largest row id: a bigger number names nothing (and overflows)
@@ -119,14 +119,14 @@ def open_case(actor: User, data: CaseInput) -> LiaisonCase:
     audit.record("liaison_case.opened", object_type="liaison_case", object_id=case.reference,
                  actor=actor, details={"category": case.category.value,
                                        "country": case.country.value})
-    db.session.commit()
+    db.session.flush()
     return case
 
 
 def update_case(case: LiaisonCase, actor: User, data: CaseInput, version: int | None
                 ) -> LiaisonCase:
     if version is None or version != case.version:
-        raise StaleCase(case)
+        raise StaleCase(current=case)
     fields = _checked(data)
     changed = [name for name, value in fields.items() if getattr(case, name) != value]
     for name in changed:
@@ -136,7 +136,7 @@ def update_case(case: LiaisonCase, actor: User, data: CaseInput, version: int | 
                                      comment=", ".join(n.replace("_", " ") for n in changed)))
         audit.record("liaison_case.edited", object_type="liaison_case",
                      object_id=case.reference, actor=actor, details={"fields": changed})
-        db.session.commit()
+        db.session.flush()
     return case
 
 
@@ -154,7 +154,7 @@ def add_party(case: LiaisonCase, actor: User, person: Person, role: str) -> Case
     audit.record("liaison_case.party_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
                  details={"person": person.id, "role": role.value})
-    db.session.commit()
+    db.session.flush()
     return party
 
 
@@ -213,12 +213,12 @@ def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
                  details={"exchange": exchange.id, "code": code.value})
     if document is not None and document.filename:
         try:
-            # Commits the exchange with the document, or rolls both back.
+            # One unit of work: the exchange is saved with its document, or neither is.
             attachment = documents.add_document(case, actor, document)
         except documents.DocumentError as exc:
             raise CaseError(str(exc), "document")
         exchange.documents.append(attachment)
-    db.session.commit()
+    db.session.flush()
     return exchange
 
 
@@ -241,7 +241,7 @@ def wake_held_cases(now: datetime | None = None) -> list[str]:
             workflow.transition(case, "resume", None, at=now,
                                 comment=f"Hold date {case.hold_until:%d %b %Y} reached")
             woken.append(case.reference)
-    db.session.commit()
+    db.session.flush()
     return woken
 
 
@@ -253,7 +253,7 @@ def add_notice(case: LiaisonCase, actor: User, colour: str, number: str) -> Inte
     audit.record("liaison_case.notice_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
                  details={"colour": notice.colour.value, "number": notice.number})
-    db.session.commit()
+    db.session.flush()
     return notice
 
 
@@ -270,7 +270,7 @@ def set_restriction(case: LiaisonCase, actor: User, restricted: bool, officer_id
                  object_id=case.reference, actor=actor,
                  details={"restricted": restricted, "officers": [o.email for o in officers]
                           if restricted else []})
-    db.session.commit()
+    db.session.flush()
 
 
 def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
@@ -283,7 +283,7 @@ def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
     db.session.add(entry)
     audit.record("liaison_case.break_glass", object_type="liaison_case",
                  object_id=case.reference, actor=actor, reason=reason)
-    db.session.commit()
+    db.session.flush()
     return entry
 
 
@@ -291,13 +291,13 @@ def record_read(case: LiaisonCase, reader: User, what: str = "viewed") -> None:
     """Every read of a case, its documents or its persons is logged."""
     audit.record(f"liaison_case.{what}", object_type="liaison_case", object_id=case.reference,
                  actor=reader)
-    db.session.commit()
+    db.session.flush()
 
 
 def link_consular(case: LiaisonCase, actor: User, reference: str) -> ConsularLink:
     """Link a consular request (by its reference); the consular side learns nothing of it."""
     link = links.link_consular_request(case, actor, reference)
-    db.session.commit()
+    db.session.flush()
     return link
 
 
@@ -308,7 +308,7 @@ def share_link(link: ConsularLink, actor: User) -> None:
         audit.record("liaison_case.consular_shared", object_type="liaison_case",
                      object_id=link.liaison_case.reference, actor=actor,
                      details={"request": link.consular_request.reference})
-        db.session.commit()
+        db.session.flush()
 
 
 def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:

@@ -18,7 +18,6 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
@@ -34,11 +33,11 @@ from tracker.cases.forms import (
 from tracker.cases.models import Attachment, TimelineEvent
 from tracker.cases.views import CaseSection, register_case_actions
 from tracker.extensions import db
-from tracker.forms import FieldError, put_error
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person
+from tracker.unit_of_work import unit_of_work
 from tracker.police import access, services
 from tracker.police.categories import Outcome
 from tracker.police.forms import (
@@ -138,12 +137,9 @@ def new():
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 case = services.open_case(current_user, _case_input(form))
-            except services.CaseError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash(f"Case {case.reference} opened.", "success")
                 return redirect(url_for("police_cases.detail", reference=case.reference))
     return render_template("police/case_form.html", form=form, case=None), status
@@ -166,8 +162,9 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
         ConsularLink.liaison_case_id == case.id).options(
         selectinload(ConsularLink.consular_request))).all()
     if links:
-        record_linked_reads([link.consular_request.reference for link in links], current_user)
-        db.session.commit()
+        with unit_of_work():
+            record_linked_reads([link.consular_request.reference for link in links],
+                                current_user)
     assign_form = forms.get("assign_form") or AssignForm(assigned_to=case.assigned_to_id or 0)
     assign_form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
                                                          for u in liaison_officers()]
@@ -194,7 +191,8 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
 @allow(Permission.READ_LIAISON_CASES)
 def detail(reference: str):
     case = load_case(reference)
-    services.record_read(case, current_user)
+    with unit_of_work():
+        services.record_read(case, current_user)
     return render_detail(case, status=200)
 
 
@@ -214,12 +212,9 @@ def break_glass(reference: str):
     if request.method == "POST":
         status = 422
         if form.validate_on_submit():
-            try:
+            with unit_of_work(form) as work:
                 services.break_glass(case, current_user, form.reason.data)
-            except services.CaseError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 return redirect(url_for("police_cases.detail", reference=case.reference))
     return render_template("police/break_glass.html", case=case, form=form), status
 
@@ -233,7 +228,8 @@ def edit(reference: str):
         form.title.data = case.summary
         for name in ("category", "country", "counterpart", "priority"):
             getattr(form, name).data = getattr(case, name).value
-        services.record_read(case, current_user)  # the form shows the whole case
+        with unit_of_work():
+            services.record_read(case, current_user)  # the form shows the whole case
     status = 200
     if request.method == "POST":
         status = 422
@@ -247,18 +243,9 @@ def edit(reference: str):
                                     "was opened from. Nothing was saved: open the case "
                                     "again and make your change.")
         if valid:
-            try:
+            with unit_of_work(form) as work:
                 services.update_case(case, current_user, _case_input(form), form.version.data)
-            except (services.StaleCase, StaleDataError):
-                db.session.rollback()
-                flash("Someone else saved this case after you opened it. Nothing was "
-                      "overwritten: here is the current version; make your change again.",
-                      "error")
-                return redirect(url_for("police_cases.edit", reference=case.reference)), 303
-            except services.CaseError as exc:
-                db.session.rollback()
-                put_error(form, exc.field, str(exc))
-            else:
+            if work.done:
                 flash("Case saved.", "success")
                 return redirect(url_for("police_cases.detail", reference=case.reference))
     return render_template("police/case_form.html", form=form, case=case), status
@@ -271,17 +258,14 @@ def add_party(reference: str):
     form = PartyForm()
     if form.validate_on_submit():
         try:
-            person = people.chosen_or_new_person(
-                Compartment.POLICE, form.person_input(), chosen_id=form.use_person.data,
-                confirmed_new=form.confirm_new.data, actor=current_user)
-            services.add_party(case, current_user, person, form.role.data)
+            with unit_of_work(form) as work:
+                person = people.chosen_or_new_person(
+                    Compartment.POLICE, form.person_input(), chosen_id=form.use_person.data,
+                    confirmed_new=form.confirm_new.data, actor=current_user)
+                services.add_party(case, current_user, person, form.role.data)
         except people.NeedsChoice as choice:
-            db.session.rollback()
             return render_detail(case, party_form=form, candidates=choice.candidates)
-        except (people.PersonError, services.CaseError) as exc:
-            db.session.rollback()
-            put_error(form, exc.field, str(exc))
-        else:
+        if work.done:
             flash("Person added to the case.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#parties")
@@ -294,17 +278,14 @@ def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             exchange = services.add_exchange(case, current_user, services.ExchangeInput(
                 exchanged_on=form.exchanged_on.data, direction=form.direction.data,
                 channel=form.channel.data, counterpart=form.counterpart.data,
                 summary=form.summary.data, handling_code=form.handling_code.data,
                 restriction=form.restriction.data, source_grade=form.source_grade.data,
                 information_grade=form.information_grade.data), document=form.document.data)
-        except services.CaseError as exc:
-            db.session.rollback()
-            put_error(form, exc.field, str(exc))
-        else:
+        if work.done:
             flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#exchanges")
@@ -317,12 +298,9 @@ def add_notice(reference: str):
     case = load_case(reference, True)
     form = NoticeForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.add_notice(case, current_user, form.colour.data, form.number.data)
-        except services.CaseError as exc:
-            db.session.rollback()
-            put_error(form, exc.field, str(exc))
-        else:
+        if work.done:
             return redirect(url_for("police_cases.detail", reference=case.reference))
     return render_detail(case, notice_form=form)
 
@@ -334,8 +312,9 @@ def set_restriction(reference: str):
     form = RestrictionForm()
     form.officers.choices = [(u.id, u.display_name) for u in liaison_officers()]
     if form.validate_on_submit():
-        services.set_restriction(case, current_user, form.restricted.data,
-                                 form.officers.data or [])
+        with unit_of_work(form):
+            services.set_restriction(case, current_user, form.restricted.data,
+                                     form.officers.data or [])
         flash("Restriction saved." if form.restricted.data else "Restriction lifted.",
               "success")
         return redirect(url_for("police_cases.detail", reference=case.reference))
@@ -348,12 +327,9 @@ def link_consular(reference: str):
     case = load_case(reference, True)
     form = LinkForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             services.link_consular(case, current_user, form.reference.data)
-        except FieldError as exc:
-            db.session.rollback()
-            put_error(form, exc.field, str(exc))
-        else:
+        if work.done:
             flash("Consular request linked. The consular section sees nothing of it unless "
                   "you share it.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
@@ -368,7 +344,8 @@ def share_link(reference: str, link_id: int):
     link = db.session.get(ConsularLink, link_id)
     if link is None or link.liaison_case_id != case.id:
         abort(404)
-    services.share_link(link, current_user)
+    with unit_of_work():
+        services.share_link(link, current_user)
     flash("Shared: the consular request now says the police liaison officer is involved, "
           "and nothing more.", "success")
     return redirect(url_for("police_cases.detail", reference=case.reference) + "#links")
@@ -380,7 +357,8 @@ def export(reference: str):
     """A plain-text summary for sharing outside the compartment: no H2 material, ever."""
     case = load_case(reference)
     exchanges, withheld = services.shareable_exchanges(case)
-    services.record_read(case, current_user, "exported")
+    with unit_of_work():
+        services.record_read(case, current_user, "exported")
     text = render_template("police/export.txt", case=case, exchanges=exchanges,
                            withheld=withheld, flow=POLICE_WORKFLOW,
                            outcome_label=outcome_label)
@@ -397,8 +375,8 @@ def person(person_id: int):
     parties = db.session.scalars(select(CaseParty).where(CaseParty.person_id == found.id)
                                  .order_by(CaseParty.id)
                                  .options(selectinload(CaseParty.case))).all()
-    audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
-    db.session.commit()
+    with unit_of_work():
+        audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
     return render_template("police/person.html", person=found, parties=parties)
 
 

@@ -155,11 +155,10 @@ def publish(month: Month, office: Office | None, manager: User) -> ReportSnapsho
         # Two managers publishing at once: the unique (month, scope) keeps the first.
         db.session.flush()
     except IntegrityError:
-        db.session.rollback()
         raise AlreadyPublished()
     audit.record("report.published", object_type="report",
                  object_id=f"{month}/{report.scope_key}", actor=manager)
-    db.session.commit()
+    db.session.flush()
     return snapshot
 
 

@@ -12,6 +12,7 @@ from tracker.auth.models import Office, Role
 from tracker.auth.permissions import Permission, allow
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.unit_of_work import unit_of_work
 from tracker.reports import exports
 from tracker.reports.charts import chart_data
 from tracker.reports.periods import Month
@@ -92,7 +93,8 @@ def monthly():
 def publish_month():
     month, office, _ = _chosen()
     try:
-        publish(month, office, current_user)
+        with unit_of_work():
+            publish(month, office, current_user)
     except AlreadyPublished:
         flash(f"The report for {month.label} was published already.", "info")
     except MonthNotOver:
@@ -117,10 +119,10 @@ def export(fmt: str):
                    if report.snapshot else " (live figures, not published)"))
     mimetype, write = FORMATS[fmt]
     body = write(report, sections, threshold(), produced)
-    audit.record("report.exported", object_type="report",
-                 object_id=f"{month}/{report.scope_key}",
-                 details={"format": fmt, "sections": sections})
-    db.session.commit()
+    with unit_of_work():
+        audit.record("report.exported", object_type="report",
+                     object_id=f"{month}/{report.scope_key}",
+                     details={"format": fmt, "sections": sections})
     name = f"report-{month}-{report.scope_key.lower()}.{fmt}"
     return Response(body, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})

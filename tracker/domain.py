@@ -1,0 +1,27 @@
+"""Domain errors: what a service raises when a rule is broken or a record went stale.
+
+Services raise these; the unit of work (`tracker/unit_of_work.py`) turns them into what the
+officer sees: a field error on the form, or the one conflict page.
+"""
+from __future__ import annotations
+
+
+class FieldError(ValueError):
+    """A rule was broken; the message is for the officer, `field` the form field it belongs
+    next to (None: at the top of the form). Each module names its own subclass."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class StaleRecord(Exception):
+    """Someone else saved the record after the form was opened; nothing was overwritten.
+
+    `message` says more than the conflict page's standard text, where there is more to say.
+    """
+
+    def __init__(self, message: str | None = None, *, current=None):
+        super().__init__(message or "stale")
+        self.message = message
+        self.current = current
