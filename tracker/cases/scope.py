@@ -284,6 +284,9 @@ def install_row_security(engine) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute(f"SELECT set_config('{SETTING}', '', false)")
         cursor.close()
+        # Leave the connection idle, as the pool handed it out (a session-level setting
+        # outlives the commit); AUTOCOMMIT and the like can only be set on an idle one.
+        dbapi_connection.commit()
         record.info[SETTING] = ""
 
 
