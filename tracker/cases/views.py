@@ -56,12 +56,17 @@ class CaseSection:
 
 
 def register_case_actions(section: CaseSection) -> None:
-    bp = section.blueprint
+    """Add the shared case-page actions to the section's blueprint."""
     allowed = allow(*section.roles, hidden=section.hidden)
 
     def back(case: Case, anchor: str = ""):
         return redirect(url_for(section.detail_endpoint, reference=case.reference) + anchor)
 
+    for register in (_journal_actions, _document_actions, _step_actions):
+        register(section, section.blueprint, allowed, back)
+
+
+def _journal_actions(section: CaseSection, bp: Blueprint, allowed, back) -> None:
     @bp.route("/<reference>/notes", methods=["POST"])
     @allowed
     def add_note(reference: str):
@@ -96,6 +101,8 @@ def register_case_actions(section: CaseSection) -> None:
                 return back(case, "#timeline")
         return section.render_detail(case, contact_form=form)
 
+
+def _document_actions(section: CaseSection, bp: Blueprint, allowed, back) -> None:
     @bp.route("/<reference>/documents", methods=["POST"])
     @allowed
     def add_document(reference: str):
@@ -152,6 +159,8 @@ def register_case_actions(section: CaseSection) -> None:
         flash("Say why the document is removed.", "error")
         return back(case, "#documents")
 
+
+def _step_actions(section: CaseSection, bp: Blueprint, allowed, back) -> None:
     @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
     @allowed
     def step(reference: str, name: str):
