@@ -5,6 +5,8 @@ did not exist.
 """
 from __future__ import annotations
 
+from dataclasses import fields
+
 from flask import (
     Blueprint,
     Response,
@@ -67,13 +69,9 @@ def outcome_label(value: str | None) -> str:
 
 
 def _case_input(form: CaseForm) -> services.CaseInput:
-    return services.CaseInput(
-        title=form.title.data, category=form.category.data, country=form.country.data,
-        requesting_agency=form.requesting_agency.data, counterpart=form.counterpart.data,
-        priority=form.priority.data, agency_reference=form.agency_reference.data,
-        operation_name=form.operation_name.data,
-        counterpart_reference=form.counterpart_reference.data,
-        description=form.description.data or "")
+    """What the officer typed, field by field as CaseInput names them."""
+    return services.CaseInput(**{f.name: form[f.name].data
+                                 for f in fields(services.CaseInput)})
 
 
 # --- lists and search -----------------------------------------------------------------------
