@@ -70,6 +70,7 @@ class CaseInput:
     agency_reference: str | None = None
     operation_name: str | None = None
     counterpart_reference: str | None = None
+    fir_number: str | None = None
     description: str = ""
 
 
@@ -86,6 +87,7 @@ def _checked(data: CaseInput) -> dict:
         "operation_name": _text(data.operation_name, "operation_name", 120),
         "counterpart": _choice(Counterpart, data.counterpart, "counterpart"),
         "counterpart_reference": _text(data.counterpart_reference, "counterpart_reference", 80),
+        "fir_number": _text(data.fir_number, "fir_number", 80),
         "priority": _choice(Priority, data.priority, "priority"),
         "description": _text(data.description, "description", 50_000) or "",
     }
