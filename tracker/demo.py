@@ -122,10 +122,33 @@ DEMO_REQUESTS = (
 )
 
 
+def _demo_subject(n: int, rng, actor):
+    """An invented person a demo request is about."""
+    from datetime import date
+
+    from tracker.people import services as people
+    from tracker.people import synthetic
+
+    birth = date(rng.randint(1950, 2015), rng.randint(1, 12), rng.randint(1, 28))
+    pakistani = rng.random() < 0.5
+    identifiers = [people.IdentifierInput(
+        "norwegian_id", synthetic.norwegian_id(birth, rng, d_number=n % 7 == 3))]
+    if pakistani:
+        identifiers.append(people.IdentifierInput("cnic", synthetic.cnic(rng)))
+    return people.create_person(
+        people.Compartment.CONSULAR,
+        people.PersonInput(full_name=synthetic.person_name(rng, pakistani),
+                           date_of_birth=birth,
+                           nationality="dual" if pakistani else "norwegian",
+                           phone=f"+92 3{rng.randint(0, 49):02d} {rng.randint(1000000, 9999999)}",
+                           identifiers=identifiers),
+        actor)
+
+
 def load_demo_requests(seed: int = 2026) -> int:
     """A few dozen requests across categories, offices and statuses; only into an empty table."""
     import random
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from sqlalchemy import func
 
@@ -133,8 +156,6 @@ def load_demo_requests(seed: int = 2026) -> int:
     from tracker.consular import services as consular
     from tracker.consular.models import ConsularRequest
     from tracker.db import utcnow
-    from tracker.people import services as people
-    from tracker.people import synthetic
 
     if db.session.scalar(select(func.count()).select_from(ConsularRequest)):
         return 0
@@ -148,20 +169,7 @@ def load_demo_requests(seed: int = 2026) -> int:
         office = offices[code]
         officer = officers.get(code) or officers["ISB"]
         actor = officer if officer.office_id == office.id else manager
-        birth = date(rng.randint(1950, 2015), rng.randint(1, 12), rng.randint(1, 28))
-        pakistani = rng.random() < 0.5
-        identifiers = [people.IdentifierInput(
-            "norwegian_id", synthetic.norwegian_id(birth, rng, d_number=n % 7 == 3))]
-        if pakistani:
-            identifiers.append(people.IdentifierInput("cnic", synthetic.cnic(rng)))
-        subject = people.create_person(
-            people.Compartment.CONSULAR,
-            people.PersonInput(full_name=synthetic.person_name(rng, pakistani),
-                               date_of_birth=birth,
-                               nationality="dual" if pakistani else "norwegian",
-                               phone=f"+92 3{rng.randint(0, 49):02d} {rng.randint(1000000, 9999999)}",
-                               identifiers=identifiers),
-            actor)
+        subject = _demo_subject(n, rng, actor)
         category, _, subcategory = kind.partition(":")
         opened = now - timedelta(days=days_ago, hours=rng.randint(0, 8))
         request = consular.create_request(
@@ -226,10 +234,50 @@ DEMO_POLICE_CASES = (
 )
 
 
+def _demo_exchanges(case, officer, n: int, counterpart: str, rng) -> None:
+    """Three invented exchanges, one of each of three handling codes."""
+    from datetime import date, timedelta
+
+    from tracker.police import services as police
+
+    for code, direction in (("H0", "received"), ("H2" if n % 2 == 0 else "H1", "sent"),
+                            ("H3", "received")):
+        police.add_exchange(case, officer, police.ExchangeInput(
+            exchanged_on=date.today() - timedelta(days=rng.randint(1, 30)),
+            direction=direction, channel=rng.choice(["siena", "email", "meeting"]),
+            counterpart={"fia": "FIA, Islamabad", "anf": "ANF, Rawalpindi",
+                         "courts": "Ministry of Interior (MLA)",
+                         "punjab_police": "Punjab Police, Gujrat",
+                         "ict_police": "ICT Police"}[counterpart],
+            summary=f"Invented demo exchange {code}: information on the whereabouts "
+                    f"of a party.", handling_code=code,
+            restriction="Not to be shared with the consular section." if code == "H3"
+            else None,
+            source_grade="B" if direction == "received" else None,
+            information_grade="2" if direction == "received" else None))
+
+
+def _demo_steps(case, officer, steps) -> None:
+    """Move an invented case through its steps, with what each step asks for."""
+    from datetime import date, timedelta
+
+    from tracker.police import services as police
+
+    for step in steps:
+        details = {}
+        if step == "await_counterpart":
+            details = {"waiting_reason": "Arrest report from Gujrat police",
+                       "hold_until": date.today() + timedelta(days=10)}
+        comment = "Waiting for the trial in Helsinki." if step == "suspend" else None
+        if step == "close":
+            details = {"closing_reason": "voluntary_return"}
+        police.move(case, officer, step, comment=comment, **details)
+
+
 def load_demo_police(seed: int = 4711) -> int:
     """A handful of liaison cases across the five countries; only into an empty table."""
     import random
-    from datetime import date, timedelta
+    from datetime import date
 
     from sqlalchemy import func
 
@@ -266,32 +314,10 @@ def load_demo_police(seed: int = 4711) -> int:
                     synthetic.norwegian_id(birth, rng) if country == "NO" or child
                     else synthetic.cnic(rng))]), officer)
             police.add_party(case, officer, person, role)
-        for code, direction in (("H0", "received"), ("H2" if n % 2 == 0 else "H1", "sent"),
-                                ("H3", "received")):
-            police.add_exchange(case, officer, police.ExchangeInput(
-                exchanged_on=date.today() - timedelta(days=rng.randint(1, 30)),
-                direction=direction, channel=rng.choice(["siena", "email", "meeting"]),
-                counterpart={"fia": "FIA, Islamabad", "anf": "ANF, Rawalpindi",
-                             "courts": "Ministry of Interior (MLA)",
-                             "punjab_police": "Punjab Police, Gujrat",
-                             "ict_police": "ICT Police"}[counterpart],
-                summary=f"Invented demo exchange {code}: information on the whereabouts "
-                        f"of a party.", handling_code=code,
-                restriction="Not to be shared with the consular section." if code == "H3"
-                else None,
-                source_grade="B" if direction == "received" else None,
-                information_grade="2" if direction == "received" else None))
+        _demo_exchanges(case, officer, n, counterpart, rng)
         if operation == "Tøyenløftet":
             police.add_notice(case, officer, "red", f"A-{rng.randint(1000, 9999)}/5-2026")
-        for step in steps:
-            details = {}
-            if step == "await_counterpart":
-                details = {"waiting_reason": "Arrest report from Gujrat police",
-                           "hold_until": date.today() + timedelta(days=10)}
-            comment = "Waiting for the trial in Helsinki." if step == "suspend" else None
-            if step == "close":
-                details = {"closing_reason": "voluntary_return"}
-            police.move(case, officer, step, comment=comment, **details)
+        _demo_steps(case, officer, steps)
         if restricted:
             police.set_restriction(case, officer, True, [officer.id])
         if category == "child_abduction":

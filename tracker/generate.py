@@ -182,6 +182,12 @@ CHANNELS = {"walk_in": 35, "email": 30, "phone": 20, "web_form": 15}
 URGENT_CHANNELS = {"phone": 70, "email": 15, "walk_in": 10, "web_form": 5}
 
 
+def _hours_to_start(priority: str, rng) -> float:
+    """How long a request of this priority waits before an officer starts on it."""
+    low, high = {"emergency": (0.2, 4), "urgent": (1, 24)}.get(priority, (2, 96))
+    return rng.uniform(low, high)
+
+
 class GenerateError(RuntimeError):
     """The database is not ready for generated data, or the request cannot be met."""
 
@@ -370,6 +376,19 @@ class _Generator:
         self.stats.subjects += len(rows["subjects"])
         self.stats.timeline_events += len(rows["timeline"])
 
+    def _reference(self, code: str, year: int) -> str:
+        """The office's next request reference of the year (CODE-YEAR-NNNNN)."""
+        number = self.counters.get((code, year), 0) + 1
+        self.counters[(code, year)] = number
+        return f"{code}-{year}-{number:05d}"
+
+    def _timeline_rows(self, case_id: int, events: list, rows: dict) -> None:
+        for at, actor, kind, name, old, new, comment in events:
+            rows["timeline"].append({
+                "id": self._next_id(TimelineEvent.__table__), "case_id": case_id, "at": at,
+                "actor_id": actor, "kind": kind, "transition": name, "from_status": old,
+                "to_status": new, "comment": comment, "note_id": None, "attachment_id": None})
+
     def _one_request(self, opened: datetime, code: str, rows: dict) -> None:
         rng = self.rng
         office = self.offices[code]
@@ -390,10 +409,7 @@ class _Generator:
             due = opened + timedelta(days=1)
 
         case_id = self._next_id(Case.__table__)
-        year = local_day.year
-        number = self.counters.get((code, year), 0) + 1
-        self.counters[(code, year)] = number
-        reference = f"{code}-{year}-{number:05d}"
+        reference = self._reference(code, local_day.year)
 
         state = self._life(category, info, priority, opened, due, officer, rng,
                            ZoneInfo(office.time_zone))
@@ -424,11 +440,7 @@ class _Generator:
             "requester_relationship": relationship})
         for person_id in subject_ids:
             rows["subjects"].append({"request_id": case_id, "person_id": person_id})
-        for at, actor, kind, name, old, new, comment in events:
-            rows["timeline"].append({
-                "id": self._next_id(TimelineEvent.__table__), "case_id": case_id, "at": at,
-                "actor_id": actor, "kind": kind, "transition": name, "from_status": old,
-                "to_status": new, "comment": comment, "note_id": None, "attachment_id": None})
+        self._timeline_rows(case_id, events, rows)
         self.request_offices.append((case_id, code, opened))
         self.stats.requests += 1
         self.stats.by_office[code] += 1
@@ -453,12 +465,7 @@ class _Generator:
     def _life(self, category, info, priority, opened, due, officer, rng, zone) -> dict:
         """The request's history up to now, as the workflow engine would have written it."""
         hour, day = timedelta(hours=1), timedelta(days=1)
-        if priority == "emergency":
-            t_start = opened + rng.uniform(0.2, 4) * hour
-        elif priority == "urgent":
-            t_start = opened + rng.uniform(1, 24) * hour
-        else:
-            t_start = opened + rng.uniform(2, 96) * hour
+        t_start = opened + _hours_to_start(priority, rng) * hour
         plan = [(t_start, officer, "start", Status.NEW, Status.IN_PROGRESS, None)]
         wait = None  # (waiting_on, reason, hold_until or None, t_wait, t_resume)
         if rng.random() < 0.025:  # cancelled: a duplicate, or withdrawn before work started
@@ -510,7 +517,10 @@ class _Generator:
             t_close = t_resolved + hour + rng.expovariate(1 / 4) * day
             plan.append((t_close, officer, "close", Status.RESOLVED, Status.CLOSED, None))
             closing = {"resolve": outcome}
+        return self._replay(plan, wait, closing, opened, due, officer)
 
+    def _replay(self, plan, wait, closing, opened, due, officer) -> dict:
+        """The request's state after the planned moves that have happened by now."""
         state = {"status": Status.NEW, "due_at": due, "waiting_since": None,
                  "waiting_on": None, "waiting_reason": None, "hold_until": None,
                  "paused_seconds": 0, "resolved_at": None, "closed_at": None,

@@ -90,6 +90,17 @@ def test_open_a_case_through_the_web(officer):
         assert text in html, text
 
 
+def test_the_host_country_fir_number_is_saved_shown_and_edited(officer):
+    response = officer.post("/police/cases/new", case_form(fir_number="FIR 112/2026 PS Saddar"))
+    case = db.session.scalar(select(LiaisonCase).order_by(LiaisonCase.id.desc()).limit(1))
+    assert case.fir_number == "FIR 112/2026 PS Saddar"
+    assert "FIR 112/2026 PS Saddar" in page(officer.get(response.headers["Location"]))
+    response = officer.post(f"/police/cases/{case.reference}/edit", case_form(
+        fir_number="x" * 81, version=case.version))
+    assert response.status_code == 422
+    assert "Field cannot be longer than 80 characters." in page(response)
+
+
 @pytest.mark.parametrize("field, message", [
     ("title", "This field is required."),
     ("requesting_agency", "This field is required."),

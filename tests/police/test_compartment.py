@@ -43,7 +43,8 @@ def sealed_case(app):
         title=f"{MARKER} title", category="child_abduction", country="SE",
         requesting_agency=f"{MARKER} agency", counterpart="fia",
         agency_reference=f"{MARKER}-AGENCY-REF", operation_name=f"{MARKER} operation",
-        counterpart_reference=f"{MARKER}-FIA-REF", description=f"{MARKER} background"))
+        counterpart_reference=f"{MARKER}-FIA-REF", fir_number=f"{MARKER}-FIR",
+        description=f"{MARKER} background"))
     names = []
     for role, name in (("abducted_child", f"{MARKER}child Lindholm"),
                        ("parent_or_complainant", f"{MARKER}parent Lindholm"),

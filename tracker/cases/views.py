@@ -56,11 +56,16 @@ class CaseSection:
 
 
 def register_case_actions(section: CaseSection) -> None:
-    bp = section.blueprint
+    """Add the shared case-page actions to the section's blueprint."""
 
     def back(case: Case, anchor: str = ""):
         return redirect(url_for(section.detail_endpoint, reference=case.reference) + anchor)
 
+    for register in (_journal_actions, _document_actions, _step_actions):
+        register(section, section.blueprint, back)
+
+
+def _journal_actions(section: CaseSection, bp: Blueprint, back) -> None:
     @bp.route("/<reference>/notes", methods=["POST"])
     @allow(section.work)
     def add_note(reference: str):
@@ -89,6 +94,8 @@ def register_case_actions(section: CaseSection) -> None:
                 return back(case, "#timeline")
         return section.render_detail(case, contact_form=form)
 
+
+def _document_actions(section: CaseSection, bp: Blueprint, back) -> None:
     @bp.route("/<reference>/documents", methods=["POST"])
     @allow(section.work)
     def add_document(reference: str):
@@ -142,6 +149,8 @@ def register_case_actions(section: CaseSection) -> None:
         flash("Say why the document is removed.", "error")
         return back(case, "#documents")
 
+
+def _step_actions(section: CaseSection, bp: Blueprint, back) -> None:
     @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
     @allow(section.work)
     def step(reference: str, name: str):

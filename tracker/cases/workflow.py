@@ -177,3 +177,31 @@ def _refuse_status_outside_engine(target, value, oldvalue, initiator):
         raise StatusChangeRefused(
             "A status is changed only through tracker.cases.workflow.transition()")
     return value
+
+
+# --- waiting and holds: what a paused status keeps, for every case type ---------------------
+
+
+def waiting_reason(details: dict, message: str) -> str:
+    """What the case waits for (required), from the step's details."""
+    reason = (details.get("waiting_reason") or "").strip()
+    if not reason:
+        raise TransitionError(message, "waiting_reason")
+    return reason
+
+
+def keep_hold(case: Case, move: Transition, entering: str, waiting_on: str | None,
+              reason: str | None, details: dict) -> None:
+    """Set the hold on the move `entering` the paused status; clear it on leaving that."""
+    paused = workflow_for(case).paused
+    if move.name == entering:
+        case.waiting_on, case.waiting_reason = waiting_on, reason
+        case.hold_until = details.get("hold_until")
+    elif move.target not in paused and case.status in paused:
+        case.waiting_on = case.waiting_reason = None
+        case.hold_until = None
+
+
+def hold_note(case: Case) -> str:
+    """"; back to work on 12 Mar 2026" for a case held until a date, else ""."""
+    return f"; back to work on {case.hold_until:%d %b %Y}" if case.hold_until else ""

@@ -9,9 +9,11 @@ from __future__ import annotations
 from sqlalchemy import exists, false, or_, select, true
 
 from tracker.auth.models import Role, User
-from tracker.cases import links, scope
+from tracker.cases import links, registry, scope
 from tracker.cases.models import Case, CaseKind
 from tracker.consular.models import ConsularRequest, request_subjects
+from tracker.consular.workflow import CONSULAR_WORKFLOW
+from tracker.extensions import db
 from tracker.people.models import Compartment
 
 READERS = frozenset({Role.CONSULAR_OFFICER, Role.MANAGER})
@@ -97,3 +99,20 @@ def can_work(user: User, request: ConsularRequest) -> bool:
 
 def can_see_access_log(user: User) -> bool:
     return user.role is Role.MANAGER
+
+
+def assignable_officers(office_id: int) -> list[User]:
+    """The active consular officers of an office: whom its requests may be assigned to."""
+    return list(db.session.scalars(
+        select(User).where(User.office_id == office_id, User.active.is_(True),
+                           User.role == Role.CONSULAR_OFFICER).order_by(User.display_name)))
+
+
+CASE_TYPE = registry.register(registry.CaseType(
+    model=ConsularRequest, workflow=CONSULAR_WORKFLOW,
+    detail_endpoint="consular_requests.detail", template="consular/request.html",
+    object_type="consular_request",
+    assignees=lambda case: assignable_officers(case.office_id),
+    one_click_steps=frozenset({"start", "resume", "close", "approve"}),
+    may_read=can_read, may_work=can_work, may_see_access_log=can_see_access_log,
+))

@@ -10,7 +10,8 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
 from tracker.auth.models import Office, Role, User
-from tracker.cases import workflow
+from tracker.cases import registry, workflow
+from tracker.cases.checks import Checks
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import add_working_days, office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
@@ -21,9 +22,8 @@ from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, req
 from tracker.consular.workflow import OPEN, Status
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.people.identifiers import search_forms
-from tracker.people.models import Compartment, Person, PersonIdentifier
-from tracker.people.names import name_tokens
+from tracker.people.models import Compartment, Person
+from tracker.people.services import person_match_clause
 from tracker.domain import FieldError, StaleRecord
 
 
@@ -40,26 +40,23 @@ def target_days(category: Category) -> int:
     return target.working_days if target else category.info.default_target_days
 
 
+_check = Checks(RequestError)
+_choice, _text = _check.choice, _check.text
+
+
 def _check_category(category: str, subcategory: str) -> tuple[Category, str]:
-    try:
-        category = Category(category)
-    except ValueError:
-        raise RequestError("Choose a category.", "category")
+    category = _choice(Category, category, "category", "Choose a category.")
     if subcategory not in category.info.subcategories:
         raise RequestError(f"Choose a kind of {category.label.lower()} request.", "subcategory")
     return category, subcategory
 
 
 def _check_text(summary: str, description: str) -> tuple[str, str]:
-    summary = " ".join((summary or "").split())
-    if not summary:
-        raise RequestError("Write a one-line summary.", "summary")
-    if len(summary) > 200:
-        raise RequestError("Keep the summary under 200 characters.", "summary")
-    description = (description or "").strip()
-    if len(description) > 50_000:
-        raise RequestError("Keep the description under 50,000 characters.", "description")
-    return summary, description
+    summary = _text(summary, "summary", 200, required=True, message="Write a one-line summary.",
+                    too_long="Keep the summary under 200 characters.")
+    description = _text(description, "description", 50_000,
+                        too_long="Keep the description under 50,000 characters.")
+    return summary, description or ""
 
 
 def _check_assignee(user_id: int | None, office: Office) -> User | None:
@@ -93,10 +90,8 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
         raise RequestError("You can log requests for your own office only.", "office")
     category, subcategory = _check_category(data.category, data.subcategory)
     summary, description = _check_text(data.summary, data.description)
-    try:
-        priority, channel = Priority(data.priority), Channel(data.channel)
-    except ValueError:
-        raise RequestError("Choose from the list.", "priority")
+    priority = _choice(Priority, data.priority, "priority")
+    channel = _choice(Channel, data.channel, "priority")
     if not subjects:
         raise RequestError("Add the person the request is about.", "subject")
     for person in [*subjects, *([requester] if requester else [])]:
@@ -138,10 +133,7 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
         raise StaleRequest(current=request)
     _, subcategory = _check_category(request.category, subcategory)
     summary, description = _check_text(summary, description)
-    try:
-        priority = Priority(priority)
-    except ValueError:
-        raise RequestError("Choose from the list.", "priority")
+    priority = _choice(Priority, priority, "priority")
     changes = {}
     for name, new in (("priority", priority), ("summary", summary),
                       ("description", description), ("subcategory", subcategory)):
@@ -160,22 +152,7 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
 
 def wake_held_requests(now: datetime | None = None) -> list[str]:
     """Return to work every waiting request whose hold date has come (idempotent)."""
-    now = now or utcnow()
-    woken = []
-    # The hold date is a day in the request's office time zone, which may be a day ahead of
-    # UTC (Asia/Karachi is UTC+5; no zone is more than 14 hours ahead): narrow by the latest
-    # possible local date here, and decide per office below.
-    latest_local_day = (now + timedelta(hours=14)).date()
-    stmt = (select(ConsularRequest)
-            .where(ConsularRequest.status == Status.WAITING,
-                   ConsularRequest.hold_until.is_not(None),
-                   ConsularRequest.hold_until <= latest_local_day)
-            .order_by(ConsularRequest.id))
-    for request in db.session.scalars(stmt).all():
-        if request.hold_until <= office_today(request.office.time_zone, now):
-            workflow.transition(request, "resume", None, at=now,
-                                comment=f"Hold date {request.hold_until:%d %b %Y} reached")
-            woken.append(request.reference)
+    woken = registry.wake_held(access.CASE_TYPE, now)
     db.session.flush()
     return woken
 
@@ -270,20 +247,10 @@ def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequ
     if not text:
         return []
     clauses = [func.upper(ConsularRequest.reference) == text.upper()]
-    forms = search_forms(text)
-    person_ids = None
-    if forms:
-        person_ids = select(PersonIdentifier.person_id).where(or_(*(
-            and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
-            for kind, value in forms)))
-    tokens = name_tokens(text)
-    name_match = and_(*(Person.folded_name.contains(t, autoescape=True) for t in tokens)
-                      ) if tokens else None
-    person_filter = [c for c in (
-        Person.id.in_(person_ids) if person_ids is not None else None, name_match) if c is not None]
-    if person_filter:
+    person_match = person_match_clause(text)
+    if person_match is not None:
         matching_people = select(Person.id).where(
-            Person.compartment == Compartment.CONSULAR, or_(*person_filter))
+            Person.compartment == Compartment.CONSULAR, person_match)
         clauses.append(ConsularRequest.id.in_(
             select(request_subjects.c.request_id)
             .where(request_subjects.c.person_id.in_(matching_people))))
@@ -309,10 +276,7 @@ def check_enquiry_to_follow(actor: User, enquiry: Enquiry) -> None:
 def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | None = None
                 ) -> Enquiry:
     """Count an answered question: date, office, channel, topic, who. No personal data."""
-    try:
-        channel, topic = Channel(channel), Category(topic)
-    except ValueError:
-        raise RequestError("Choose from the list.", "topic")
+    channel, topic = _choice(Channel, channel, "topic"), _choice(Category, topic, "topic")
     today = office_today(actor.office.time_zone, utcnow())
     received_on = received_on or today
     if received_on > today:

@@ -6,21 +6,12 @@ from datetime import datetime, timezone
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import Permission, allow
-from tracker.cases.forms import (
-    AssignForm,
-    ContactForm,
-    DocumentForm,
-    NoteForm,
-    RemoveDocumentForm,
-    TransitionForm,
-)
-from tracker.cases import links
-from tracker.cases.models import Attachment, TimelineEvent
+from tracker.cases.forms import TransitionForm
+from tracker.cases import links, registry
 from tracker.cases.views import CaseSection, register_case_actions
 from tracker.consular import access, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
@@ -33,7 +24,7 @@ from tracker.consular.forms import (
     ServiceTargetForm,
 )
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
-from tracker.consular.workflow import CONSULAR_WORKFLOW, Status
+from tracker.consular.workflow import Status
 from tracker.audit import service as audit
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -52,21 +43,7 @@ MAX_ID = 2**31 - 1  # the largest row id; a bigger number in a URL or form names
 
 def load_request(reference: str, for_work: bool = False) -> ConsularRequest:
     """The request if the user may see it (and work it); 404 otherwise, never 403."""
-    if CONTROL_CHARACTERS.search(reference):
-        abort(404)  # no reference has them, and PostgreSQL refuses NUL in text
-    found = db.session.scalar(
-        select(ConsularRequest).where(ConsularRequest.reference == reference.upper()[:20]))
-    if found is None or not access.can_read(current_user, found):
-        abort(404)
-    if for_work and not access.can_work(current_user, found):
-        abort(404)
-    return found
-
-
-def assignable_officers(office_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.office_id == office_id, User.active.is_(True),
-                           User.role == Role.CONSULAR_OFFICER).order_by(User.display_name)))
+    return registry.load(access.CASE_TYPE, reference, for_work)
 
 
 # --- queues, list and search ----------------------------------------------------------------
@@ -165,7 +142,7 @@ def search():
 
 def _prepare_new_form(form: NewRequestForm) -> None:
     form.assigned_to.choices = [SelectChoice(0, "Nobody yet")] + [
-        SelectChoice(u.id, u.display_name) for u in assignable_officers(current_user.office_id)]
+        SelectChoice(u.id, u.display_name) for u in access.assignable_officers(current_user.office_id)]
     if request.method == "GET" and current_user.role is Role.CONSULAR_OFFICER:
         form.assigned_to.data = current_user.id  # whoever logs it at 2 a.m. usually works it
 
@@ -246,38 +223,10 @@ def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = Non
                                    requester, enquiry=enquiry)
 
 
-def _timeline(case: ConsularRequest) -> list[TimelineEvent]:
-    return list(db.session.scalars(
-        select(TimelineEvent).where(TimelineEvent.case_id == case.id)
-        .order_by(TimelineEvent.at, TimelineEvent.id)
-        .options(selectinload(TimelineEvent.actor), selectinload(TimelineEvent.note),
-                 selectinload(TimelineEvent.attachment))))
-
-
 def render_detail(case: ConsularRequest, status: int = 422, **forms):
     """The request page; `forms` replaces an empty form with one that carries errors."""
-    can_work = access.can_work(current_user, case)
-    assign_form = forms.get("assign_form") or AssignForm(
-        assigned_to=case.assigned_to_id or 0)
-    assign_form.assigned_to.choices = [(0, "Nobody")] + [
-        (u.id, u.display_name) for u in assignable_officers(case.office_id)]
-    access_log = []
-    if access.can_see_access_log(current_user):
-        access_log = audit.access_history("consular_request", case.reference,
-                                          ["consular_request.viewed",
-                                           "consular_request.document_downloaded"])
-    documents = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
-                                   .order_by(Attachment.id)).all()
-    steps = CONSULAR_WORKFLOW.available(case, current_user) if can_work else []
-    return render_template(
-        "consular/request.html", case=case, timeline=_timeline(case), steps=steps,
-        one_click=SECTION.one_click_steps, flow=CONSULAR_WORKFLOW, can_work=can_work,
-        documents=documents, access_log=access_log,
-        note_form=forms.get("note_form") or NoteForm(),
-        contact_form=forms.get("contact_form") or ContactForm(),
-        document_form=forms.get("document_form") or DocumentForm(),
-        remove_form=RemoveDocumentForm(), assign_form=assign_form,
-        police_involved=links.police_involved(case.id), now=utcnow()), status
+    return registry.render_case_page(access.CASE_TYPE, case, status, forms,
+                                     police_involved=links.police_involved(case.id))
 
 
 @requests_bp.route("/<reference>")
@@ -338,12 +287,12 @@ SECTION = CaseSection(
     read=Permission.READ_CONSULAR_REQUESTS,
     work=Permission.WORK_CONSULAR_REQUESTS,
     load=load_request,
-    detail_endpoint="consular_requests.detail",
+    detail_endpoint=access.CASE_TYPE.detail_endpoint,
     render_detail=render_detail,
-    assignees=lambda case: assignable_officers(case.office_id),
+    assignees=access.CASE_TYPE.assignees,
     prepare_step_form=_prepare_step_form,
     step_details=_step_details,
-    one_click_steps=frozenset({"start", "resume", "close", "approve"}),
+    one_click_steps=access.CASE_TYPE.one_click_steps,
     record_read=services.record_read,
     step_fields={"wait": ("waiting_on", "waiting_reason", "hold_until"),
                  "resolve": ("closing_reason",), "request_approval": ("closing_reason",),

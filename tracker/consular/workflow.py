@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
+from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.consular.categories import CancelReason, WaitingOn
 
@@ -105,9 +106,7 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
             waiting_on = WaitingOn(details.get("waiting_on")).value
         except ValueError:
             raise TransitionError("Say who the request is waiting on.", "waiting_on")
-        waiting_reason = (details.get("waiting_reason") or "").strip()
-        if not waiting_reason:
-            raise TransitionError("Say what the request is waiting for.", "waiting_reason")
+        waiting_reason = hold.waiting_reason(details, "Say what the request is waiting for.")
     if move.name in ("resolve", "request_approval"):
         closing_reason = details.get("closing_reason")
         if closing_reason not in case.category.info.closing_reasons:
@@ -118,13 +117,7 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
         except ValueError:
             raise TransitionError("Say why the request is cancelled.", "cancel_reason")
     # 2. Apply.
-    if move.name == "wait":
-        case.waiting_on = waiting_on
-        case.waiting_reason = waiting_reason
-        case.hold_until = details.get("hold_until")
-    elif move.target != Status.WAITING and case.status == Status.WAITING:
-        case.waiting_on = case.waiting_reason = None
-        case.hold_until = None
+    hold.keep_hold(case, move, "wait", waiting_on, waiting_reason, details)
     if closing_reason is not None:
         case.closing_reason = closing_reason
     if move.name == "request_approval":
@@ -150,7 +143,7 @@ CONSULAR_WORKFLOW.on_transition.append(_apply_details)
 def _describe(case: Case, move: Transition) -> str | None:
     if move.name == "wait":
         text = f"Waiting on {WaitingOn(case.waiting_on).label.lower()}: {case.waiting_reason}"
-        return text + (f"; back to work on {case.hold_until:%d %b %Y}" if case.hold_until else "")
+        return text + hold.hold_note(case)
     if move.name in ("resolve", "request_approval", "approve"):
         return f"Outcome: {case.closing_reason_label}"
     if move.name == "cancel":

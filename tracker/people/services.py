@@ -101,6 +101,29 @@ def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]
     return full_name, other_names, identifiers
 
 
+def identifier_clause(pairs) -> object | None:
+    """Identifiers equal to any of the (kind, canonical value) pairs; None for no pairs."""
+    pairs = list(pairs)
+    if not pairs:
+        return None
+    return or_(*(and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
+                 for kind, value in pairs))
+
+
+def person_match_clause(text: str):
+    """Persons with an identifier in `text` (any notation) or a name whose folded variants
+    contain every word of it; None when the text could name nobody."""
+    clauses = []
+    same_identifier = identifier_clause(search_forms(text))
+    if same_identifier is not None:
+        clauses.append(Person.id.in_(select(PersonIdentifier.person_id).where(same_identifier)))
+    tokens = name_tokens(text)
+    if tokens:
+        clauses.append(and_(*(Person.folded_name.contains(token, autoescape=True)
+                              for token in tokens)))
+    return or_(*clauses) if clauses else None
+
+
 def _matches(compartment: Compartment, data: PersonInput) -> dict[int, tuple[Person, str]]:
     """Persons of the compartment who may be this one, as far as the reader may see.
 
@@ -108,12 +131,11 @@ def _matches(compartment: Compartment, data: PersonInput) -> dict[int, tuple[Per
     transliteration variants (Muhammad/Mohammed, Chaudhry/Chaudhary, case, accents).
     """
     full_name, other_names, identifiers = _checked(data)
-    clauses = [and_(PersonIdentifier.kind == i.kind, PersonIdentifier.value == i.value)
-               for i in identifiers]
+    same_identifier = identifier_clause([(i.kind, i.value) for i in identifiers])
     live = and_(Person.compartment == compartment, Person.merged_into_id.is_(None))
     found: dict[int, tuple[Person, str]] = {}
-    if clauses:
-        stmt = (select(Person).join(Person.identifiers).where(live, or_(*clauses))
+    if same_identifier is not None:
+        stmt = (select(Person).join(Person.identifiers).where(live, same_identifier)
                 .options(selectinload(Person.identifiers), selectinload(Person.other_names))
                 .limit(MAX_CANDIDATES))
         found.update({p.id: (p, "identifier") for p in db.session.scalars(stmt)})
@@ -208,21 +230,11 @@ def find_persons(compartment: Compartment, text: str, limit: int = 25, *, where=
     text = (text or "").strip()[:200]
     if not text:
         return []
-    clauses = []
-    forms = search_forms(text)
-    if forms:
-        clauses.append(Person.id.in_(
-            select(PersonIdentifier.person_id).where(or_(*(
-                and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
-                for kind, value in forms)))))
-    tokens = name_tokens(text)
-    if tokens:
-        clauses.append(and_(*(Person.folded_name.contains(token, autoescape=True)
-                              for token in tokens)))
-    if not clauses:
+    match = person_match_clause(text)
+    if match is None:
         return []
     stmt = (select(Person).where(Person.compartment == compartment,
-                                 Person.merged_into_id.is_(None), or_(*clauses))
+                                 Person.merged_into_id.is_(None), match)
             .options(selectinload(Person.identifiers), selectinload(Person.other_names))
             .order_by(Person.full_name).limit(limit))
     if where is not None:

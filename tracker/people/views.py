@@ -33,6 +33,17 @@ class DecisionForm(TrackerForm):
         return int(raw) if raw.isdigit() and len(raw) < 10 else None
 
 
+def _recently_decided(compartment: Compartment) -> list[PossibleDuplicate]:
+    """The last pairs decided in the compartment, both of whose persons the reader sees."""
+    return list(db.session.scalars(
+        select(PossibleDuplicate).where(
+            PossibleDuplicate.compartment == compartment,
+            PossibleDuplicate.status != DuplicateStatus.OPEN,
+            PossibleDuplicate.person_id.in_(select(duplicates.Person.id)),
+            PossibleDuplicate.other_id.in_(select(duplicates.Person.id)))
+        .order_by(PossibleDuplicate.decided_at.desc()).limit(20)))
+
+
 def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission: Permission,
                              person_endpoint: str) -> None:
     prefix = bp.name
@@ -57,13 +68,7 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission
     @bp.route("/duplicates")
     @allow(permission)
     def duplicate_queue():
-        decided = db.session.scalars(
-            select(PossibleDuplicate).where(
-                PossibleDuplicate.compartment == compartment,
-                PossibleDuplicate.status != DuplicateStatus.OPEN,
-                PossibleDuplicate.person_id.in_(select(duplicates.Person.id)),
-                PossibleDuplicate.other_id.in_(select(duplicates.Person.id)))
-            .order_by(PossibleDuplicate.decided_at.desc()).limit(20)).all()
+        decided = _recently_decided(compartment)
         pairs = [p for p in duplicates.open_pairs() if p.compartment is compartment]
         return render_template("people/duplicates.html", pairs=pairs, decided=decided,
                                prefix=prefix)

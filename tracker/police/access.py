@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask import abort, redirect, url_for
 from sqlalchemy import exists, not_, or_, select
 
 from tracker.auth.models import Role, User
-from tracker.cases import scope
+from tracker.cases import registry, scope
 from tracker.cases.links import ConsularLink
 from tracker.cases.models import Case, CaseKind
 from tracker.db import utcnow
@@ -27,6 +28,7 @@ from tracker.police.models import (
     LiaisonCase,
     liaison_case_officers,
 )
+from tracker.police.workflow import POLICE_WORKFLOW
 
 BREAK_GLASS_HOURS = 8
 
@@ -108,3 +110,26 @@ def restricted_by_reference(reference: str) -> LiaisonCase | None:
     with scope.unscoped("find a restricted case by its exact reference for break-glass"):
         return db.session.scalar(select(LiaisonCase).where(
             LiaisonCase.reference == reference, LiaisonCase.restricted.is_(True)))
+
+
+def _ask_for_reason(reference: str) -> None:
+    """A restricted case the officer may not open yet: send them to give a reason."""
+    if restricted_by_reference(reference) is not None:
+        abort(redirect(url_for("police_cases.break_glass", reference=reference)))
+
+
+def liaison_officers(case: LiaisonCase | None = None) -> list[User]:
+    """The active liaison officers: whom a case may be assigned to or restricted to."""
+    return list(db.session.scalars(select(User).where(
+        User.role == Role.POLICE_LIAISON_OFFICER, User.active.is_(True))
+        .order_by(User.display_name)))
+
+
+CASE_TYPE = registry.register(registry.CaseType(
+    model=LiaisonCase, workflow=POLICE_WORKFLOW,
+    detail_endpoint="police_cases.detail", template="police/case.html",
+    object_type="liaison_case", assignees=liaison_officers,
+    one_click_steps=frozenset({"activate", "resume", "request_mla"}),
+    read_actions=("viewed", "document_downloaded", "exported"),
+    on_missing=_ask_for_reason,
+))

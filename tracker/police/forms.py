@@ -53,6 +53,9 @@ class CaseForm(TrackerForm):
     counterpart = SelectField("Host-country counterpart", choices=choices(Counterpart))
     counterpart_reference = StringField("Counterpart's reference",
                                         validators=[Optional(), Length(max=80)])
+    fir_number = StringField("FIR number", validators=[Optional(), Length(max=80)],
+                             description="The First Information Report the host-country "
+                                         "police registered, with its police station.")
     priority = SelectField("Priority", choices=choices(Priority), default="routine")
     description = TextAreaField("Background", validators=[Optional(), Length(max=50_000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -60,6 +60,8 @@ class LiaisonCase(Case):
     operation_name: Mapped[str | None] = mapped_column(String(120))
     counterpart: Mapped[Counterpart] = mapped_column(enum_column(Counterpart, "counterpart"))
     counterpart_reference: Mapped[str | None] = mapped_column(String(80))
+    fir_number: Mapped[str | None] = mapped_column(
+        String(80), comment="the First Information Report number the host-country police gave")
     restricted: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false(),
         comment="only the named liaison officers open it without giving a reason")

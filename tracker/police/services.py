@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
-from tracker.cases import documents, links, workflow
+from tracker.cases import documents, links, registry, workflow
+from tracker.cases.checks import Checks
 from tracker.cases.links import ConsularLink
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import office_today
@@ -18,9 +19,8 @@ from tracker.cases.models import Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.people.identifiers import search_forms
-from tracker.people.models import Compartment, Person, PersonIdentifier
-from tracker.people.names import name_tokens
+from tracker.people.models import Compartment, Person
+from tracker.people.services import person_match_clause
 from tracker.police import access
 from tracker.police.categories import (
     Counterpart,
@@ -41,7 +41,6 @@ from tracker.police.models import (
     InterpolNotice,
     LiaisonCase,
 )
-from tracker.police.workflow import Status
 from tracker.domain import FieldError, StaleRecord
 
 REFERENCE_PREFIX = "POL"
@@ -56,21 +55,8 @@ class StaleCase(StaleRecord):
     """The case was saved by someone else after the form was opened."""
 
 
-def _choice(enum_cls, value, field: str, message: str = "Choose from the list."):
-    try:
-        return enum_cls(value)
-    except ValueError:
-        raise CaseError(message, field)
-
-
-def _text(value: str | None, field: str, limit: int, *, required: bool = False,
-          message: str = "Fill this in.") -> str | None:
-    value = " ".join((value or "").split()) if limit <= 200 else (value or "").strip()
-    if required and not value:
-        raise CaseError(message, field)
-    if len(value) > limit:
-        raise CaseError(f"Use at most {limit:,} characters.", field)
-    return value or None
+_check = Checks(CaseError)
+_choice, _text = _check.choice, _check.text
 
 
 @dataclass
@@ -84,6 +70,7 @@ class CaseInput:
     agency_reference: str | None = None
     operation_name: str | None = None
     counterpart_reference: str | None = None
+    fir_number: str | None = None
     description: str = ""
 
 
@@ -100,6 +87,7 @@ def _checked(data: CaseInput) -> dict:
         "operation_name": _text(data.operation_name, "operation_name", 120),
         "counterpart": _choice(Counterpart, data.counterpart, "counterpart"),
         "counterpart_reference": _text(data.counterpart_reference, "counterpart_reference", 80),
+        "fir_number": _text(data.fir_number, "fir_number", 80),
         "priority": _choice(Priority, data.priority, "priority"),
         "description": _text(data.description, "description", 50_000) or "",
     }
@@ -226,21 +214,8 @@ def wake_held_cases(now: datetime | None = None) -> list[str]:
     """Return to work every case awaiting the counterpart whose hold date has come.
 
     Idempotent; meant for the daily job beside the consular one (`flask cases wake`).
-    The hold date is a day in the case's office time zone.
     """
-    now = now or utcnow()
-    latest_local_day = (now + timedelta(hours=14)).date()  # no zone is further ahead of UTC
-    stmt = (select(LiaisonCase)
-            .where(LiaisonCase.status == Status.AWAITING_COUNTERPART,
-                   LiaisonCase.hold_until.is_not(None),
-                   LiaisonCase.hold_until <= latest_local_day)
-            .order_by(LiaisonCase.id))
-    woken = []
-    for case in db.session.scalars(stmt).all():
-        if case.hold_until <= office_today(case.office.time_zone, now):
-            workflow.transition(case, "resume", None, at=now,
-                                comment=f"Hold date {case.hold_until:%d %b %Y} reached")
-            woken.append(case.reference)
+    woken = registry.wake_held(access.CASE_TYPE, now)
     db.session.flush()
     return woken
 
@@ -333,20 +308,11 @@ def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
                func.lower(LiaisonCase.operation_name).contains(like, autoescape=True),
                func.lower(LiaisonCase.agency_reference).contains(like, autoescape=True),
                func.lower(LiaisonCase.counterpart_reference).contains(like, autoescape=True)]
-    person_filter = []
-    forms = search_forms(text)
-    if forms:
-        person_filter.append(Person.id.in_(select(PersonIdentifier.person_id).where(or_(*(
-            and_(PersonIdentifier.kind == kind, PersonIdentifier.value == value)
-            for kind, value in forms)))))
-    tokens = name_tokens(text)
-    if tokens:
-        person_filter.append(and_(*(Person.folded_name.contains(t, autoescape=True)
-                                    for t in tokens)))
-    if person_filter:
+    person_match = person_match_clause(text)
+    if person_match is not None:
         clauses.append(LiaisonCase.id.in_(
             select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
-            .where(Person.compartment == Compartment.POLICE, or_(*person_filter))))
+            .where(Person.compartment == Compartment.POLICE, person_match)))
     stmt = (select(LiaisonCase).where(or_(*clauses))
             .order_by(LiaisonCase.opened_at.desc()).limit(limit)
             .options(selectinload(LiaisonCase.named_officers)))

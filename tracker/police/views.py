@@ -5,6 +5,8 @@ did not exist.
 """
 from __future__ import annotations
 
+from dataclasses import fields
+
 from flask import (
     Blueprint,
     Response,
@@ -20,20 +22,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
-from tracker.auth.models import Role, User
 from tracker.auth.permissions import Permission, allow
-from tracker.cases.forms import (
-    AssignForm,
-    ContactForm,
-    DocumentForm,
-    NoteForm,
-    RemoveDocumentForm,
-    TransitionForm,
-)
-from tracker.cases.models import Attachment, TimelineEvent
+from tracker.cases.forms import TransitionForm
+from tracker.cases import registry
 from tracker.cases.views import CaseSection, register_case_actions
 from tracker.extensions import db
-from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person
@@ -60,15 +53,7 @@ cases_bp = Blueprint("police_cases", __name__, url_prefix="/police/cases")
 
 def load_case(reference: str, for_work: bool = False) -> LiaisonCase:
     """The case, or 404; a restricted case the officer may not open yet asks for a reason."""
-    if CONTROL_CHARACTERS.search(reference):
-        abort(404)  # no reference has them, and PostgreSQL refuses NUL in text
-    reference = reference.upper()[:20]
-    case = db.session.scalar(select(LiaisonCase).where(LiaisonCase.reference == reference))
-    if case is None:
-        if access.restricted_by_reference(reference) is not None:
-            abort(redirect(url_for("police_cases.break_glass", reference=reference)))
-        abort(404)
-    return case
+    return registry.load(access.CASE_TYPE, reference, for_work)
 
 
 def outcome_label(value: str | None) -> str:
@@ -79,20 +64,10 @@ def outcome_label(value: str | None) -> str:
         return (value or "").replace("_", " ").capitalize()
 
 
-def liaison_officers() -> list[User]:
-    return list(db.session.scalars(select(User).where(
-        User.role == Role.POLICE_LIAISON_OFFICER, User.active.is_(True))
-        .order_by(User.display_name)))
-
-
 def _case_input(form: CaseForm) -> services.CaseInput:
-    return services.CaseInput(
-        title=form.title.data, category=form.category.data, country=form.country.data,
-        requesting_agency=form.requesting_agency.data, counterpart=form.counterpart.data,
-        priority=form.priority.data, agency_reference=form.agency_reference.data,
-        operation_name=form.operation_name.data,
-        counterpart_reference=form.counterpart_reference.data,
-        description=form.description.data or "")
+    """What the officer typed, field by field as CaseInput names them."""
+    return services.CaseInput(**{f.name: form[f.name].data
+                                 for f in fields(services.CaseInput)})
 
 
 # --- lists and search -----------------------------------------------------------------------
@@ -146,16 +121,7 @@ def new():
 
 
 def render_detail(case: LiaisonCase, status: int = 422, **forms):
-    timeline = db.session.scalars(
-        select(TimelineEvent).where(TimelineEvent.case_id == case.id)
-        .order_by(TimelineEvent.at, TimelineEvent.id)
-        .options(selectinload(TimelineEvent.actor), selectinload(TimelineEvent.note),
-                 selectinload(TimelineEvent.attachment))).all()
-    docs = db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
-                              .order_by(Attachment.id)).all()
-    viewers = audit.access_history("liaison_case", case.reference,
-                                   ["liaison_case.viewed", "liaison_case.document_downloaded",
-                                    "liaison_case.exported"])
+    """The case page; `forms` replaces an empty form with one that carries errors."""
     glass = db.session.scalars(select(BreakGlass).where(BreakGlass.case_id == case.id)
                                .order_by(BreakGlass.id.desc())).all()
     links = db.session.scalars(select(ConsularLink).where(
@@ -165,26 +131,18 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
         with unit_of_work():
             record_linked_reads([link.consular_request.reference for link in links],
                                 current_user)
-    assign_form = forms.get("assign_form") or AssignForm(assigned_to=case.assigned_to_id or 0)
-    assign_form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
-                                                         for u in liaison_officers()]
     restriction_form = forms.get("restriction_form") or RestrictionForm(
         restricted=case.restricted, officers=[o.id for o in case.named_officers])
-    restriction_form.officers.choices = [(u.id, u.display_name) for u in liaison_officers()]
-    return render_template(
-        "police/case.html", case=case, timeline=timeline, flow=POLICE_WORKFLOW,
-        steps=POLICE_WORKFLOW.available(case, current_user), one_click=SECTION.one_click_steps,
-        can_work=True, documents=docs, viewers=viewers, break_glass=glass, links=links,
-        note_form=forms.get("note_form") or NoteForm(),
-        contact_form=forms.get("contact_form") or ContactForm(),
-        document_form=forms.get("document_form") or DocumentForm(),
-        remove_form=RemoveDocumentForm(), assign_form=assign_form,
+    restriction_form.officers.choices = [(u.id, u.display_name)
+                                         for u in access.liaison_officers()]
+    return registry.render_case_page(
+        access.CASE_TYPE, case, status, forms, break_glass=glass, links=links,
         party_form=forms.get("party_form") or PartyForm(),
         candidates=forms.get("candidates") or [],
         exchange_form=forms.get("exchange_form") or ExchangeForm(),
         notice_form=forms.get("notice_form") or NoticeForm(),
         restriction_form=restriction_form, outcome_label=outcome_label,
-        link_form=forms.get("link_form") or LinkForm()), status
+        link_form=forms.get("link_form") or LinkForm())
 
 
 @cases_bp.route("/<reference>")
@@ -199,9 +157,7 @@ def detail(reference: str):
 @cases_bp.route("/<reference>/break-glass", methods=["GET", "POST"])
 @allow(Permission.READ_LIAISON_CASES)
 def break_glass(reference: str):
-    if CONTROL_CHARACTERS.search(reference):
-        abort(404)
-    reference = reference.upper()[:20]
+    reference = registry.clean_reference(reference)
     if db.session.scalar(select(LiaisonCase.id).where(LiaisonCase.reference == reference)):
         return redirect(url_for("police_cases.detail", reference=reference))
     case = access.restricted_by_reference(reference)
@@ -310,7 +266,7 @@ def add_notice(reference: str):
 def set_restriction(reference: str):
     case = load_case(reference, True)
     form = RestrictionForm()
-    form.officers.choices = [(u.id, u.display_name) for u in liaison_officers()]
+    form.officers.choices = [(u.id, u.display_name) for u in access.liaison_officers()]
     if form.validate_on_submit():
         with unit_of_work(form):
             services.set_restriction(case, current_user, form.restricted.data,
@@ -397,12 +353,12 @@ SECTION = CaseSection(
     read=Permission.READ_LIAISON_CASES,
     work=Permission.WORK_LIAISON_CASES,
     load=load_case,
-    detail_endpoint="police_cases.detail",
+    detail_endpoint=access.CASE_TYPE.detail_endpoint,
     render_detail=render_detail,
-    assignees=lambda case: liaison_officers(),
+    assignees=access.CASE_TYPE.assignees,
     prepare_step_form=_prepare_step_form,
     step_details=_step_details,
-    one_click_steps=frozenset({"activate", "resume", "request_mla"}),
+    one_click_steps=access.CASE_TYPE.one_click_steps,
     record_read=services.record_read,
     step_fields={"await_counterpart": ("waiting_reason", "hold_until"),
                  "close": ("closing_reason",)},

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
+from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.police.categories import Outcome
 
@@ -78,21 +79,14 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
     # 1. Check everything first: a refused move changes nothing on the case.
     reason = outcome = None
     if move.name == "await_counterpart":
-        reason = (details.get("waiting_reason") or "").strip()
-        if not reason:
-            raise TransitionError("Say what the case is waiting for.", "waiting_reason")
+        reason = hold.waiting_reason(details, "Say what the case is waiting for.")
     if move.name == "close":
         try:
             outcome = Outcome(details.get("closing_reason")).value
         except ValueError:
             raise TransitionError("Choose the outcome.", "closing_reason")
     # 2. Apply.
-    if move.name == "await_counterpart":
-        case.waiting_on, case.waiting_reason = "counterpart", reason
-        case.hold_until = details.get("hold_until")
-    elif case.status == Status.AWAITING_COUNTERPART:
-        case.waiting_on = case.waiting_reason = None
-        case.hold_until = None
+    hold.keep_hold(case, move, "await_counterpart", "counterpart", reason, details)
     if outcome is not None:
         case.closing_reason = outcome
         case.closed_at = at
@@ -105,8 +99,7 @@ POLICE_WORKFLOW.on_transition.append(_apply_details)
 
 def _describe(case: Case, move: Transition) -> str | None:
     if move.name == "await_counterpart":
-        return f"Waiting for: {case.waiting_reason}" + (
-            f"; back to work on {case.hold_until:%d %b %Y}" if case.hold_until else "")
+        return f"Waiting for: {case.waiting_reason}" + hold.hold_note(case)
     if move.name == "close":
         return f"Outcome: {Outcome(case.closing_reason).label}"
     return None

@@ -1,0 +1,159 @@
+"""The registry of case types: what the kernel does once for every compartment's cases.
+
+A compartment declares a `CaseType` (its model, workflow, case page, who may work a case and
+who is assigned, what its access history shows) and registers it; loading by reference, the
+case page's shared context and waking held cases then work the same for every type.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from tracker.audit import service as audit
+from tracker.auth.models import User
+from tracker.cases import workflow
+from tracker.cases.clock import office_today
+from tracker.cases.forms import AssignForm, ContactForm, DocumentForm, NoteForm, RemoveDocumentForm
+from tracker.cases.models import Attachment, Case, TimelineEvent
+from tracker.db import utcnow
+from tracker.extensions import db
+from tracker.forms import CONTROL_CHARACTERS
+
+REFERENCE_LENGTH = 20
+
+
+def _always(user: User, case: Case) -> bool:
+    return True
+
+
+@dataclass(frozen=True)
+class CaseType:
+    """What a compartment declares about its cases; the kernel does the rest."""
+
+    model: type[Case]
+    workflow: workflow.Workflow
+    detail_endpoint: str
+    template: str  # the case page
+    object_type: str  # the audit log's name for it ("consular_request")
+    assignees: Callable[[Case], list[User]]
+    one_click_steps: frozenset[str]
+    # Audit actions the access history lists ("who opened this case").
+    read_actions: tuple[str, ...] = ("viewed", "document_downloaded")
+    may_read: Callable[[User, Case], bool] = _always  # beyond the reader's scope
+    may_work: Callable[[User, Case], bool] = _always
+    may_see_access_log: Callable[[User], bool] = lambda user: True
+    # Called with a reference that names no case the reader sees (may abort otherwise).
+    on_missing: Callable[[str], None] | None = None
+    extra: dict = field(default_factory=dict)
+
+
+_types: dict[str, CaseType] = {}
+
+
+def register(case_type: CaseType) -> CaseType:
+    _types[case_type.workflow.kind] = case_type
+    return case_type
+
+
+def case_type_of(case: Case) -> CaseType:
+    return _types[case.kind]
+
+
+def clean_reference(reference: str) -> str:
+    """The reference as stored (upper case); 404 for one that no reference could be."""
+    if CONTROL_CHARACTERS.search(reference):
+        abort(404)  # no reference has them, and PostgreSQL refuses NUL in text
+    return reference.upper()[:REFERENCE_LENGTH]
+
+
+def load(case_type: CaseType, reference: str, for_work: bool = False) -> Case:
+    """The case if the user may see it (and work it); 404 otherwise, never 403."""
+    reference = clean_reference(reference)
+    model = case_type.model
+    found = db.session.scalar(select(model).where(model.reference == reference))
+    if found is None and case_type.on_missing is not None:
+        case_type.on_missing(reference)
+    if found is None or not case_type.may_read(current_user, found):
+        abort(404)
+    if for_work and not case_type.may_work(current_user, found):
+        abort(404)
+    return found
+
+
+def timeline(case: Case) -> list[TimelineEvent]:
+    return list(db.session.scalars(
+        select(TimelineEvent).where(TimelineEvent.case_id == case.id)
+        .order_by(TimelineEvent.at, TimelineEvent.id)
+        .options(selectinload(TimelineEvent.actor), selectinload(TimelineEvent.note),
+                 selectinload(TimelineEvent.attachment))))
+
+
+def documents(case: Case) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(Attachment.case_id == case.id)
+                                   .order_by(Attachment.id)))
+
+
+def access_history(case_type: CaseType, case: Case) -> list:
+    """Who opened the case, when the reader may see that (else an empty list)."""
+    if not case_type.may_see_access_log(current_user):
+        return []
+    return audit.access_history(case_type.object_type, case.reference,
+                                [f"{case_type.object_type}.{a}" for a in case_type.read_actions])
+
+
+def assign_form(case_type: CaseType, case: Case, form: AssignForm | None = None) -> AssignForm:
+    form = form or AssignForm(assigned_to=case.assigned_to_id or 0)
+    form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
+                                                  for u in case_type.assignees(case)]
+    return form
+
+
+def render_case_page(case_type: CaseType, case: Case, status: int = 422, forms: dict | None = None,
+                     **extra):
+    """The case page: the shared context (timeline, documents, access history, steps and the
+    case-action forms; `forms` replaces an empty form with one that carries errors) plus the
+    compartment's own `extra`."""
+    forms = forms or {}
+    can_work = case_type.may_work(current_user, case)
+    flow = case_type.workflow
+    return render_template(
+        case_type.template, case=case, timeline=timeline(case), documents=documents(case),
+        access_log=access_history(case_type, case), flow=flow, can_work=can_work,
+        steps=flow.available(case, current_user) if can_work else [],
+        one_click=case_type.one_click_steps,
+        note_form=forms.get("note_form") or NoteForm(),
+        contact_form=forms.get("contact_form") or ContactForm(),
+        document_form=forms.get("document_form") or DocumentForm(),
+        remove_form=RemoveDocumentForm(),
+        assign_form=assign_form(case_type, case, forms.get("assign_form")),
+        now=utcnow(), **extra), status
+
+
+def wake_held(case_type: CaseType, now: datetime | None = None) -> list[str]:
+    """Resume every paused case whose hold date has come (idempotent); their references.
+
+    Not committed: the caller's transaction decides.
+    """
+    now = now or utcnow()
+    model = case_type.model
+    # The hold date is a day in the case's office time zone, which may be a day ahead of UTC
+    # (Asia/Karachi is UTC+5; no zone is more than 14 hours ahead): narrow by the latest
+    # possible local date here, and decide per office below.
+    latest_local_day = (now + timedelta(hours=14)).date()
+    stmt = (select(model)
+            .where(model.status.in_(sorted(case_type.workflow.paused)),
+                   model.hold_until.is_not(None), model.hold_until <= latest_local_day)
+            .order_by(model.id))
+    woken = []
+    for case in db.session.scalars(stmt).all():
+        if case.hold_until <= office_today(case.office.time_zone, now):
+            workflow.transition(case, "resume", None, at=now,
+                                comment=f"Hold date {case.hold_until:%d %b %Y} reached")
+            woken.append(case.reference)
+    return woken
