@@ -193,9 +193,12 @@ def search_inputs(app) -> dict:
     from tracker.cases.models import TimelineEvent
     from tracker.consular.models import ConsularRequest, request_subjects
     from tracker.extensions import db
+    from tracker.cases import scope
     from tracker.people.models import PersonIdentifier
 
-    with app.app_context():
+    # The benchmark picks its inputs from the whole database (the pages it then measures
+    # read as their signed-in account).
+    with app.app_context(), scope.unscoped("the benchmark picks its inputs"):
         isb = db.session.scalar(select(Office.id).where(Office.code == "ISB"))
         ids = select(ConsularRequest.id).where(ConsularRequest.office_id == isb)
         count = db.session.scalar(select(func.count()).select_from(ids.subquery()))
