@@ -38,9 +38,9 @@ FORMATS = {
 
 def sections_for(role: Role) -> list[str]:
     """Managers read both; a consular officer the consular figures; the liaison officer the
-    police figures (aggregates only)."""
+    police figures (aggregates only); any other role none (fails closed, not with an error)."""
     return {Role.MANAGER: ["consular", "police"], Role.CONSULAR_OFFICER: ["consular"],
-            Role.POLICE_LIAISON_OFFICER: ["police"]}[current_user.role]
+            Role.POLICE_LIAISON_OFFICER: ["police"]}.get(role, [])
 
 
 def _chosen() -> tuple[Month, Office | None, list[str]]:
