@@ -425,3 +425,31 @@ def test_every_route_naming_the_world_is_404_to_an_outsider(app, world):
                 assert response.headers["Location"].endswith(
                     f"/police/cases/{case.reference}/break-glass"), (label, url)
             assert SECRET_NAME not in html and "Child taken" not in html, (label, url)
+
+
+def test_a_police_merge_moves_the_party_and_undo_puts_it_back():
+    """The merge finds every reference to a person from the schema: the police tables too."""
+    officer = make_user(P)
+    case, party, _ = make_liaison_case(officer)
+    kept = db.session.get(Person, party.person_id)
+    later = people.create_person(Compartment.POLICE, people.PersonInput(full_name="L. Testsson"),
+                                 officer)
+    other_case = police.open_case(officer, police.CaseInput(
+        title="Second matter", category="fraud", country="SE",
+        requesting_agency="Polismyndigheten", counterpart="fia"))
+    police.add_party(other_case, officer, later, "suspect")
+    db.session.flush()
+    duplicates.queue_hidden_matches(later, {kept.id: "name and birth date"})
+    pair = db.session.scalar(select(PossibleDuplicate).where(
+        PossibleDuplicate.person_id == later.id))
+    duplicates.merge(pair, officer, "Same person, two spellings of one name.")
+    db.session.commit()
+    db.session.expire_all()
+    assert {p.person_id for p in db.session.scalars(select(CaseParty).where(
+        CaseParty.case_id == other_case.id))} == {kept.id}
+    duplicates.undo(pair, officer, "Two different persons after all.")
+    db.session.commit()
+    db.session.expire_all()
+    assert {p.person_id for p in db.session.scalars(select(CaseParty).where(
+        CaseParty.case_id == other_case.id))} == {later.id}
+    assert db.session.get(Person, later.id).merged_into_id is None
