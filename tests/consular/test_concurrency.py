@@ -210,3 +210,28 @@ def test_known_and_new_persons_logged_at_once(pg_app):
         assert [status for status, _ in answers] == [302] * THREADS, answers
     references = [location.rstrip("/").rsplit("/", 1)[-1] for _, location in answers]
     assert len(set(references)) == THREADS
+
+
+def test_a_page_after_a_quiet_minute_still_opens(pg_app):
+    """Loading the account touches its session's last-seen time (a commit of its own): the
+    reader's scope must not set that off inside another statement (it once closed the
+    request's connection under it: a 500 after every idle minute)."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from tracker.auth.models import UserSession
+    from tracker.db import utcnow
+
+    _, officer_id, email, _, _ = _seed(pg_app)
+    with pg_app.app_context():
+        limiter.reset()
+    client, _ = _signed_in(pg_app, email)
+    for _ in range(3):
+        with pg_app.app_context():
+            db.session.execute(update(UserSession).where(UserSession.user_id == officer_id)
+                               .values(last_seen_at=utcnow() - timedelta(minutes=2)))
+            db.session.commit()
+            db.session.remove()
+        assert client.get("/consular/requests/").status_code == 200
+        assert client.get("/consular/search?q=Kari").status_code == 200

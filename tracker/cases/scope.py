@@ -106,35 +106,22 @@ def set_outside_requests(reader) -> None:
     _outside_requests.set(reader)
 
 
-def current_reader(load: bool = True):
-    """The account (or EVERYTHING) the next query reads as; None reads nothing.
-
-    `load=False`: do not load the signed-in account if it is not loaded yet (inside a
-    transaction's first moments, where the session may not run a query)."""
+def current_reader():
+    """The account (or EVERYTHING) the next query reads as; None reads nothing."""
     override = _override.get()
     if override is not None:
         return override
     if has_request_context():
-        return _signed_in(load)
+        return _signed_in()
     return _outside_requests.get()
 
 
-def _signed_in(load: bool = True):
-    """The request's account; while Flask-Login is still loading it, nobody (its own queries
-    read accounts and sessions, which no scope touches)."""
+def _signed_in():
+    """The request's account once Flask-Login has loaded it (`enforce_access` does, before any
+    view), else nobody. Never load it from here: the loader runs queries and may commit (the
+    session's last-seen time), which must not happen inside another statement or a flush."""
     user = g.get("_login_user")
-    if user is None and not load:
-        return None
-    if user is None:
-        if g.get("_scope_loading_user"):
-            return None
-        g._scope_loading_user = True
-        try:
-            from flask_login import current_user  # late: the kernel loads before login
-            user = current_user._get_current_object()
-        finally:
-            g._scope_loading_user = False
-    return user if user.is_authenticated else None
+    return user if user is not None and user.is_authenticated else None
 
 
 def is_unscoped() -> bool:
@@ -292,7 +279,7 @@ def install_row_security(engine) -> None:
 
 @event.listens_for(Session, "after_begin")
 def _compartment_at_begin(_session, _transaction, connection) -> None:
-    _set_compartment(connection, current_reader(load=False))
+    _set_compartment(connection, current_reader())
 
 
 @event.listens_for(Session, "before_flush")
