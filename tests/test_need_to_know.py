@@ -380,7 +380,8 @@ def test_no_service_function_returns_anything_to_an_outsider(world):
             assert db.session.scalars(consular.request_list(
                 reader, consular.RequestFilter())).all() == [], label
             assert police.find_cases("Child taken") == [], label
-            assert duplicates.open_pairs() == [], label
+            assert duplicates.pairs(Compartment.CONSULAR) == [], label
+            assert duplicates.pairs(Compartment.POLICE) == [], label
 
 
 def test_outside_any_request_code_reads_nothing_unless_it_says_so(world):

@@ -184,6 +184,15 @@ def _person_visible(person_id_column, reader) -> ColumnElement:
                                            person_clause(reader, persons)))
 
 
+def _case_owned() -> dict:
+    """Every table whose rows belong to a case: the kernel's and each compartment's own."""
+    owned = {Attachment: Attachment.case_id, TimelineEvent: TimelineEvent.case_id,
+             JournalNote: JournalNote.case_id}
+    for s in _compartments.values():
+        owned.update(s.case_owned)
+    return owned
+
+
 def _criteria(reader) -> list:
     """The loader criteria for one reader, built once per request."""
     options = [
@@ -196,11 +205,7 @@ def _criteria(reader) -> list:
             _person_visible(PersonRelation.person_id, reader),
             _person_visible(PersonRelation.related_id, reader))),
     ]
-    owned = {Attachment: Attachment.case_id, TimelineEvent: TimelineEvent.case_id,
-             JournalNote: JournalNote.case_id}
-    for s in _compartments.values():
-        owned.update(s.case_owned)
-    for entity, column in owned.items():
+    for entity, column in _case_owned().items():
         options.append(with_loader_criteria(entity, _case_visible(column, reader)))
     return options
 
@@ -233,7 +238,7 @@ def compartment_setting(reader, load: bool = False) -> str | None:
         return ""
     known = reader.__dict__.get("_compartment_setting")
     if known is None:
-        role = sa_inspect(reader).dict.get("role") if _is_mapped(reader) else reader.role
+        role = sa_inspect(reader).dict.get("role")  # without a query if it expired
         if role is None and load and not reader.__dict__.get("_loading_role"):
             reader.__dict__["_loading_role"] = True  # the refresh below runs this hook again
             try:
@@ -245,10 +250,6 @@ def compartment_setting(reader, load: bool = False) -> str | None:
         known = "police" if role.value == "police_liaison_officer" else "consular"
         reader.__dict__["_compartment_setting"] = known  # plain attribute: survives expiry
     return known
-
-
-def _is_mapped(obj) -> bool:
-    return sa_inspect(obj, raiseerr=False) is not None
 
 
 def _set_compartment(connection, reader, load: bool = False) -> None:
@@ -294,8 +295,6 @@ def _apply_scope(state: ORMExecuteState) -> None:
         _set_compartment(state.session.connection(), current_reader(), load=True)
     if not state.is_select or state.is_column_load:
         return
-    if state.execution_options.get("scope_applied"):
-        return
     reader = current_reader()
     if reader is EVERYTHING:
         return
@@ -307,12 +306,5 @@ def _apply_scope(state: ORMExecuteState) -> None:
 
 def _nothing() -> list:
     """The criteria of no reader: no case, no person, nothing that hangs off one."""
-    entities = [Case, Person, PersonName, PersonIdentifier, PersonRelation, Attachment,
-                TimelineEvent, JournalNote]
-    for s in _compartments.values():
-        entities.extend(s.case_owned)
+    entities = [Case, Person, PersonName, PersonIdentifier, PersonRelation, *_case_owned()]
     return [with_loader_criteria(e, false(), include_aliases=True) for e in entities]
-
-
-__all__ = ["EVERYTHING", "CompartmentScope", "case_clause", "content_clause", "current_reader", "is_unscoped",
-           "person_clause", "reading_as", "register", "set_outside_requests", "unscoped"]

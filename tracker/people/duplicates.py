@@ -20,7 +20,7 @@ from tracker.cases import scope
 from tracker.db import Base, utcnow
 from tracker.extensions import db
 from tracker.domain import FieldError, StaleRecord
-from tracker.people.models import DuplicateStatus, Person, PossibleDuplicate
+from tracker.people.models import Compartment, DuplicateStatus, Person, PossibleDuplicate
 
 # The queue's own columns point at persons too, but describe the pair rather than use it.
 _NOT_USES = {("possible_duplicates", "person_id"), ("possible_duplicates", "other_id"),
@@ -42,13 +42,21 @@ def queue_hidden_matches(person: Person, hidden: dict[int, str]) -> None:
                      object_id=person.id, details={"pairs": len(hidden)})
 
 
-def open_pairs(limit: int = 100) -> list[PossibleDuplicate]:
-    """Pairs still to compare whose two records the reader may both see."""
-    return list(db.session.scalars(
-        select(PossibleDuplicate).join(Person, Person.id == PossibleDuplicate.person_id)
-        .where(PossibleDuplicate.status == DuplicateStatus.OPEN,
-               PossibleDuplicate.other_id.in_(select(Person.id)))
-        .order_by(PossibleDuplicate.found_at, PossibleDuplicate.id).limit(limit)))
+def pairs(compartment: Compartment, *, decided: bool = False, limit: int = 100
+          ) -> list[PossibleDuplicate]:
+    """Pairs of the compartment still to compare (or lately decided) whose two records the
+    reader may both see (the scope filters the persons)."""
+    visible = select(Person.id)
+    stmt = select(PossibleDuplicate).where(
+        PossibleDuplicate.compartment == compartment,
+        PossibleDuplicate.person_id.in_(visible), PossibleDuplicate.other_id.in_(visible))
+    if decided:
+        stmt = stmt.where(PossibleDuplicate.status != DuplicateStatus.OPEN).order_by(
+            PossibleDuplicate.decided_at.desc())
+    else:
+        stmt = stmt.where(PossibleDuplicate.status == DuplicateStatus.OPEN).order_by(
+            PossibleDuplicate.found_at, PossibleDuplicate.id)
+    return list(db.session.scalars(stmt.limit(limit)))
 
 
 def load_pair(pair_id: int) -> PossibleDuplicate | None:

@@ -153,12 +153,16 @@ def _matches(compartment: Compartment, data: PersonInput) -> dict[int, tuple[Per
 
 def duplicate_candidates(compartment: Compartment, data: PersonInput) -> list[Person]:
     """Persons the reader may see who may be this one (the scope leaves out all others)."""
-    return [p for p, _ in _matches(compartment, data).values()][:MAX_CANDIDATES]
+    return _candidates(_matches(compartment, data))
 
 
-def hidden_matches(compartment: Compartment, data: PersonInput) -> dict[int, str]:
-    """Matches outside the reader's scope (id -> what matched): to queue, never to show."""
-    visible = set(_matches(compartment, data))
+def _candidates(matches: dict[int, tuple[Person, str]]) -> list[Person]:
+    return [p for p, _ in matches.values()][:MAX_CANDIDATES]
+
+
+def hidden_matches(compartment: Compartment, data: PersonInput, visible) -> dict[int, str]:
+    """Matches outside the reader's scope (id -> what matched), given the ids of those inside
+    it: to queue, never to show."""
     with scope.unscoped("queue duplicates the reader may not see; nothing of them is shown"):
         everyone = _matches(compartment, data)
     hidden = {}
@@ -258,7 +262,8 @@ def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
     Only a person the duplicate warning listed for what was typed can be picked: an id slipped
     into the form must not link a case to someone the officer was never shown.
     """
-    candidates = duplicate_candidates(compartment, data)
+    seen = _matches(compartment, data)
+    candidates = _candidates(seen)
     if chosen_id:
         chosen = next((p for p in candidates if str(p.id) == str(chosen_id)), None)
         if chosen is None:
@@ -266,7 +271,7 @@ def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
         return chosen
     if candidates and not confirmed_new:
         raise NeedsChoice(candidates)
-    hidden = hidden_matches(compartment, data)
+    hidden = hidden_matches(compartment, data, visible=seen)
     person = create_person(compartment, data, actor)
     duplicates.queue_hidden_matches(person, hidden)
     return person

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
-from tracker.extensions import db
 from tracker.forms import TrackerForm
 from tracker.people import duplicates
-from tracker.people.models import Compartment, DuplicateStatus, PossibleDuplicate
+from tracker.people.models import Compartment, PossibleDuplicate
 from tracker.unit_of_work import unit_of_work
 
 DECISIONS = {"merge": duplicates.merge, "not-same": duplicates.not_the_same,
@@ -31,17 +29,6 @@ class DecisionForm(TrackerForm):
     def opened_version(self) -> int | None:
         raw = (self.version.data or "").strip()
         return int(raw) if raw.isdigit() and len(raw) < 10 else None
-
-
-def _recently_decided(compartment: Compartment) -> list[PossibleDuplicate]:
-    """The last pairs decided in the compartment, both of whose persons the reader sees."""
-    return list(db.session.scalars(
-        select(PossibleDuplicate).where(
-            PossibleDuplicate.compartment == compartment,
-            PossibleDuplicate.status != DuplicateStatus.OPEN,
-            PossibleDuplicate.person_id.in_(select(duplicates.Person.id)),
-            PossibleDuplicate.other_id.in_(select(duplicates.Person.id)))
-        .order_by(PossibleDuplicate.decided_at.desc()).limit(20)))
 
 
 def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission: Permission,
@@ -68,9 +55,8 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission
     @bp.route("/duplicates")
     @allow(permission)
     def duplicate_queue():
-        decided = _recently_decided(compartment)
-        pairs = [p for p in duplicates.open_pairs() if p.compartment is compartment]
-        return render_template("people/duplicates.html", pairs=pairs, decided=decided,
+        return render_template("people/duplicates.html", pairs=duplicates.pairs(compartment),
+                               decided=duplicates.pairs(compartment, decided=True, limit=20),
                                prefix=prefix)
 
     @bp.route("/duplicates/<int:pair_id>")
