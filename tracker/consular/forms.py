@@ -15,10 +15,11 @@ from wtforms.widgets import HiddenInput
 
 from tracker.cases.models import Priority
 from tracker.consular.categories import CATEGORIES, Category, Channel
-from tracker.consular.workflow import LABELS
+from tracker.consular.workflow import Status
 from tracker.forms import TrackerForm
 from tracker.people.forms import PersonFields
 from tracker.people.models import RelationKind
+from tracker.vocabulary import choices
 
 
 def _row_id(value) -> int | None:
@@ -83,10 +84,8 @@ class RequestFilterForm(TrackerForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    status = SelectField("Status", choices=[SelectChoice("", "Any")] + [
-        SelectChoice(s.value, label) for s, label in LABELS.items()], default="")
-    category = SelectField("Category", choices=[SelectChoice("", "Any")] + [
-        SelectChoice(c.value, c.label) for c in Category], default="")
+    status = SelectField("Status", choices=choices(Status, "Any"), default="")
+    category = SelectField("Category", choices=choices(Category, "Any"), default="")
     office = SelectField("Office", coerce=_row_id, choices=[],
                          validate_choice=False, validators=[Optional()])
     priority = SelectField("Priority", choices=_choices(Priority, "Any"),

@@ -33,6 +33,7 @@ from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person, PersonRelation
 from tracker.unit_of_work import unit_of_work
+from tracker.vocabulary import choices
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
 requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
@@ -265,10 +266,10 @@ def edit(reference: str):
 
 
 def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
-    form.waiting_on.choices = [SelectChoice(w.value, w.label) for w in WaitingOn]
+    form.waiting_on.choices = choices(WaitingOn)
     form.closing_reason.choices = [SelectChoice(k, v)
                                    for k, v in case.category.info.closing_reasons.items()]
-    form.cancel_reason.choices = [SelectChoice(c.value, c.label) for c in CancelReason]
+    form.cancel_reason.choices = choices(CancelReason)
 
 
 def _step_details(case: ConsularRequest, name: str, form: TransitionForm) -> dict:

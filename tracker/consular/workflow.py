@@ -7,34 +7,24 @@ reopen from resolved or closed; cancel from any open status.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
 from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.consular.categories import CancelReason, WaitingOn
+from tracker.vocabulary import Labelled
 
 
-class Status(StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    WAITING = "waiting"
-    PENDING_APPROVAL = "pending_approval"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
+class Status(Labelled):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING = "waiting", "Waiting"
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
 
-
-LABELS = {
-    Status.NEW: "New",
-    Status.IN_PROGRESS: "In progress",
-    Status.WAITING: "Waiting",
-    Status.PENDING_APPROVAL: "Pending approval",
-    Status.RESOLVED: "Resolved",
-    Status.CLOSED: "Closed",
-    Status.CANCELLED: "Cancelled",
-}
 
 OPEN = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.PENDING_APPROVAL})
 WORKERS = frozenset({Role.CONSULAR_OFFICER, Role.MANAGER})
@@ -66,7 +56,7 @@ def _moves(*sources: Status) -> frozenset[str]:
 CONSULAR_WORKFLOW = register(Workflow(
     kind=CaseKind.CONSULAR_REQUEST.value,
     initial=Status.NEW,
-    statuses={s.value: label for s, label in LABELS.items()},
+    statuses={s.value: s.label for s in Status},
     paused=frozenset({Status.WAITING}),
     open_statuses=OPEN,
     transitions={t.name: t for t in (

@@ -6,32 +6,24 @@ mutual legal assistance pending; suspended; closed with an outcome; reopen with 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
 from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.police.categories import Outcome
+from tracker.vocabulary import Labelled
 
 
-class Status(StrEnum):
-    OPENED = "opened"
-    ACTIVE = "active"
-    AWAITING_COUNTERPART = "awaiting_counterpart"
-    MLA_PENDING = "mla_pending"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
+class Status(Labelled):
+    OPENED = "opened", "Opened"
+    ACTIVE = "active", "Active"
+    AWAITING_COUNTERPART = "awaiting_counterpart", "Awaiting counterpart"
+    MLA_PENDING = "mla_pending", "Mutual legal assistance pending"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
 
 
-LABELS = {
-    Status.OPENED: "Opened",
-    Status.ACTIVE: "Active",
-    Status.AWAITING_COUNTERPART: "Awaiting counterpart",
-    Status.MLA_PENDING: "Mutual legal assistance pending",
-    Status.SUSPENDED: "Suspended",
-    Status.CLOSED: "Closed",
-}
 OPEN = frozenset(set(Status) - {Status.CLOSED})
 LIAISON = frozenset({Role.POLICE_LIAISON_OFFICER})
 
@@ -51,7 +43,7 @@ def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
 POLICE_WORKFLOW = register(Workflow(
     kind=CaseKind.LIAISON_CASE.value,
     initial=Status.OPENED,
-    statuses={s.value: label for s, label in LABELS.items()},
+    statuses={s.value: s.label for s in Status},
     paused=frozenset({Status.AWAITING_COUNTERPART}),
     open_statuses=OPEN,
     transitions={t.name: t for t in (
