@@ -49,36 +49,29 @@ def _not_the_requester(case: Case, actor: User | None) -> str | None:
     return None
 
 
-def _moves(*sources: Status) -> frozenset[str]:
-    return frozenset(sources)
-
-
 CONSULAR_WORKFLOW = register(Workflow(
-    kind=CaseKind.CONSULAR_REQUEST.value,
-    initial=Status.NEW,
-    statuses={s.value: s.label for s in Status},
-    paused=frozenset({Status.WAITING}),
-    open_statuses=OPEN,
-    transitions={t.name: t for t in (
-        Transition("start", "Start work", _moves(Status.NEW), Status.IN_PROGRESS, WORKERS),
-        Transition("wait", "Put on hold (waiting)", _moves(Status.NEW, Status.IN_PROGRESS),
+    CaseKind.CONSULAR_REQUEST.value, Status, Status.NEW,
+    paused={Status.WAITING}, open_statuses=OPEN,
+    transitions=(
+        Transition("start", "Start work", {Status.NEW}, Status.IN_PROGRESS, WORKERS),
+        Transition("wait", "Put on hold (waiting)", {Status.NEW, Status.IN_PROGRESS},
                    Status.WAITING, WORKERS),
-        Transition("resume", "Resume work", _moves(Status.WAITING), Status.IN_PROGRESS,
+        Transition("resume", "Resume work", {Status.WAITING}, Status.IN_PROGRESS,
                    WORKERS, system=True),
-        Transition("resolve", "Resolve", _moves(Status.IN_PROGRESS), Status.RESOLVED, WORKERS,
+        Transition("resolve", "Resolve", {Status.IN_PROGRESS}, Status.RESOLVED, WORKERS,
                    guards=(_resolves_without_approval,)),
         Transition("request_approval", "Resolve (ask a manager to approve)",
-                   _moves(Status.IN_PROGRESS), Status.PENDING_APPROVAL, WORKERS,
+                   {Status.IN_PROGRESS}, Status.PENDING_APPROVAL, WORKERS,
                    guards=(_needs_approval,)),
-        Transition("approve", "Approve the resolution", _moves(Status.PENDING_APPROVAL),
+        Transition("approve", "Approve the resolution", {Status.PENDING_APPROVAL},
                    Status.RESOLVED, MANAGERS, guards=(_not_the_requester,)),
-        Transition("send_back", "Send back", _moves(Status.PENDING_APPROVAL),
+        Transition("send_back", "Send back", {Status.PENDING_APPROVAL},
                    Status.IN_PROGRESS, MANAGERS, comment_required=True),
-        Transition("close", "Close", _moves(Status.RESOLVED), Status.CLOSED, WORKERS),
-        Transition("reopen", "Reopen", _moves(Status.RESOLVED, Status.CLOSED),
+        Transition("close", "Close", {Status.RESOLVED}, Status.CLOSED, WORKERS),
+        Transition("reopen", "Reopen", {Status.RESOLVED, Status.CLOSED},
                    Status.IN_PROGRESS, WORKERS, comment_required=True),
         Transition("cancel", "Cancel", OPEN, Status.CANCELLED, WORKERS),
-    )},
+    ),
 ))
 
 

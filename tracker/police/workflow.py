@@ -28,10 +28,6 @@ OPEN = frozenset(set(Status) - {Status.CLOSED})
 LIAISON = frozenset({Role.POLICE_LIAISON_OFFICER})
 
 
-def _from(*sources: Status) -> frozenset[str]:
-    return frozenset(sources)
-
-
 def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
     """The system (the hold date passing) resumes only a case awaiting the counterpart: a
     suspension or a pending request for mutual legal assistance is an officer's decision."""
@@ -41,28 +37,25 @@ def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
 
 
 POLICE_WORKFLOW = register(Workflow(
-    kind=CaseKind.LIAISON_CASE.value,
-    initial=Status.OPENED,
-    statuses={s.value: s.label for s in Status},
-    paused=frozenset({Status.AWAITING_COUNTERPART}),
-    open_statuses=OPEN,
-    transitions={t.name: t for t in (
-        Transition("activate", "Start work", _from(Status.OPENED), Status.ACTIVE, LIAISON),
+    CaseKind.LIAISON_CASE.value, Status, Status.OPENED,
+    paused={Status.AWAITING_COUNTERPART}, open_statuses=OPEN,
+    transitions=(
+        Transition("activate", "Start work", {Status.OPENED}, Status.ACTIVE, LIAISON),
         Transition("await_counterpart", "Awaiting the counterpart",
-                   _from(Status.OPENED, Status.ACTIVE), Status.AWAITING_COUNTERPART, LIAISON),
-        Transition("resume", "Resume work", _from(Status.AWAITING_COUNTERPART, Status.MLA_PENDING,
-                                                  Status.SUSPENDED),
+                   {Status.OPENED, Status.ACTIVE}, Status.AWAITING_COUNTERPART, LIAISON),
+        Transition("resume", "Resume work",
+                   {Status.AWAITING_COUNTERPART, Status.MLA_PENDING, Status.SUSPENDED},
                    Status.ACTIVE, LIAISON, guards=(_system_only_after_a_hold,), system=True),
         Transition("request_mla", "Mutual legal assistance requested",
-                   _from(Status.ACTIVE, Status.AWAITING_COUNTERPART), Status.MLA_PENDING,
+                   {Status.ACTIVE, Status.AWAITING_COUNTERPART}, Status.MLA_PENDING,
                    LIAISON),
-        Transition("suspend", "Suspend", _from(Status.ACTIVE, Status.AWAITING_COUNTERPART,
-                                               Status.MLA_PENDING),
+        Transition("suspend", "Suspend",
+                   {Status.ACTIVE, Status.AWAITING_COUNTERPART, Status.MLA_PENDING},
                    Status.SUSPENDED, LIAISON, comment_required=True),
         Transition("close", "Close", OPEN, Status.CLOSED, LIAISON),
-        Transition("reopen", "Reopen", _from(Status.CLOSED), Status.ACTIVE, LIAISON,
+        Transition("reopen", "Reopen", {Status.CLOSED}, Status.ACTIVE, LIAISON,
                    comment_required=True),
-    )},
+    ),
 ))
 
 
