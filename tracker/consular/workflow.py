@@ -44,6 +44,7 @@ def _resolves_without_approval(case: Case, actor: User | None) -> str | None:
 
 
 def _not_the_requester(case: Case, actor: User | None) -> str | None:
+    """Four eyes: the manager who approves is not the one who asked for the approval."""
     if actor is not None and actor.id == case.approval_requested_by_id:
         return "Another manager must approve: you asked for this approval yourself."
     return None
