@@ -225,14 +225,29 @@ def test_healthz_is_ok_with_nothing_blocked(prepared, timed_app):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_names_an_unreachable_redis(prepared, timed_app):
-    # Nothing listens on port 9 (discard) here: the connection is refused at once.
+def test_healthz_names_an_unreachable_redis_without_taking_the_workers_out(prepared, timed_app):
+    # Nothing listens on port 9 (discard) here: the connection is refused at once. Sign-in
+    # limits then count in each worker's memory: the tracker still serves, degraded.
     app = timed_app(ratelimit_storage_uri="redis://127.0.0.1:9/0")
     response, took = _timed(lambda: app.test_client().get("/healthz"))
     assert took < 2.0
-    assert response.status_code == 503
-    assert response.get_json() == {"status": "unavailable", "database": "ok",
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "degraded", "database": "ok",
                                    "redis": "unreachable"}
+
+
+def test_healthz_names_a_silent_redis(prepared, timed_app):
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        app = timed_app(ratelimit_storage_uri=f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                        healthz_timeout=0.5)
+        response, took = _timed(lambda: app.test_client().get("/healthz"))
+    finally:
+        silent.close()
+    assert took < 2.0
+    assert response.get_json()["redis"] == "timeout"
 
 
 def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout():

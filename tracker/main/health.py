@@ -1,6 +1,6 @@
 """The dependency checks behind /healthz, each bounded so that the answer never hangs.
 
-Each check runs on a small background thread and is waited on for at most the settings'
+Each check runs on a background thread and is waited on for at most the settings'
 `HEALTHZ_TIMEOUT`; one still running from an earlier call (a database that does not answer)
 is waited on again rather than started twice, so a hung dependency holds at most one thread
 per check and process. The checks also bound their own work, so the thread ends soon after.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as StillRunning
 from typing import Callable, NamedTuple
 
@@ -21,7 +21,6 @@ from tracker.db import READ_ONLY, ran_out_of_time
 OK, TIMEOUT, UNREACHABLE, NOT_MIGRATED = "ok", "timeout", "unreachable", "not migrated"
 REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
-_threads = ThreadPoolExecutor(max_workers=4, thread_name_prefix="healthz")
 _running: dict[tuple[str, object], Future] = {}
 _running_lock = threading.Lock()
 
@@ -33,15 +32,31 @@ class Check(NamedTuple):
     run: Callable[[], str]
 
 
+def _start(run: Callable[[], str]) -> Future:
+    """Run a check on a daemon thread: one stuck in a dead network never holds up the exit."""
+    future: Future = Future()
+
+    def work() -> None:
+        try:
+            future.set_result(run())
+        except BaseException as error:  # noqa: BLE001 - handed to whoever waits on it
+            future.set_exception(error)
+
+    threading.Thread(target=work, name="healthz", daemon=True).start()
+    return future
+
+
 def run_checks(checks: dict[str, Check], timeout: float) -> dict[str, str]:
     """Each check's outcome ("ok", or why not), all within `timeout` seconds together."""
     futures = {}
     with _running_lock:
+        for key in [key for key, future in _running.items() if future.done()]:
+            del _running[key]  # only checks still running are kept, to be waited on again
         for name, check in checks.items():
             key = (name, check.target)
             future = _running.get(key)
-            if future is None or future.done():
-                future = _running[key] = _threads.submit(check.run)
+            if future is None:
+                future = _running[key] = _start(check.run)
             futures[name] = future
     deadline = time.monotonic() + timeout
     outcomes = {}

@@ -52,14 +52,18 @@ def home():
 @bp.route("/healthz")
 @public
 def healthz():
-    """200 when every dependency answers, 503 naming the one that does not and why (for load
-    balancers); within HEALTHZ_TIMEOUT whatever the database does. No personal data."""
+    """For load balancers and monitoring, within HEALTHZ_TIMEOUT whatever the database does;
+    no personal data. 503 naming the database and why when it fails; a Redis that fails is
+    reported as "degraded" with 200, since sign-in limits then count in each worker's memory
+    and taking every worker out of the load balancer would turn that into an outage."""
     timeout = current_app.config["HEALTHZ_TIMEOUT"]
     checks = {"database": health.database_check(db.engine, timeout)}
     storage = current_app.config.get("RATELIMIT_STORAGE_URI", "")
     if storage.startswith(health.REDIS_SCHEMES):
         checks["redis"] = health.redis_check(storage, timeout)
     outcomes = health.run_checks(checks, timeout)
-    if all(outcome == health.OK for outcome in outcomes.values()):
-        return {"status": "ok", **outcomes}
-    return {"status": "unavailable", **outcomes}, 503
+    if outcomes["database"] != health.OK:
+        return {"status": "unavailable", **outcomes}, 503
+    if any(outcome != health.OK for outcome in outcomes.values()):
+        return {"status": "degraded", **outcomes}
+    return {"status": "ok", **outcomes}
