@@ -163,7 +163,8 @@ def test_a_statement_past_its_timeout_gives_the_busy_page(on_postgresql, prepare
     assert client.get("/").status_code == 200
 
 
-def test_a_row_lock_gives_the_busy_page_within_lock_timeout(on_postgresql, prepared, timed_app):
+def test_a_row_lock_gives_the_busy_page_within_lock_timeout(on_postgresql, prepared, timed_app,
+                                                            caplog):
     url, officer_id = prepared
     app = timed_app(db_lock_timeout=0.5, db_statement_timeout=20)
     client = app.test_client()
@@ -177,6 +178,9 @@ def test_a_row_lock_gives_the_busy_page_within_lock_timeout(on_postgresql, prepa
     # Nothing half-saved: the sign-in's new session row went with the rollback.
     assert _sessions_of(app, officer_id) == before
     assert login(client, "timeouts@tracker.example").status_code == 302
+    # The operator's log says what timed out, without the statement's values.
+    assert "database timed out: LockNotAvailable" in caplog.text
+    assert "[parameters" not in caplog.text and "timeouts@tracker.example" not in caplog.text
 
 
 def test_healthz_answers_within_two_seconds_while_the_database_is_blocked(

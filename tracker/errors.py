@@ -65,7 +65,12 @@ def render_conflict(message: str | None = None, *, back: str | None = None, form
 def _database_unavailable(error):
     """503 when the database cannot be reached or a wait reached its bound; rolled back."""
     busy = ran_out_of_time(error)
-    current_app.logger.warning("database %s: %s", "timed out" if busy else "unavailable", error)
+    # The driver's own first line only: SQLAlchemy's text adds the statement's parameters,
+    # which may be a person's name or number.
+    original = getattr(error, "orig", None) or error
+    reason = (str(original).splitlines() or [""])[0]
+    current_app.logger.warning("database %s: %s: %s", "timed out" if busy else "unavailable",
+                               type(original).__name__, reason)
     # Undo the transaction, and forget a broken connection so that the next request starts
     # on a fresh one.
     try:
