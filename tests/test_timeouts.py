@@ -278,6 +278,24 @@ def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout():
             db.engine.dispose()
 
 
+def test_a_silent_redis_does_not_hold_a_sign_in(prepared, timed_app):
+    """The rate limiter's Redis takes the connection and then says nothing."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        app = timed_app(ratelimit_storage_uri=f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+                        redis_timeout=0.3)
+        client = app.test_client()
+        response, took = _timed(lambda: client.post("/login", data={
+            "email": "timeouts@tracker.example", "password": "not the password at all",
+            "csrf_token": csrf_token(client)}))
+    finally:
+        silent.close()
+    assert response.status_code == 401  # the sign-in was judged, counted in memory meanwhile
+    assert took < 0.3 * 4 + SLACK
+
+
 # --- SQLite ----------------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ ENVIRONMENTS = ("development", "production", "test")
 # The settings that bound a wait, in seconds: each must be a number above 0.
 TIMEOUTS = ("db_connect_timeout", "db_pool_timeout", "db_statement_timeout",
             "db_command_statement_timeout", "db_lock_timeout", "db_idle_in_transaction_timeout",
-            "sqlite_busy_timeout", "healthz_timeout")
+            "sqlite_busy_timeout", "redis_timeout", "healthz_timeout")
 # Variables whose names follow another convention than the upper-cased field name.
 _ENV_NAMES = {"debug": "FLASK_DEBUG"}
 
@@ -77,6 +77,7 @@ class Settings:
     db_lock_timeout: float = 5.0
     db_idle_in_transaction_timeout: float = 60.0
     sqlite_busy_timeout: float = 10.0
+    redis_timeout: float = 1.0
     healthz_timeout: float = 1.5
 
     @classmethod
@@ -140,6 +141,14 @@ class Settings:
                     raise ConfigError(f"{f.name.upper()} must be a number of seconds above 0, "
                                       f"not {value!r}")
 
+    def _ratelimit_storage_options(self) -> dict[str, float]:
+        """A Redis that stops answering must not hold a sign-in: the limiter then counts in
+        the worker's memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)."""
+        if not self.ratelimit_storage_uri.startswith(("redis://", "rediss://", "unix://")):
+            return {}
+        return {"socket_timeout": self.redis_timeout,
+                "socket_connect_timeout": self.redis_timeout}
+
     def audit_keys(self) -> tuple[tuple[str, bytes], ...]:
         """The audit chain's keys as (key id, secret), the current one first."""
         return parse_audit_keys(self.tracker_audit_keys or DEVELOPMENT_AUDIT_KEYS)
@@ -174,6 +183,7 @@ class Settings:
             # session cookie already refuse cross-site forms.
             "WTF_CSRF_SSL_STRICT": False,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_STORAGE_OPTIONS": self._ratelimit_storage_options(),
             "RATELIMIT_HEADERS_ENABLED": True,
             # If Redis is down, count in this worker's memory rather than refuse every sign-in.
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
