@@ -103,15 +103,13 @@ def _milliseconds(seconds: float) -> str:
 
 
 def postgresql_session_settings(timeouts: dict[str, float], *, in_request: bool) -> dict[str, str]:
-    """What a PostgreSQL connection is told each time the pool hands it out.
+    """The bounds and planner settings a PostgreSQL connection is given at each checkout.
 
     A web request's statements stop well before gunicorn's worker timeout (30 s) kills the
     worker; commands (reports, the generator, audit verify, migrations) are not requests and
     get the longer bound. JIT is off: the reader's scope adds EXISTS subplans whose estimated
     cost crosses the JIT threshold, and compiling took 1.4 s of a 1.5 s search that executes in
-    0.15 s (docs/benchmarks.md). The compartment starts empty (row-level security)."""
-    from tracker.cases.scope import SETTING  # late: scope imports the models
-
+    0.15 s (docs/benchmarks.md)."""
     statement = timeouts["statement"] if in_request else timeouts["command_statement"]
     idle = timeouts["idle_in_transaction"] if in_request else max(
         timeouts["idle_in_transaction"], timeouts["command_statement"])
@@ -120,7 +118,6 @@ def postgresql_session_settings(timeouts: dict[str, float], *, in_request: bool)
         "lock_timeout": _milliseconds(timeouts["lock"]),
         "idle_in_transaction_session_timeout": _milliseconds(idle),
         "jit": "off",
-        SETTING: "",
     }
 
 
@@ -131,18 +128,15 @@ def configure_engine(engine: Engine, timeouts: dict[str, float]) -> None:
     command), JIT off and no compartment, in one round trip. SQLite: foreign keys on, WAL, the
     busy timeout, and transactions that SAVEPOINT and BEGIN properly."""
     if engine.dialect.name == "postgresql":
-        from tracker.cases.scope import SETTING
+        from tracker.cases.scope import SETTING  # late: scope imports the models
 
         @event.listens_for(engine, "checkout")
         def _start_clean(dbapi_connection, record, _proxy):
             settings = postgresql_session_settings(timeouts, in_request=has_request_context())
-            calls = ", ".join(f"set_config(%(n{i})s, %(v{i})s, false)"
-                              for i in range(len(settings)))
-            params = {}
-            for i, (name, value) in enumerate(settings.items()):
-                params[f"n{i}"], params[f"v{i}"] = name, value
+            settings[SETTING] = ""  # no compartment until a reader is known (row security)
+            calls = ", ".join(["set_config(%s, %s, false)"] * len(settings))
             cursor = dbapi_connection.cursor()
-            cursor.execute(f"SELECT {calls}", params)
+            cursor.execute(f"SELECT {calls}", [part for pair in settings.items() for part in pair])
             cursor.close()
             # Leave the connection idle, as the pool handed it out (a session-level setting
             # outlives the commit); AUTOCOMMIT and the like can only be set on an idle one.
