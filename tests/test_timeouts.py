@@ -239,8 +239,8 @@ def test_healthz_is_ok_with_nothing_blocked(prepared, timed_app):
     assert response.get_json() == {"status": "ok", "database": "ok"}
 
 
-def test_healthz_names_an_unreachable_redis_without_taking_the_workers_out(prepared, timed_app,
-        own_limiter_storage):
+def test_healthz_names_an_unreachable_redis_without_taking_the_workers_out(
+        prepared, timed_app, own_limiter_storage):
     # Nothing listens on port 9 (discard) here: the connection is refused at once. Sign-in
     # limits then count in each worker's memory: the tracker still serves, degraded.
     app = timed_app(ratelimit_storage_uri="redis://127.0.0.1:9/0")
@@ -251,8 +251,8 @@ def test_healthz_names_an_unreachable_redis_without_taking_the_workers_out(prepa
                                    "redis": "unreachable"}
 
 
-def test_healthz_names_a_silent_redis(prepared, timed_app,
-        own_limiter_storage):
+def test_healthz_names_a_silent_redis(
+        prepared, timed_app, own_limiter_storage):
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
     silent.listen(8)
@@ -290,8 +290,8 @@ def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout():
             db.engine.dispose()
 
 
-def test_a_silent_redis_does_not_hold_a_sign_in(prepared, timed_app,
-        own_limiter_storage):
+def test_a_silent_redis_does_not_hold_a_sign_in(
+        prepared, timed_app, own_limiter_storage):
     """The rate limiter's Redis takes the connection and then says nothing."""
     silent = socket.socket()
     silent.bind(("127.0.0.1", 0))
