@@ -1,6 +1,8 @@
 """Error pages in the site's layout, with nothing technical on them."""
 from __future__ import annotations
 
+import sqlite3
+
 from flask import Flask, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -9,7 +11,11 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 
 from tracker.domain import StaleRecord
 from tracker.extensions import db, login_manager
+from tracker.files import is_disk_full
 from tracker.unit_of_work import EditConflict
+
+# PostgreSQL's "disk_full" (53100); the class 53 neighbours are memory and connections.
+DISK_FULL_SQLSTATES = frozenset({"53100"})
 
 MESSAGES = {
     400: ("The request could not be understood",
@@ -25,6 +31,8 @@ MESSAGES = {
     500: ("Something went wrong", "The error has been logged. Try again in a moment."),
     503: ("The tracker is unavailable",
           "The database cannot be reached just now. Try again in a minute."),
+    507: ("The server's disk is full",
+          "What you sent was not saved. Tell the system administrator."),
 }
 
 
@@ -52,7 +60,27 @@ def render_conflict(message: str | None = None, *, back: str | None = None, form
                            typed=typed), 409
 
 
+def disk_full(error: BaseException) -> bool:
+    """The disk (or quota) is full: said by the operating system, SQLite or PostgreSQL."""
+    if is_disk_full(error):
+        return True
+    original = getattr(error, "orig", None)  # the driver's error inside SQLAlchemy's
+    return (getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or getattr(original, "sqlstate", None) in DISK_FULL_SQLSTATES)
+
+
+def _disk_full(error):
+    current_app.logger.error("the disk is full: %s", error)
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - nothing was written; the page must still be shown
+        pass
+    return render_error(507, bare=True)
+
+
 def _database_unavailable(error):
+    if disk_full(error):
+        return _disk_full(error)
     current_app.logger.warning("database unavailable: %s", error)
     # Forget the broken connection so that the next request starts on a fresh one.
     try:
@@ -89,6 +117,8 @@ def register(app: Flask) -> None:
 
     def server_error(error):
         original = getattr(error, "original_exception", error)
+        if disk_full(original):
+            return _disk_full(original)
         if isinstance(original, OperationalError) or (
                 isinstance(original, DBAPIError) and original.connection_invalidated):
             return _database_unavailable(original)
