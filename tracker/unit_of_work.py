@@ -97,13 +97,15 @@ def unit_of_work(form=None, *, back: str | None = None) -> UnitOfWork:
 def after_commit(action: Callable[[], object]) -> None:
     """Run `action` once the outermost transaction has committed (e.g. move a stored file into
     place); never at a savepoint's commit, never if the work is rolled back after all."""
-    _pending(db.session).append(_SideEffect(_innermost(db.session), action, None))
+    session = db.session()  # the session itself: the scoped proxy lacks the transaction API
+    _pending(session).append(_SideEffect(_innermost(session), action, None))
 
 
 def after_rollback(action: Callable[[], object]) -> None:
     """Run `action` if what is being done now is rolled back (e.g. delete a stored file): the
     whole transaction, or the savepoint that is open now."""
-    _pending(db.session).append(_SideEffect(_innermost(db.session), None, action))
+    session = db.session()
+    _pending(session).append(_SideEffect(_innermost(session), None, action))
 
 
 @dataclass
