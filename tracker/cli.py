@@ -244,24 +244,27 @@ class Progress:
     def __init__(self) -> None:
         self.bar = None
         self.what = None
-        self.started = 0.0
+        self.started = self.last = time.monotonic()
+        self.done = 0
 
     def update(self, what: str, done: int, total: int) -> None:
+        """`done` of `total` `what` (requests, ...) are written; a new `what` starts a new bar."""
         if what != self.what:
             self.close()
-            self.what, self.started, self.done = what, time.monotonic(), 0
+            # This step began when the one before it ended (or when the command started).
+            self.what, self.started, self.done = what, self.last, 0
             if sys.stdout.isatty():
                 self.bar = click.progressbar(length=total, label=what, show_pos=True,
                                              item_show_func=lambda _: self.rate())
                 self.bar.__enter__()
-        step, self.done = done - self.done, done
+        step, self.done, self.last = done - self.done, done, time.monotonic()
         if self.bar is not None:
             self.bar.update(step)
         else:
             click.echo(f"{what}: {done:,} of {total:,} ({self.rate()})")
 
     def rate(self) -> str:
-        seconds = time.monotonic() - self.started
+        seconds = self.last - self.started
         return f"{self.done / seconds:,.0f}/s" if seconds > 0 else ""
 
     def close(self) -> None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import secrets
 import time
@@ -187,7 +188,9 @@ def sweep(older_than_seconds: int = 3600, *, dry_run: bool = False) -> list[str]
             Path(entry.path).unlink(missing_ok=True)
         removed.append(entry.name)
     if removed:
-        current_app.logger.info("document sweep %s %d file(s) no document names: %s",
-                                "would remove" if dry_run else "removed", len(removed),
-                                ", ".join(removed))
+        # A warning: each one is an upload whose worker died, or a deletion that failed.
+        current_app.logger.log(logging.INFO if dry_run else logging.WARNING,
+                               "document sweep %s %d file(s) no document names: %s",
+                               "would remove" if dry_run else "removed", len(removed),
+                               ", ".join(removed))
     return removed
