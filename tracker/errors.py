@@ -117,8 +117,6 @@ def register(app: Flask) -> None:
 
     def server_error(error):
         original = getattr(error, "original_exception", error)
-        if disk_full(original):
-            return _disk_full(original)
         if isinstance(original, OperationalError) or (
                 isinstance(original, DBAPIError) and original.connection_invalidated):
             return _database_unavailable(original)
@@ -128,7 +126,13 @@ def register(app: Flask) -> None:
 
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
+    def os_error(error: OSError):
+        if disk_full(error):
+            return _disk_full(error)
+        raise error  # any other: as if unhandled (logged, the 500 page)
+
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(OSError, os_error)
     app.register_error_handler(StaleDataError, stale_record)
     app.register_error_handler(StaleRecord, stale_record)
     app.register_error_handler(EditConflict, stale_record)

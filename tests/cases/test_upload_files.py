@@ -329,3 +329,26 @@ def test_a_full_database_disk_is_named_as_such(database_url, tmp_path):
     assert "disk is full" in body and "cannot be reached" not in body
     with own.app_context():
         db.engine.dispose()
+
+
+def test_a_full_disk_anywhere_else_is_a_507_page_not_a_500(officer, request_, monkeypatch):
+    """E.g. the temporary folder filling while a large upload is received."""
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(documents, "add_document", full)
+    response = officer.post(f"/consular/requests/{request_.reference}/documents",
+                            {"file": (io.BytesIO(PDF_BYTES), "letter.pdf")})
+    assert response.status_code == 507
+    assert "disk is full" in response.get_data(as_text=True)
+
+
+def test_postgresql_says_disk_full_too():
+    import psycopg
+    from sqlalchemy.exc import OperationalError
+
+    from tracker.errors import disk_full
+
+    full = OperationalError("INSERT ...", {}, psycopg.errors.DiskFull("could not extend file"))
+    gone = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
+    assert disk_full(full) and not disk_full(gone)
