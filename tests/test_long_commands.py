@@ -9,7 +9,7 @@ import re
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from tests.conftest import sibling_database
 from tracker import create_app
@@ -110,6 +110,35 @@ def test_ctrl_c_keeps_the_committed_batches_and_says_how_far_it_got(generator_ap
         references = list(db.session.scalars(select(ConsularRequest.reference)))
         db.session.remove()
     assert len(references) == len(set(references)) == after + 5
+
+
+@pytest.mark.own_database
+def test_the_generator_names_a_full_disk(generator_app):
+    """SQLite's page limit stands in for the disk: room for about one batch more."""
+    with generator_app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's page limit stands in for a full disk")
+        db.engine.dispose()
+
+        def little_room(dbapi_connection, _record):
+            pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+            dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 40}")
+
+        event.listen(db.engine, "connect", little_room)
+    try:
+        before, _, _ = requests_and_counters(generator_app)
+        result = generate(generator_app, "--requests", "2000", "--batch-size", "100",
+                          "--seed", "6")
+    finally:
+        with generator_app.app_context():
+            event.remove(db.engine, "connect", little_room)
+            db.engine.dispose()
+    assert result.exit_code == 1
+    assert re.search(r"the disk is full: \d+ of 2000 requests written", result.stderr)
+    assert "Traceback" not in result.output
+    after, counters, highest = requests_and_counters(generator_app)
+    assert (after - before) % 100 == 0 and after - before < 2000  # whole batches only
+    assert all(counters[key] == number for key, number in highest.items())
 
 
 def test_on_a_terminal_the_progress_is_a_bar_with_counts_and_rate(monkeypatch):

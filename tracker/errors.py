@@ -1,8 +1,6 @@
 """Error pages in the site's layout, with nothing technical on them."""
 from __future__ import annotations
 
-import sqlite3
-
 from flask import Flask, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -13,9 +11,6 @@ from tracker.domain import StaleRecord
 from tracker.extensions import db, login_manager
 from tracker.files import is_disk_full
 from tracker.unit_of_work import EditConflict
-
-# PostgreSQL's "disk_full" (53100); the class 53 neighbours are memory and connections.
-DISK_FULL_SQLSTATES = frozenset({"53100"})
 
 MESSAGES = {
     400: ("The request could not be understood",
@@ -60,15 +55,6 @@ def render_conflict(message: str | None = None, *, back: str | None = None, form
                            typed=typed), 409
 
 
-def disk_full(error: BaseException) -> bool:
-    """The disk (or quota) is full: said by the operating system, SQLite or PostgreSQL."""
-    if is_disk_full(error):
-        return True
-    original = getattr(error, "orig", None)  # the driver's error inside SQLAlchemy's
-    return (getattr(original, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
-            or getattr(original, "sqlstate", None) in DISK_FULL_SQLSTATES)
-
-
 def _disk_full(error):
     current_app.logger.error("the disk is full: %s", error)
     try:
@@ -79,7 +65,7 @@ def _disk_full(error):
 
 
 def _database_unavailable(error):
-    if disk_full(error):
+    if is_disk_full(error):
         return _disk_full(error)
     current_app.logger.warning("database unavailable: %s", error)
     # Forget the broken connection so that the next request starts on a fresh one.
@@ -124,13 +110,13 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return render_error(500, bare=True)
 
-    app.register_error_handler(CSRFError, csrf_error)
-    app.register_error_handler(HTTPException, http_error)
     def os_error(error: OSError):
-        if disk_full(error):
+        if is_disk_full(error):
             return _disk_full(error)
         raise error  # any other: as if unhandled (logged, the 500 page)
 
+    app.register_error_handler(CSRFError, csrf_error)
+    app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(OSError, os_error)
     app.register_error_handler(StaleDataError, stale_record)

@@ -8,18 +8,27 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 import tempfile
 from pathlib import Path
 
 # The errors a write gives when there is no room left: the disk, or the account's quota.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+# PostgreSQL's "disk_full" (53100); the rest of class 53 is memory and connections.
+DISK_FULL_SQLSTATES = frozenset({"53100"})
 DISK_FULL_MESSAGE = "The server's disk is full: the file was not saved. " \
                     "Tell the system administrator."
 
 
 def is_disk_full(error: BaseException) -> bool:
-    """True for an OSError that says the disk (or the quota) is full."""
-    return isinstance(error, OSError) and error.errno in DISK_FULL_ERRNOS
+    """True when the disk (or the quota) is full: said by the operating system (an OSError),
+    or by the database (SQLite's SQLITE_FULL, PostgreSQL's disk_full, inside SQLAlchemy's
+    error)."""
+    if isinstance(error, OSError):
+        return error.errno in DISK_FULL_ERRNOS
+    driver = getattr(error, "orig", None)
+    return (getattr(driver, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or getattr(driver, "sqlstate", None) in DISK_FULL_SQLSTATES)
 
 
 def sync_folder(folder: Path) -> None:

@@ -68,6 +68,7 @@ from tracker.consular.categories import CATEGORIES, Category
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
 from tracker.consular.workflow import Status
 from tracker.extensions import db
+from tracker.files import is_disk_full
 from tracker.unit_of_work import unit_of_work
 from tracker.people import synthetic
 from tracker.people.models import Person, PersonIdentifier, PersonName
@@ -276,6 +277,11 @@ def generate(requests: int, seed: int, *, police_cases: int = 0, until: date | N
     except KeyboardInterrupt:
         stats.seconds = clock.perf_counter() - started
         raise GenerateInterrupted(stats) from None
+    except Exception as error:
+        if is_disk_full(error):
+            raise GenerateError(f"the disk is full: {stats.requests_written} of "
+                                f"{stats.requests_wanted} requests written") from error
+        raise
     stats.seconds = clock.perf_counter() - started
     return stats
 

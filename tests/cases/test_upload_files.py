@@ -347,8 +347,8 @@ def test_postgresql_says_disk_full_too():
     import psycopg
     from sqlalchemy.exc import OperationalError
 
-    from tracker.errors import disk_full
+    from tracker.files import is_disk_full
 
     full = OperationalError("INSERT ...", {}, psycopg.errors.DiskFull("could not extend file"))
     gone = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
-    assert disk_full(full) and not disk_full(gone)
+    assert is_disk_full(full) and not is_disk_full(gone)
