@@ -1,7 +1,11 @@
 """Command-line tools: accounts and offices for first set-up, demo data, the audit chain."""
 from __future__ import annotations
 
+import os
 import sys
+import time
+from pathlib import Path
+from typing import NoReturn
 
 import click
 from flask import Flask, current_app
@@ -15,6 +19,7 @@ from tracker.auth import services
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.services import AccountError
 from tracker.extensions import db
+from tracker.files import is_disk_full, write_atomically
 from tracker.unit_of_work import unit_of_work
 
 users_cli = AppGroup("users", help="Create and manage accounts.")
@@ -23,6 +28,7 @@ audit_cli = AppGroup("audit", help="Check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data (never in production).")
 cases_cli = AppGroup("cases", help="Scheduled work on requests and cases.")
 reports_cli = AppGroup("reports", help="Monthly reports for scheduled jobs.")
+documents_cli = AppGroup("documents", help="The attachment folder.")
 
 
 def _read_password() -> str:
@@ -32,10 +38,14 @@ def _read_password() -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True)
 
 
-def _office(code_or_name: str) -> Office:
-    office = db.session.scalar(
+def _find_office(code_or_name: str) -> Office | None:
+    return db.session.scalar(
         select(Office).where((Office.code == code_or_name.upper()) | (Office.name == code_or_name))
     )
+
+
+def _office(code_or_name: str) -> Office:
+    office = _find_office(code_or_name)
     if office is None:
         raise click.BadParameter(f"no office with code or name {code_or_name!r}",
                                  param_hint="--office")
@@ -195,25 +205,72 @@ def demo_load_command():
               help="Reserved: must be 0 for now (police cases come later).")
 @click.option("--until", type=click.DateTime(["%Y-%m-%d"]),
               help="Generate history up to the start of this day (default: today).")
-def demo_generate_command(requests_, seed, police_cases, until):
+@click.option("--batch-size", default=5000, show_default=True, type=click.IntRange(min=1),
+              help="Commit every this many requests (Ctrl-C keeps the batches committed).")
+def demo_generate_command(requests_, seed, police_cases, until, batch_size):
     """Add generated consular requests for load tests (run `flask demo load` first).
 
-    Bulk inserts, no audit rows: see tracker/generate.py.
+    Bulk inserts, no audit rows: see tracker/generate.py. Shows its progress; Ctrl-C stops it
+    after rolling back the batch being written (exit status 130).
     """
-    from tracker.generate import GenerateError, generate
+    from tracker.generate import GenerateError, GenerateInterrupted, generate
 
     if current_app.config["TRACKER_ENV"] == "production":
         raise click.ClickException("generated data is never loaded in production")
     if police_cases:
         raise click.BadParameter("police cases come later: use 0 for now",
                                  param_hint="--police-cases")
+    progress = Progress()
     try:
         with scope.unscoped("the generator reads what it wrote"):
-            stats = generate(requests_, seed, until=until.date() if until else None)
+            stats = generate(requests_, seed, until=until.date() if until else None,
+                             batch_size=batch_size, progress=progress.update)
     except GenerateError as exc:
         raise click.ClickException(str(exc))
+    except GenerateInterrupted as stop:
+        progress.close()
+        click.echo(str(stop), err=True)
+        sys.exit(130)  # the shell's status for a command ended by Ctrl-C
+    finally:
+        progress.close()
     for line in stats.lines():
         click.echo(line)
+
+
+class Progress:
+    """A long command's progress: a bar with counts and rate on a terminal; on anything else
+    (cron's mail, a log) one line per step, since a bar would print nothing until the end."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.what = None
+        self.started = self.last = time.monotonic()
+        self.done = 0
+
+    def update(self, what: str, done: int, total: int) -> None:
+        """`done` of `total` `what` (requests, ...) are written; a new `what` starts a new bar."""
+        if what != self.what:
+            self.close()
+            # This step began when the one before it ended (or when the command started).
+            self.what, self.started, self.done = what, self.last, 0
+            if sys.stdout.isatty():
+                self.bar = click.progressbar(length=total, label=what, show_pos=True,
+                                             item_show_func=lambda _: self.rate())
+                self.bar.__enter__()
+        step, self.done, self.last = done - self.done, done, time.monotonic()
+        if self.bar is not None:
+            self.bar.update(step)
+        else:
+            click.echo(f"{what}: {done:,} of {total:,} ({self.rate()})")
+
+    def rate(self) -> str:
+        seconds = self.last - self.started
+        return f"{self.done / seconds:,.0f}/s" if seconds > 0 else ""
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @cases_cli.command("wake")
@@ -238,11 +295,15 @@ def wake_command():
 @click.option("--office", default="all", show_default=True, help="An office code, or all.")
 @click.option("--format", "fmt", type=click.Choice(["pdf", "xlsx", "csv"]), default="pdf",
               show_default=True)
-@click.option("--output", required=True, type=click.Path(dir_okay=False, writable=True))
+@click.option("--output", required=True, help="The file to write (its folder must exist).")
 @click.option("--sections", default="consular,police", show_default=True,
               help="Which parts: consular, police or both.")
 def report_command(month, office, fmt, output, sections):
-    """Write a month's report (the published one if there is one) to a file."""
+    """Write a month's report (the published one if there is one) to a file.
+
+    Every argument is checked before the report is computed (exit status 2, one line); the
+    file is written under a temporary name and renamed, so it is whole or absent.
+    """
     from tracker.db import utcnow
     from tracker.reports import exports
     from tracker.reports.periods import Month
@@ -251,17 +312,29 @@ def report_command(month, office, fmt, output, sections):
     try:
         period = Month.parse(month)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--month")
-    chosen = None if office.lower() == "all" else _office(office)
+        refuse(f"--month: {exc}")
+    chosen = None
+    if office.lower() != "all":
+        chosen = _find_office(office)
+        if chosen is None:
+            refuse(f"--office: no office with code or name {office!r}")
     parts = [s.strip() for s in sections.split(",") if s.strip()]
     if not parts or set(parts) - {"consular", "police"}:
-        raise click.BadParameter("consular, police or both", param_hint="--sections")
+        refuse("--sections: give consular, police or both")
+    target = Path(output)
+    problem = output_problem(target)
+    if problem:
+        refuse(f"--output: {problem}")
     report = monthly_report(period, chosen)  # aggregates: unscoped inside
     writer = {"pdf": exports.to_pdf, "xlsx": exports.to_xlsx, "csv": exports.to_csv}[fmt]
     body = writer(report, parts, threshold(),
                   f"Produced {utcnow():%Y-%m-%d %H:%M} UTC by the scheduled job")
-    with open(output, "wb") as out:
-        out.write(body)
+    try:
+        write_atomically(target, body)
+    except OSError as exc:
+        if is_disk_full(exc):
+            raise click.ClickException(f"the disk is full: {output} was not written")
+        raise click.ClickException(f"{output} was not written: {exc.strerror or exc}")
     with unit_of_work():
         audit.record("report.exported", object_type="report",
                      object_id=f"{period}/{report.scope_key}",
@@ -269,6 +342,41 @@ def report_command(month, office, fmt, output, sections):
     click.echo(f"wrote {output} ({len(body):,} bytes)")
 
 
+def refuse(message: str) -> NoReturn:
+    """A bad argument: one line on standard error and exit status 2 (as click's own)."""
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(2)
+
+
+def output_problem(target: Path) -> str | None:
+    """Why a command could not write the file `target`, or None."""
+    folder = target.parent
+    if target.is_dir():
+        return f"{target} is a folder; give a file name"
+    if not folder.is_dir():
+        return f"the folder {folder} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"cannot write in the folder {folder}"
+    if target.exists() and not os.access(target, os.W_OK):
+        return f"cannot overwrite {target}"
+    return None
+
+
+@documents_cli.command("sweep")
+@click.option("--older-than", default=3600, show_default=True, type=click.IntRange(min=0),
+              help="Seconds: younger files may be uploads still being written.")
+@click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
+def sweep_command(older_than, dry_run):
+    """Remove files in the attachment folder that no document names (run hourly from cron)."""
+    from tracker.cases import documents
+
+    removed = documents.sweep(older_than, dry_run=dry_run)
+    verb = "would remove" if dry_run else "removed"
+    click.echo(f"{verb} {len(removed)} file(s) that no document names"
+               + (": " + ", ".join(removed) if removed else ""))
+
+
 def register_commands(app: Flask) -> None:
-    for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli, reports_cli):
+    for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli, reports_cli,
+                  documents_cli):
         app.cli.add_command(group)

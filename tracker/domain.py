@@ -8,11 +8,18 @@ from __future__ import annotations
 
 class FieldError(ValueError):
     """A rule was broken; the message is for the officer, `field` the form field it belongs
-    next to (None: at the top of the form). Each module names its own subclass."""
+    next to (None: at the top of the form). Each module names its own subclass.
 
-    def __init__(self, message: str, field: str | None = None):
+    `status` is what the page with the form answers: 422 for a broken rule; 507 when the
+    server could not store what was sent (a full disk)."""
+
+    status = 422
+
+    def __init__(self, message: str, field: str | None = None, *, status: int | None = None):
         super().__init__(message)
         self.field = field
+        if status is not None:
+            self.status = status
 
 
 class StaleRecord(Exception):

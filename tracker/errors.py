@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException, InternalServerError
 from tracker.db import ran_out_of_time
 from tracker.domain import StaleRecord
 from tracker.extensions import db, login_manager
+from tracker.files import is_disk_full
 from tracker.unit_of_work import EditConflict
 
 MESSAGES = {
@@ -27,6 +28,8 @@ MESSAGES = {
     500: ("Something went wrong", "The error has been logged. Try again in a moment."),
     503: ("The tracker is unavailable",
           "The database cannot be reached just now. Try again in a minute."),
+    507: ("The server's disk is full",
+          "What you sent was not saved. Tell the system administrator."),
 }
 # A 503 of another kind: a wait reached its bound (a long lock, a slow statement, every
 # pooled connection in use). Nothing is broken; the officer only needs to try again.
@@ -62,8 +65,22 @@ def render_conflict(message: str | None = None, *, back: str | None = None, form
                            typed=typed), 409
 
 
+def _disk_full(error):
+    # The driver's first line only, as for a timeout: never the statement's parameters.
+    original = getattr(error, "orig", None) or error
+    current_app.logger.error("the disk is full: %s", (str(original).splitlines() or [""])[0])
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001 - nothing was written; the page must still be shown
+        pass
+    return render_error(507, bare=True)
+
+
 def _database_unavailable(error):
-    """503 when the database cannot be reached or a wait reached its bound; rolled back."""
+    """503 when the database cannot be reached or a wait reached its bound, 507 when its disk
+    is full; rolled back."""
+    if is_disk_full(error):
+        return _disk_full(error)
     busy = ran_out_of_time(error)
     # The driver's own first line only: SQLAlchemy's text adds the statement's parameters,
     # which may be a person's name or number.
@@ -123,10 +140,16 @@ def register(app: Flask) -> None:
         db.session.rollback()
         return render_error(500, bare=True)
 
+    def os_error(error: OSError):
+        if is_disk_full(error):
+            return _disk_full(error)
+        raise error  # any other: as if unhandled (logged, the 500 page)
+
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(PoolTimeout, _database_unavailable)
+    app.register_error_handler(OSError, os_error)
     app.register_error_handler(StaleDataError, stale_record)
     app.register_error_handler(StaleRecord, stale_record)
     app.register_error_handler(EditConflict, stale_record)

@@ -41,7 +41,10 @@ What it does not do, on purpose:
 - It writes no audit rows: the generated history has no audit trail. The audit chain is left
   as it was, so `flask audit verify` still passes.
 - It gives out ids itself (one past the largest) and moves PostgreSQL's sequences on
-  afterwards: run it on a database nobody else is writing to.
+  with each batch: run it on a database nobody else is writing to.
+- It is not one transaction: each batch (5,000 requests by default) is committed with the
+  reference counters and sequences that match it, so that a long run shows its progress, can
+  be stopped with Ctrl-C, and leaves whole, consistent batches behind.
 """
 from __future__ import annotations
 
@@ -52,6 +55,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from functools import lru_cache
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, insert, select, text, update
@@ -64,6 +68,7 @@ from tracker.consular.categories import CATEGORIES, Category
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
 from tracker.consular.workflow import Status
 from tracker.extensions import db
+from tracker.files import is_disk_full
 from tracker.unit_of_work import unit_of_work
 from tracker.people import synthetic
 from tracker.people.models import Person, PersonIdentifier, PersonName
@@ -192,6 +197,14 @@ class GenerateError(RuntimeError):
     """The database is not ready for generated data, or the request cannot be met."""
 
 
+class GenerateInterrupted(Exception):
+    """Stopped by Ctrl-C: the batch being written was rolled back; `stats` says what stays."""
+
+    def __init__(self, stats: GenerateStats):
+        super().__init__(stats.interrupted_line())
+        self.stats = stats
+
+
 @dataclass
 class GenerateStats:
     requests: int = 0
@@ -203,6 +216,11 @@ class GenerateStats:
     enquiries: int = 0
     officers_created: int = 0
     seconds: float = 0.0
+    # What is committed, against what was asked for (they differ after an interruption).
+    requests_written: int = 0
+    requests_wanted: int = 0
+    enquiries_written: int = 0
+    enquiries_wanted: int = 0
     by_office: Counter = field(default_factory=Counter)
     by_category: Counter = field(default_factory=Counter)
     by_status: Counter = field(default_factory=Counter)
@@ -221,26 +239,51 @@ class GenerateStats:
             f"statuses: {share(self.by_status)}",
         ]
 
+    def interrupted_line(self) -> str:
+        line = f"interrupted: {self.requests_written} of {self.requests_wanted} requests written"
+        if self.requests_written == self.requests_wanted and self.enquiries_wanted:
+            line += f", {self.enquiries_written} of {self.enquiries_wanted} enquiries"
+        return line
+
 
 def generate(requests: int, seed: int, *, police_cases: int = 0, until: date | None = None,
-             enquiries: int | None = None, batch_size: int = 5000) -> GenerateStats:
+             enquiries: int | None = None, batch_size: int = 5000,
+             progress: Callable[[str, int, int], object] | None = None) -> GenerateStats:
     """Add `requests` generated consular requests (and `enquiries`, by default half as many).
 
-    One unit of work: on an error nothing is left half-loaded.
+    Commits every `batch_size` requests (or enquiries), each batch with the reference counters
+    and id sequences moved on to match: a run that stops leaves whole batches, and the
+    application (and a later run) carries on from them. `progress(what, done, total)` is
+    called after each commit. Ctrl-C (KeyboardInterrupt) rolls back the batch being written
+    and raises `GenerateInterrupted`, which says how much was written.
     """
     if police_cases:
         raise GenerateError("police cases come later: use 0 for now")
     if requests < 0:
         raise GenerateError("the number of requests cannot be negative")
+    if batch_size < 1:
+        raise GenerateError("the batch size must be at least 1")
     started = clock.perf_counter()
-    generator = _Generator(seed, until or datetime.now(UTC).date(), batch_size)
-    with unit_of_work():
-        generator.prepare()
+    generator = _Generator(seed, until or datetime.now(UTC).date(), batch_size,
+                           progress or (lambda what, done, total: None))
+    stats = generator.stats
+    stats.requests_wanted = requests
+    stats.enquiries_wanted = requests // 2 if enquiries is None else enquiries
+    try:
+        with unit_of_work():
+            generator.prepare()
         generator.requests(requests)
-        generator.enquiries(requests // 2 if enquiries is None else enquiries)
-        generator.finish()
-    generator.stats.seconds = clock.perf_counter() - started
-    return generator.stats
+        generator.enquiries(stats.enquiries_wanted)
+    except KeyboardInterrupt:
+        stats.seconds = clock.perf_counter() - started
+        raise GenerateInterrupted(stats) from None
+    except Exception as error:
+        if is_disk_full(error):
+            raise GenerateError(f"the disk is full: {stats.requests_written} of "
+                                f"{stats.requests_wanted} requests written") from error
+        raise
+    stats.seconds = clock.perf_counter() - started
+    return stats
 
 
 def _weighted(rng: random.Random, shares: dict):
@@ -256,12 +299,13 @@ def _due(local_day: date, days: int, time_zone: str) -> datetime:
 
 
 class _Generator:
-    def __init__(self, seed: int, until: date, batch_size: int):
+    def __init__(self, seed: int, until: date, batch_size: int, progress):
         self.rng = random.Random(seed)
         self.until = until
         # Everything generated happened before the start of `until` (UTC).
         self.now = datetime.combine(until, time.min, tzinfo=UTC)
-        self.batch_size = max(100, batch_size)
+        self.batch_size = batch_size
+        self.progress = progress
         self.stats = GenerateStats()
 
     # --- set-up -----------------------------------------------------------------------------
@@ -355,7 +399,12 @@ class _Generator:
         planned.sort(key=lambda p: p[0])
         # References in order of opening, per office and year in the office's time zone.
         for start in range(0, len(planned), self.batch_size):
-            self._batch(planned[start:start + self.batch_size])
+            batch = planned[start:start + self.batch_size]
+            with unit_of_work():
+                self._batch(batch)
+                self._settle()
+            self.stats.requests_written += len(batch)
+            self.progress("requests", self.stats.requests_written, count)
 
     def _batch(self, planned: list[tuple[datetime, str]]) -> None:
         rows = {name: [] for name in ("persons", "names", "identifiers", "cases",
@@ -680,14 +729,22 @@ class _Generator:
                                                      self.officers["ISB"]),
                          "became_request_id": became, "created_at": received_at})
             if len(rows) >= self.batch_size:
-                db.session.execute(insert(Enquiry.__table__), rows)
+                self._enquiry_batch(rows, count)
                 rows = []
         if rows:
-            db.session.execute(insert(Enquiry.__table__), rows)
-        self.stats.enquiries = count
+            self._enquiry_batch(rows, count)
 
-    def finish(self) -> None:
-        """Leave the reference counters at the last number given; move the id sequences on."""
+    def _enquiry_batch(self, rows: list[dict], count: int) -> None:
+        with unit_of_work():
+            db.session.execute(insert(Enquiry.__table__), rows)
+            self._settle()
+        self.stats.enquiries = self.stats.enquiries_written = \
+            self.stats.enquiries_written + len(rows)
+        self.progress("enquiries", self.stats.enquiries_written, count)
+
+    def _settle(self) -> None:
+        """Leave the reference counters at the last number given; move the id sequences on
+        (in each batch's commit, so that what is committed is consistent on its own)."""
         for (prefix, year), last in sorted(self.counters.items()):
             before = self.counters_before.get((prefix, year))
             if before is None:
@@ -698,6 +755,7 @@ class _Generator:
                                    .where(ReferenceCounter.prefix == prefix,
                                           ReferenceCounter.year == year)
                                    .values(last_number=last))
+        self.counters_before = dict(self.counters)
         if db.session.get_bind().dialect.name == "postgresql":
             for table in (*self.ids, User.__table__):
                 db.session.execute(text(

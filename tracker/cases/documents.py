@@ -2,20 +2,26 @@
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import secrets
+import time
 import unicodedata
 from pathlib import Path
 
 import filetype
 from flask import current_app
+from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
 from tracker.audit import service as audit
 from tracker.auth.models import User
 from tracker.cases.models import Attachment, Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
+from tracker.cases import scope
 from tracker.extensions import db
 from tracker.domain import FieldError
+from tracker.files import DISK_FULL_MESSAGE, is_disk_full, move_into_place
 from tracker.unit_of_work import after_commit, after_rollback
 
 # What the content must be, whatever the file is called.
@@ -33,13 +39,14 @@ EXTENSIONS = {
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ("docx",),
 }
 CHUNK = 1024 * 1024
+PART = ".part"  # an upload being written; moved to its real name once its row is saved
 
 
 class DocumentError(FieldError):
     """A document cannot be stored or removed; by default the message goes by the file field."""
 
-    def __init__(self, message: str, field: str | None = "file"):
-        super().__init__(message, field)
+    def __init__(self, message: str, field: str | None = "file", *, status: int | None = None):
+        super().__init__(message, field, status=status)
 
 
 def storage_dir() -> Path:
@@ -83,22 +90,22 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
     if kind is None or kind.mime not in ALLOWED_TYPES:
         raise DocumentError("This file is not a PDF, JPEG, PNG or Word (DOCX) document.")
     stored_name = secrets.token_hex(16)
-    path = storage_dir() / stored_name
-    digest, size = hashlib.sha256(), 0
+    final = storage_dir() / stored_name
+    # Written under a temporary name and moved into place only once the row is saved: a
+    # worker killed mid-write leaves a .part file that the sweep removes, never a file
+    # under a real name.
+    part = final.with_name(stored_name + PART)
     try:
-        with open(path, "xb") as out:
-            while chunk := upload.stream.read(CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
+        digest, size = _write(upload.stream, part)
         if size == 0:
             raise DocumentError("The file is empty.")
         attachment = Attachment(case_id=case.id, filename=named_as_its_type(_display_name(upload.filename), kind.mime),
                                 stored_name=stored_name, content_type=kind.mime, size=size,
-                                sha256=digest.hexdigest(), uploaded_by=uploader)
+                                sha256=digest, uploaded_by=uploader)
         db.session.add(attachment)
         # Nothing half-saved: the file goes if the unit of work around this rolls back.
-        after_rollback(lambda: path.unlink(missing_ok=True))
+        after_rollback(lambda: part.unlink(missing_ok=True))
+        after_commit(lambda: move_into_place(part, final))
         db.session.flush()
         db.session.add(TimelineEvent(case_id=case.id, actor=uploader,
                                      kind=TimelineKind.DOCUMENT_ADDED,
@@ -109,9 +116,28 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
                               "sha256": attachment.sha256})
         db.session.flush()
     except BaseException:
-        path.unlink(missing_ok=True)  # no file without its record
+        part.unlink(missing_ok=True)  # no file without its record
         raise
     return attachment
+
+
+def _write(stream, part: Path) -> tuple[str, int]:
+    """Copy the upload to `part`, on the disk before this returns; (sha256, size)."""
+    digest, size = hashlib.sha256(), 0
+    try:
+        with open(part, "xb") as out:
+            while chunk := stream.read(CHUNK):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as error:
+        if is_disk_full(error):
+            current_app.logger.error("upload refused: the attachment folder's disk is full")
+            raise DocumentError(DISK_FULL_MESSAGE, status=507) from error
+        raise
+    return digest.hexdigest(), size
 
 
 def remove_document(case: Case, attachment: Attachment, actor: User, reason: str) -> None:
@@ -137,3 +163,34 @@ def remove_document(case: Case, attachment: Attachment, actor: User, reason: str
 def record_download(case: Case, attachment: Attachment, reader: User) -> None:
     audit.record(f"{case.kind}.document_downloaded", object_type=str(case.kind),
                  object_id=case.reference, actor=reader, details={"document": attachment.id})
+
+
+def sweep(older_than_seconds: int = 3600, *, dry_run: bool = False) -> list[str]:
+    """Remove the files in the attachment folder that no document names, older than the limit.
+
+    What it finds: the .part files of uploads whose worker died mid-write, and the content of
+    removed documents whose deletion failed. A younger file may be an upload still being
+    written, or one whose row is about to commit: it stays. Returns the names removed (or,
+    with `dry_run`, that would be); the log gets the names, never the content.
+    """
+    folder = storage_dir()
+    with scope.unscoped("the sweep compares every stored file with every document"):
+        kept = set(db.session.scalars(
+            select(Attachment.stored_name).where(Attachment.removed_at.is_(None))))
+    limit = time.time() - older_than_seconds
+    removed = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.name in kept or not entry.is_file(follow_symlinks=False):
+            continue
+        if entry.stat(follow_symlinks=False).st_mtime > limit:
+            continue
+        if not dry_run:
+            Path(entry.path).unlink(missing_ok=True)
+        removed.append(entry.name)
+    if removed:
+        # A warning: each one is an upload whose worker died, or a deletion that failed.
+        current_app.logger.log(logging.INFO if dry_run else logging.WARNING,
+                               "document sweep %s %d file(s) no document names: %s",
+                               "would remove" if dry_run else "removed", len(removed),
+                               ", ".join(removed))
+    return removed

@@ -83,13 +83,15 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
     def add_document(reference: str):
         case = registry.load(case_type, reference, True)
         form = DocumentForm()
+        status = 422
         if form.validate_on_submit():
             with unit_of_work(form) as work:
                 documents.add_document(case, current_user, form.file.data)
             if work.done:
                 flash("Document added.", "success")
                 return back(case, "#documents")
-        return render_detail(case, document_form=form)
+            status = work.status  # 507 when the disk is full
+        return render_detail(case, status, document_form=form)
 
     def _document(case: Case, document_id: int) -> Attachment:
         attachment = db.session.get(Attachment, document_id)

@@ -204,7 +204,7 @@ def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
             # One unit of work: the exchange is saved with its document, or neither is.
             attachment = documents.add_document(case, actor, document)
         except documents.DocumentError as exc:
-            raise CaseError(str(exc), "document")
+            raise CaseError(str(exc), "document", status=exc.status) from exc
         exchange.documents.append(attachment)
     db.session.flush()
     return exchange

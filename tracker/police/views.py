@@ -233,6 +233,7 @@ def add_party(reference: str):
 def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
+    status = 422
     if form.validate_on_submit():
         with unit_of_work(form) as work:
             exchange = services.add_exchange(case, current_user, services.ExchangeInput(
@@ -245,7 +246,8 @@ def add_exchange(reference: str):
             flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#exchanges")
-    return render_detail(case, exchange_form=form)
+        status = work.status  # 507 when the disk is full
+    return render_detail(case, status, exchange_form=form)
 
 
 @cases_bp.route("/<reference>/notices", methods=["POST"])
