@@ -208,3 +208,26 @@ def test_pg_dump_older_than_the_server_is_refused(source_app, tmp_path, monkeypa
     monkeypatch.setenv("PATH", f"{tmp_path}:/usr/bin:/bin")
     result = _cli(source_app, "backup", "create", "--output", str(tmp_path / "out"))
     assert result.exit_code != 0 and "older than the server" in result.output
+
+
+def test_the_manifest_says_what_the_archive_holds(source_app, tmp_path):
+    archive = _archive(_cli(source_app, "backup", "create", "--output", str(tmp_path)))
+    with tarfile.open(archive, "r:gz") as tar:
+        manifest = json.loads(tar.extractfile(backups.MANIFEST).read())
+        names = set(tar.getnames())
+    assert manifest["alembic_revision"] and manifest["app_version"] and manifest["created_at"]
+    assert manifest["row_counts"]["audit_events"] > 0
+    assert set(manifest["sha256"]) == names - {backups.MANIFEST}
+    assert f"attachments/{source_app.extensions['document'].stored_name}" in names
+
+
+@pytest.mark.parametrize("args, message", [
+    (["verify", "no-such-archive.tar.gz"], "no archive at"),
+    (["restore", "ARCHIVE", "--database-url", "nonsense"], "not a database address"),
+])
+def test_bad_arguments_get_a_message_not_a_traceback(source_app, tmp_path, args, message):
+    archive = _archive(_cli(source_app, "backup", "create", "--output", str(tmp_path)))
+    result = _cli(source_app, "backup", *[str(archive) if a == "ARCHIVE" else a for a in args])
+    assert result.exit_code == 1
+    assert message in result.output and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)

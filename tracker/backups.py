@@ -27,11 +27,13 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 from typing import Iterator
+from urllib.parse import quote
 
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from flask import current_app
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Connection, URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 MAGIC = b"TRACKER-BACKUP-AES256GCM-1\n"
 NONCE_BYTES, TAG_BYTES, CHUNK = 12, 16, 1024 * 1024
@@ -137,7 +139,9 @@ def _dump_database(url: URL, into: Path) -> tuple[str, dict[str, int], str | Non
     of one moment."""
     if _is_sqlite(url):
         target = into / SQLITE_COPY
-        source = sqlite3.connect(f"file:{url.database}?mode=ro", uri=True)
+        if not url.database or not Path(url.database).is_file():
+            raise BackupError(f"no SQLite database at {url.database}")
+        source = sqlite3.connect(f"file:{quote(url.database)}?mode=ro", uri=True)
         copy = sqlite3.connect(target)
         try:
             source.backup(copy)
@@ -305,6 +309,10 @@ def create(output_dir: Path) -> Created:
             for member, path in members.items():
                 tar.add(path, arcname=member, recursive=False)
         target = output_dir / name
+        for again in range(2, 100):  # two backups within a second keep both
+            if not target.exists():
+                break
+            target = output_dir / name.replace(".tar.gz", f"-{again}.tar.gz")
         if key:
             _encrypt(plain, target, key)
         else:
@@ -358,7 +366,11 @@ def _database_member(unpacked: Path) -> Path:
 
 def restore(archive: Path, database_url: str, attachment_dir: Path) -> dict:
     """Restore into an empty database and an empty attachment folder; the manifest."""
-    url = make_url(database_url)
+    try:
+        url = make_url(database_url)
+    except ArgumentError:
+        raise BackupError(f"--database-url: {database_url!r} is not a database address "
+                          "(postgresql+psycopg://user@host/name or sqlite:////path/file)")
     if not _is_empty(url):
         raise BackupError("the target database is not empty: restore only into a new, empty "
                           "database (nothing was changed)")

@@ -1,6 +1,7 @@
 """Command-line tools: accounts and offices for first set-up, demo data, the audit chain."""
 from __future__ import annotations
 
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -9,7 +10,9 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
 
+from tracker import backups
 from tracker.cases import scope
 from tracker.audit import service as audit
 from tracker.audit.service import verify_chain
@@ -272,18 +275,21 @@ def report_command(month, office, fmt, output, sections):
     click.echo(f"wrote {output} ({len(body):,} bytes)")
 
 
+# What a backup command reports as a message, never a traceback: a database that cannot be
+# read or reached, a folder that cannot be written, an archive that does not hold up.
+BACKUP_FAILURES = (backups.BackupError, OSError, SQLAlchemyError, sqlite3.Error)
+
+
 @backup_cli.command("create")
 @click.option("--output", type=click.Path(file_okay=False, path_type=Path),
               help="Folder for the archive (default: BACKUP_DIR).")
 def backup_create_command(output):
     """Write one archive of the database and the attachments (encrypted with
     TRACKER_BACKUP_KEY when set; always in production)."""
-    from tracker.backups import BackupError, create
-
     started = time.monotonic()
     try:
-        made = create(output or Path(current_app.config["BACKUP_DIR"]))
-    except (BackupError, OSError) as exc:
+        made = backups.create(output or Path(current_app.config["BACKUP_DIR"]))
+    except BACKUP_FAILURES as exc:
         raise click.ClickException(str(exc))
     counts = made.manifest["row_counts"]
     click.echo(f"wrote {made.path} ({made.path.stat().st_size:,} bytes, "
@@ -298,12 +304,10 @@ def backup_create_command(output):
 def backup_verify_command(archive):
     """Check an archive: checksums, a restore into a scratch database, the audit chain there
     and the row counts; exit status 1 with what differs."""
-    from tracker.backups import BackupError, verify
-
     started = time.monotonic()
     try:
-        check = verify(archive)
-    except (BackupError, OSError) as exc:
+        check = backups.verify(archive)
+    except BACKUP_FAILURES as exc:
         click.echo(f"backup NOT good: {exc}", err=True)
         sys.exit(1)
     if not check.good:
@@ -322,12 +326,10 @@ def backup_verify_command(archive):
               help="An empty folder for the documents (default: ATTACHMENT_DIR).")
 def backup_restore_command(archive, database_url, attachment_dir):
     """Restore an archive into an empty database and an empty attachment folder."""
-    from tracker.backups import BackupError, restore
-
     target = attachment_dir or Path(current_app.config["ATTACHMENT_DIR"])
     try:
-        manifest = restore(archive, database_url, target)
-    except (BackupError, OSError) as exc:
+        manifest = backups.restore(archive, database_url, target)
+    except BACKUP_FAILURES as exc:
         raise click.ClickException(str(exc))
     click.echo(f"restored the backup of {manifest['created_at']} (schema revision "
                f"{manifest['alembic_revision']}) and its documents into {target}; "
