@@ -105,13 +105,15 @@ def test_round_trip_restores_every_row_and_document(source_app, target_url, tmp_
 
 
 def _rewrite(archive: Path, change) -> Path:
-    """A copy of a plain archive with `change(name, bytes) -> bytes` applied to its members."""
+    """A copy of a plain archive with `change(name, bytes) -> bytes` applied to its members
+    (None leaves the member out)."""
     forged = archive.with_name("forged.tar.gz")
     with tarfile.open(archive, "r:gz") as source, tarfile.open(forged, "w:gz") as out:
         for member in source.getmembers():
             body = change(member.name, source.extractfile(member).read())
-            member.size = len(body)
-            out.addfile(member, io.BytesIO(body))
+            if body is not None:
+                member.size = len(body)
+                out.addfile(member, io.BytesIO(body))
     return forged
 
 
@@ -231,3 +233,21 @@ def test_bad_arguments_get_a_message_not_a_traceback(source_app, tmp_path, args,
     assert result.exit_code == 1
     assert message in result.output and "Traceback" not in result.output
     assert isinstance(result.exception, SystemExit)
+
+
+def test_a_document_missing_from_the_archive_fails_verify(source_app, tmp_path):
+    archive = _archive(_cli(source_app, "backup", "create", "--output", str(tmp_path)))
+
+    def without_documents(name, body):
+        if name.startswith("attachments/"):
+            return None
+        if name == backups.MANIFEST:
+            manifest = json.loads(body)
+            manifest["sha256"] = {member: digest for member, digest in manifest["sha256"].items()
+                                  if not member.startswith("attachments/")}
+            return json.dumps(manifest).encode()
+        return body
+
+    result = _cli(source_app, "backup", "verify", str(_rewrite(archive, without_documents)))
+    assert result.exit_code == 1
+    assert source_app.extensions["document"].stored_name in result.output

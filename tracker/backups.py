@@ -440,8 +440,17 @@ def verify(archive: Path) -> Verification:
         try:
             with engine.connect() as conn:
                 counts = _counts(conn)
+                kept = set(conn.scalars(text(
+                    "SELECT stored_name FROM attachments WHERE removed_at IS NULL"))) \
+                    if "attachments" in counts else set()
         finally:
             engine.dispose()
+        archived = {p.name for p in (unpacked / ATTACHMENTS).glob("*")}
+        missing = sorted(kept - archived)
+        if missing:
+            check.differences.append(
+                f"{len(missing)} document(s) the database names are not in the archive "
+                f"(removed while it was made? make another): {', '.join(missing[:5])}")
         expected = manifest.get("row_counts", {})
         for table in sorted(set(expected) | set(counts)):
             if expected.get(table) != counts.get(table):
