@@ -301,7 +301,7 @@ def create(output_dir: Path) -> Created:
             "sha256": {member: _sha256(path) for member, path in members.items()},
         }
         plain = work / "archive.tar.gz"
-        with tarfile.open(plain, "w:gz") as tar:
+        with tarfile.open(plain, "w:gz", compresslevel=6) as tar:
             body = json.dumps(manifest, indent=2, sort_keys=True).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size, info.mtime, info.mode = len(body), int(created_at.timestamp()), 0o600
