@@ -2,10 +2,12 @@
 wrong target is refused."""
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
 import secrets
+import sqlite3
 import tarfile
 from pathlib import Path
 
@@ -15,7 +17,6 @@ from sqlalchemy import create_engine
 
 from tests.conftest import make_document, sibling_database
 from tracker import backups, create_app
-from tracker.audit.service import verify_chain
 from tracker.auth.models import Role, User
 from tracker.config import engine_options, make_test_config
 from tracker.consular.models import ConsularRequest
@@ -67,14 +68,14 @@ def _counts(url: str) -> dict[str, int]:
         engine.dispose()
 
 
-def _chain_of(app, url: str):
+def _audit_verify(app, url: str):
+    """`flask audit verify` on the database at url, as the operator runs it after a restore."""
     restored = create_app(dict(app.config, SQLALCHEMY_DATABASE_URI=url,
                                SQLALCHEMY_ENGINE_OPTIONS=engine_options(url)))
-    with restored.app_context():
-        try:
-            return verify_chain()
-        finally:
-            db.session.remove()
+    try:
+        return _cli(restored, "audit", "verify")
+    finally:
+        with restored.app_context():
             db.engine.dispose()
 
 
@@ -100,8 +101,10 @@ def test_round_trip_restores_every_row_and_document(source_app, target_url, tmp_
     assert _counts(target_url)["consular_requests"] > 0
     stored_name = source_app.extensions["document"].stored_name
     assert (documents / stored_name).read_bytes() == CONTENT
-    chain = _chain_of(source_app, target_url)
-    assert chain.whole and chain.rows == _counts(source_url)["audit_events"] > 0
+    assert _counts(target_url)["audit_events"] > 0
+    audit_verified = _audit_verify(source_app, target_url)
+    assert audit_verified.exit_code == 0, audit_verified.output
+    assert "audit chain whole" in audit_verified.output
 
 
 def _rewrite(archive: Path, change) -> Path:
@@ -251,3 +254,33 @@ def test_a_document_missing_from_the_archive_fails_verify(source_app, tmp_path):
     result = _cli(source_app, "backup", "verify", str(_rewrite(archive, without_documents)))
     assert result.exit_code == 1
     assert source_app.extensions["document"].stored_name in result.output
+
+
+def test_a_forged_audit_row_fails_verify_even_with_matching_checksums(source_app, tmp_path):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("edits the SQLite copy inside the archive")
+    archive = _archive(_cli(source_app, "backup", "create", "--output", str(tmp_path)))
+    copy = tmp_path / "copy.sqlite3"
+    with tarfile.open(archive, "r:gz") as tar:
+        copy.write_bytes(tar.extractfile(backups.SQLITE_COPY).read())
+    forger = sqlite3.connect(copy)
+    forger.execute("DROP TRIGGER audit_events_no_update")
+    forger.execute("UPDATE audit_events SET actor_email = 'someone.else@tracker.example' "
+                   "WHERE id = (SELECT max(id) FROM audit_events)")
+    forger.commit()
+    forger.close()
+    forged_database = copy.read_bytes()
+
+    def forged(name, body):
+        if name == backups.SQLITE_COPY:
+            return forged_database
+        if name == backups.MANIFEST:
+            manifest = json.loads(body)
+            manifest["sha256"][backups.SQLITE_COPY] = \
+                hashlib.sha256(forged_database).hexdigest()
+            return json.dumps(manifest).encode()
+        return body
+
+    result = _cli(source_app, "backup", "verify", str(_rewrite(archive, forged)))
+    assert result.exit_code == 1
+    assert "audit chain broken" in result.output
