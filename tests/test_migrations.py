@@ -250,6 +250,20 @@ def test_downgrade_base_of_a_populated_database_refuses_without_the_flag(empty_a
     assert all(_held(sum(probes.values(), [])))
 
 
+def test_a_downgrade_refused_part_way_changes_nothing(empty_app):
+    """The steps before the refusing one (here 0011, its FIR numbers cleared) are undone too:
+    one transaction for the whole run, on SQLite as on PostgreSQL."""
+    _populate_every_revision()
+    with _connect() as conn:
+        conn.execute(text("UPDATE liaison_cases SET fir_number = NULL"))
+        conn.commit()
+    with pytest.raises(DataLossRefused, match="revision 0009 refused"):
+        command.downgrade(_alembic_config(), "base")
+    assert _current_revision() == _revisions()[-1]
+    columns = {c["name"] for c in inspect(db.engine).get_columns("liaison_cases")}
+    assert "fir_number" in columns
+
+
 def test_the_refusal_names_the_revision_and_what_would_be_lost(empty_app):
     _populate_every_revision()
     with pytest.raises(DataLossRefused, match=r"revision 0011 refused.*fir_number: 1 row"):
