@@ -14,7 +14,7 @@ from flask import g, session
 from flask_migrate import upgrade
 from flask_wtf.csrf import generate_csrf
 from flask_sqlalchemy.session import _app_ctx_id
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import scoped_session, sessionmaker
 
@@ -298,3 +298,83 @@ def make_liaison_case(officer=None, *, category: str = "child_abduction", countr
     link = police.link_consular(case, officer, link_to.reference) if link_to else None
     db.session.commit()
     return case, party, link
+
+
+# --- reading back what a test did ----------------------------------------------------------
+
+
+def count(model, *where) -> int:
+    stmt = select(func.count()).select_from(model)
+    if where:
+        stmt = stmt.where(*where)
+    return db.session.scalar(stmt)
+
+
+def audit_rows(reference, action: str | None = None) -> list:
+    """The audit rows about one object, oldest first (read fresh from the database)."""
+    from tracker.audit.models import AuditEvent
+
+    db.session.expire_all()
+    stmt = select(AuditEvent).where(AuditEvent.object_id == str(reference))
+    if action:
+        stmt = stmt.where(AuditEvent.action == action)
+    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))
+
+
+def timeline(case) -> list:
+    from tracker.cases.models import TimelineEvent
+
+    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.case_id == case.id)
+                                   .order_by(TimelineEvent.at, TimelineEvent.id)))
+
+
+def check_every_move(case, flow, status, rule, actors, allowed, details_for,
+                     snapshot) -> tuple[list, int]:
+    """Try every step of `rule` ({step: (sources, target, roles)}) as every actor ({role:
+    user or None}) on a case in `status`, each inside a savepoint rolled back afterwards.
+    Returns what went wrong and how many tries were made: a step must succeed exactly when
+    `allowed(status, step, role)` says,
+    be offered exactly then, write one timeline row and one audit row, and a refused step must
+    change nothing."""
+    from tracker.audit.models import AuditEvent
+    from tracker.cases import workflow
+    from tracker.cases.models import TimelineEvent
+    from tracker.cases.workflow import TransitionError
+
+    wrong, checked = [], 0
+    on_case = TimelineEvent.case_id == case.id
+    for step in rule:
+        for role, actor in actors.items():
+            expected = allowed(status, step, role)
+            offered = step in [t.name for t in flow.available(case, actor)]
+            before = snapshot(case)
+            events, audits = count(TimelineEvent, on_case), count(AuditEvent)
+            savepoint = db.session.begin_nested()
+            try:
+                event = workflow.transition(case, step, actor, comment="a reason given",
+                                            **details_for(step))
+                db.session.flush()
+            except TransitionError:
+                got = False
+                if (snapshot(case), count(TimelineEvent, on_case), count(AuditEvent)) != (
+                        before, events, audits):
+                    wrong.append((status, step, role, "refused but something changed"))
+            else:
+                got = True
+                target = rule[step][1]
+                if (case.status, event.to_status, event.from_status) != (target, target, status) \
+                        or event.actor is not actor:
+                    wrong.append((status, step, role, f"went to {case.status}"))
+                if (count(TimelineEvent, on_case), count(AuditEvent)) != (events + 1, audits + 1):
+                    wrong.append((status, step, role, "not one timeline row and one audit row"))
+            finally:
+                savepoint.rollback()
+            checked += 1
+            if got != expected:
+                wrong.append((status, step, role, f"expected allowed={expected}, got {got}"))
+            if offered != expected:
+                wrong.append((status, step, role, f"offered={offered}"))
+            case = reload(case)
+            if case.status != status:
+                wrong.append((status, step, role, "the rollback did not restore the status"))
+    return wrong, checked

@@ -1,6 +1,7 @@
 """Typed settings read from the environment, with safe defaults and a test profile."""
 from __future__ import annotations
 
+import math
 import os
 import re
 import secrets
@@ -13,6 +14,10 @@ ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
 
 ENVIRONMENTS = ("development", "production", "test")
+# The settings that bound a wait, in seconds: each must be a number above 0.
+TIMEOUTS = ("db_connect_timeout", "db_pool_timeout", "db_statement_timeout",
+            "db_command_statement_timeout", "db_lock_timeout", "db_idle_in_transaction_timeout",
+            "sqlite_busy_timeout", "redis_timeout", "healthz_timeout")
 # Variables whose names follow another convention than the upper-cased field name.
 _ENV_NAMES = {"debug": "FLASK_DEBUG"}
 
@@ -25,6 +30,13 @@ AUDIT_SECRET_MIN_LENGTH = 32
 
 class ConfigError(RuntimeError):
     """The environment asks for something the application refuses to run with."""
+
+
+def _seconds(value: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"not a number of seconds: {value!r}") from None
 
 
 def _bool(value: str) -> bool:
@@ -59,6 +71,16 @@ class Settings:
     tracker_audit_keys: str = ""
     tracker_backup_key: str = ""
     backup_dir: str = ""
+    # Every wait has a bound (seconds; decimals allowed). README "Timeouts and what users see".
+    db_connect_timeout: float = 5.0
+    db_pool_timeout: float = 5.0
+    db_statement_timeout: float = 10.0
+    db_command_statement_timeout: float = 900.0
+    db_lock_timeout: float = 5.0
+    db_idle_in_transaction_timeout: float = 60.0
+    sqlite_busy_timeout: float = 10.0
+    redis_timeout: float = 1.0
+    healthz_timeout: float = 1.5
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -77,6 +99,8 @@ class Settings:
                     values[f.name] = _bool(raw)
                 elif isinstance(default, int):
                     values[f.name] = int(raw)
+                elif isinstance(default, float):
+                    values[f.name] = _seconds(raw)
                 else:
                     values[f.name] = raw
             except ValueError as exc:
@@ -115,6 +139,21 @@ class Settings:
             raise ConfigError("LOGIN_FAILURES_PER_MINUTE must be at least 1")
         if self.session_idle_minutes < 1 or self.session_absolute_hours < 1:
             raise ConfigError("session timeouts must be positive")
+        for f in fields(self):
+            if f.name in TIMEOUTS:
+                value = getattr(self, f.name)
+                if not isinstance(value, (int, float)) or isinstance(value, bool) \
+                        or not math.isfinite(value) or value <= 0:
+                    raise ConfigError(f"{f.name.upper()} must be a number of seconds above 0, "
+                                      f"not {value!r}")
+
+    def _ratelimit_storage_options(self) -> dict[str, float]:
+        """A Redis that stops answering must not hold a sign-in: the limiter then counts in
+        the worker's memory (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED)."""
+        if not self.ratelimit_storage_uri.startswith(("redis://", "rediss://", "unix://")):
+            return {}
+        return {"socket_timeout": self.redis_timeout,
+                "socket_connect_timeout": self.redis_timeout}
 
     def audit_keys(self) -> tuple[tuple[str, bytes], ...]:
         """The audit chain's keys as (key id, secret), the current one first."""
@@ -140,7 +179,15 @@ class Settings:
             "DEBUG": self.debug,
             "SECRET_KEY": self.secret_key or _development_secret_key(),
             "SQLALCHEMY_DATABASE_URI": database_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url),
+            "SQLALCHEMY_ENGINE_OPTIONS": engine_options(database_url, self),
+            "DB_TIMEOUTS": {
+                "statement": self.db_statement_timeout,
+                "command_statement": self.db_command_statement_timeout,
+                "lock": self.db_lock_timeout,
+                "idle_in_transaction": self.db_idle_in_transaction_timeout,
+                "sqlite_busy": self.sqlite_busy_timeout,
+            },
+            "HEALTHZ_TIMEOUT": self.healthz_timeout,
             "SESSION_COOKIE_NAME": "__Host-session" if self.production else "session",
             "SESSION_COOKIE_SECURE": self.production,
             "SESSION_COOKIE_HTTPONLY": True,
@@ -153,6 +200,7 @@ class Settings:
             # session cookie already refuse cross-site forms.
             "WTF_CSRF_SSL_STRICT": False,
             "RATELIMIT_STORAGE_URI": self.ratelimit_storage_uri,
+            "RATELIMIT_STORAGE_OPTIONS": self._ratelimit_storage_options(),
             "RATELIMIT_HEADERS_ENABLED": True,
             # If Redis is down, count in this worker's memory rather than refuse every sign-in.
             "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
@@ -201,16 +249,18 @@ def parse_audit_keys(raw: str) -> tuple[tuple[str, bytes], ...]:
     return tuple(keys)
 
 
-def engine_options(database_url: str) -> dict[str, object]:
-    """Engine options per database: pre-ping pooled PostgreSQL connections, wait on SQLite locks.
-
-    PostgreSQL's JIT is off: the reader's scope adds EXISTS subplans whose estimated cost
-    crosses the JIT threshold, and compiling took 1.4 s of a 1.5 s search that executes in
-    0.15 s (docs/benchmarks.md). Short OLTP queries never gain from it."""
+def engine_options(database_url: str, settings: Settings | None = None) -> dict[str, object]:
+    """Engine options per database: bounded waits for a pooled connection and a new one,
+    pre-pinged PostgreSQL connections. What each connection is told when the pool hands it
+    out (timeouts, JIT, the compartment) is set in one place: tracker.db.configure_engine."""
+    settings = settings or Settings()
     if database_url.startswith("sqlite"):
-        return {"connect_args": {"timeout": 10}}
+        return {"pool_timeout": settings.db_pool_timeout}
+    # libpq counts whole seconds and treats anything below 2 as 2.
+    connect_timeout = max(2, math.ceil(settings.db_connect_timeout))
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5,
-            "connect_args": {"options": "-c jit=off"}}
+            "pool_timeout": settings.db_pool_timeout,
+            "connect_args": {"connect_timeout": connect_timeout}}
 
 
 def _development_secret_key() -> str:
@@ -223,8 +273,9 @@ def _development_secret_key() -> str:
     return path.read_text().strip()
 
 
-def make_test_config(database_url: str) -> dict[str, object]:
-    """Configuration for the test suite: a given database, cheap password hashing."""
+def make_test_config(database_url: str, **overrides) -> dict[str, object]:
+    """Configuration for the test suite: a given database, cheap password hashing; `overrides`
+    are further settings (e.g. db_statement_timeout=1.0)."""
     settings = Settings(
         tracker_env="test",
         secret_key="test-secret-key-" + "x" * 32,
@@ -234,6 +285,7 @@ def make_test_config(database_url: str) -> dict[str, object]:
         argon2_parallelism=1,
         attachment_dir=tempfile.mkdtemp(prefix="tracker-test-documents-"),
         tracker_audit_keys="test:test-audit-key-" + "x" * 32,
+        **overrides,
     )
     settings.check()
     return settings.flask_config()

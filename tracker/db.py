@@ -1,12 +1,15 @@
 """The declarative base, shared column types and per-database connection set-up."""
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timezone
 
 from enum import StrEnum
 
+from flask import has_request_context
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -75,13 +78,72 @@ def _unicode_lower(value):
     return value.lower() if isinstance(value, str) else value
 
 
-def configure_engine(engine: Engine) -> None:
-    """SQLite: foreign keys on, WAL, and transactions that SAVEPOINT and BEGIN properly.
-    PostgreSQL: each pooled connection starts with no compartment (row-level security)."""
-    if engine.dialect.name != "sqlite":
-        from tracker.cases.scope import install_row_security  # late: scope imports models
+# PostgreSQL's answers when a wait reached its bound: statement_timeout (query_canceled),
+# lock_timeout (lock_not_available), idle_in_transaction_session_timeout.
+TIMEOUT_SQLSTATES = frozenset({"57014", "55P03", "25P03"})
+# Execution option of a connection that only reads: on SQLite it takes no write lock.
+READ_ONLY = "tracker_read_only"
+SQLITE_BUSY = ("database is locked", "database table is locked", "database is busy")
 
-        install_row_security(engine)
+
+def ran_out_of_time(error: BaseException) -> bool:
+    """Whether a database error means a wait reached its bound (the system is busy), as
+    opposed to a database that cannot be reached."""
+    if isinstance(error, PoolTimeout):
+        return True
+    original = getattr(error, "orig", None)
+    if getattr(original, "sqlstate", None) in TIMEOUT_SQLSTATES:
+        return True
+    return isinstance(original, sqlite3.OperationalError) and str(original).startswith(
+        SQLITE_BUSY)
+
+
+def _milliseconds(seconds: float) -> str:
+    return str(max(1, round(seconds * 1000)))
+
+
+def postgresql_session_settings(timeouts: dict[str, float], *, in_request: bool) -> dict[str, str]:
+    """The bounds and planner settings a PostgreSQL connection is given at each checkout.
+
+    A web request's statements stop well before gunicorn's worker timeout (30 s) kills the
+    worker; commands (reports, the generator, audit verify, migrations) are not requests and
+    get the longer bound. JIT is off: the reader's scope adds EXISTS subplans whose estimated
+    cost crosses the JIT threshold, and compiling took 1.4 s of a 1.5 s search that executes in
+    0.15 s (docs/benchmarks.md)."""
+    statement = timeouts["statement"] if in_request else timeouts["command_statement"]
+    idle = timeouts["idle_in_transaction"] if in_request else max(
+        timeouts["idle_in_transaction"], timeouts["command_statement"])
+    return {
+        "statement_timeout": _milliseconds(statement),
+        "lock_timeout": _milliseconds(timeouts["lock"]),
+        "idle_in_transaction_session_timeout": _milliseconds(idle),
+        "jit": "off",
+    }
+
+
+def configure_engine(engine: Engine, timeouts: dict[str, float]) -> None:
+    """The one place where each connection is set up, from the settings' `DB_TIMEOUTS`.
+
+    PostgreSQL: at every checkout, the timeouts for the kind of work (a web request or a
+    command), JIT off and no compartment, in one round trip. SQLite: foreign keys on, WAL, the
+    busy timeout, and transactions that SAVEPOINT and BEGIN properly."""
+    if engine.dialect.name == "postgresql":
+        from tracker.cases.scope import SETTING  # late: scope imports the models
+
+        @event.listens_for(engine, "checkout")
+        def _start_clean(dbapi_connection, record, _proxy):
+            settings = postgresql_session_settings(timeouts, in_request=has_request_context())
+            settings[SETTING] = ""  # no compartment until a reader is known (row security)
+            calls = ", ".join(["set_config(%s, %s, false)"] * len(settings))
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"SELECT {calls}", [part for pair in settings.items() for part in pair])
+            cursor.close()
+            # Leave the connection idle, as the pool handed it out (a session-level setting
+            # outlives the commit); AUTOCOMMIT and the like can only be set on an idle one.
+            dbapi_connection.commit()
+            record.info[SETTING] = ""
+        return
+    if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
@@ -92,7 +154,8 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # How long to wait for another connection's write lock before "database is locked".
+        cursor.execute(f"PRAGMA busy_timeout={_milliseconds(timeouts['sqlite_busy'])}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
@@ -101,5 +164,9 @@ def configure_engine(engine: Engine) -> None:
     def _on_begin(connection):
         # IMMEDIATE: take the write lock up front. A deferred transaction that reads and then
         # writes fails at once ("database is locked") when another wrote in between, and the
-        # busy timeout cannot help it; waiting for the lock can.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # busy timeout cannot help it; waiting for the lock can. A connection that only reads
+        # (the health check) says so and does not queue behind writers.
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

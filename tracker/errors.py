@@ -4,9 +4,11 @@ from __future__ import annotations
 from flask import Flask, current_app, g, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from tracker.db import ran_out_of_time
 from tracker.domain import StaleRecord
 from tracker.extensions import db, login_manager
 from tracker.unit_of_work import EditConflict
@@ -26,15 +28,23 @@ MESSAGES = {
     503: ("The tracker is unavailable",
           "The database cannot be reached just now. Try again in a minute."),
 }
+# A 503 of another kind: a wait reached its bound (a long lock, a slow statement, every
+# pooled connection in use). Nothing is broken; the officer only needs to try again.
+BUSY = ("The tracker is busy",
+        "The system is busy just now and could not finish in time. "
+        "Wait a few seconds and try again.")
+RETRY_AFTER_BUSY = 10  # seconds, in the Retry-After header
+RETRY_AFTER_UNAVAILABLE = 60
 
 
-def render_error(status: int, message: str | None = None, *, bare: bool = False):
+def render_error(status: int, message: str | None = None, *, bare: bool = False,
+                 title: str | None = None):
     """The error page; `bare` leaves out everything that would need the database."""
     if bare:
         # Flask-Login loads the user for every template; without a database it must not try.
         g._login_user = login_manager.anonymous_user()
-    title, text = MESSAGES.get(status, MESSAGES[500])
-    return render_template("errors/error.html", status=status, title=title,
+    default_title, text = MESSAGES.get(status, MESSAGES[500])
+    return render_template("errors/error.html", status=status, title=title or default_title,
                            text=message or text, bare=bare), status
 
 
@@ -53,21 +63,38 @@ def render_conflict(message: str | None = None, *, back: str | None = None, form
 
 
 def _database_unavailable(error):
-    current_app.logger.warning("database unavailable: %s", error)
-    # Forget the broken connection so that the next request starts on a fresh one.
+    """503 when the database cannot be reached or a wait reached its bound; rolled back."""
+    busy = ran_out_of_time(error)
+    # The driver's own first line only: SQLAlchemy's text adds the statement's parameters,
+    # which may be a person's name or number.
+    original = getattr(error, "orig", None) or error
+    reason = (str(original).splitlines() or [""])[0]
+    current_app.logger.warning("database %s: %s: %s", "timed out" if busy else "unavailable",
+                               type(original).__name__, reason)
+    # Undo the transaction, and forget a broken connection so that the next request starts
+    # on a fresh one.
     try:
         db.session.rollback()
     except Exception:  # noqa: BLE001 - the connection is gone; nothing more to undo
         pass
     db.session.remove()
-    return render_error(503, bare=True)
+    if busy:
+        title, text = BUSY
+        page, status = render_error(503, text, bare=True, title=title)
+        return page, status, {"Retry-After": str(RETRY_AFTER_BUSY)}
+    return _unavailable()
+
+
+def _unavailable():
+    page, status = render_error(503, bare=True)
+    return page, status, {"Retry-After": str(RETRY_AFTER_UNAVAILABLE)}
 
 
 def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         code = error.code or 500
         if code == 503:
-            return render_error(503, bare=True)
+            return _unavailable()
         if code not in MESSAGES:
             # Keep the real status (e.g. 416 for a bad Range), with a plain message.
             title = error.name or "The request could not be served"
@@ -89,7 +116,7 @@ def register(app: Flask) -> None:
 
     def server_error(error):
         original = getattr(error, "original_exception", error)
-        if isinstance(original, OperationalError) or (
+        if isinstance(original, (OperationalError, PoolTimeout)) or (
                 isinstance(original, DBAPIError) and original.connection_invalidated):
             return _database_unavailable(original)
         app.logger.exception("unhandled error", exc_info=original)
@@ -99,6 +126,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, csrf_error)
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(PoolTimeout, _database_unavailable)
     app.register_error_handler(StaleDataError, stale_record)
     app.register_error_handler(StaleRecord, stale_record)
     app.register_error_handler(EditConflict, stale_record)

@@ -5,34 +5,13 @@ import random
 import re
 from datetime import date
 
-from sqlalchemy import func, select
-
-from tests.conftest import make_person
-from tracker.audit.models import AuditEvent
-from tracker.cases.models import TimelineEvent
-from tracker.extensions import db
+from tests.conftest import audit_rows, count, make_person, timeline  # noqa: F401  (shared)
 from tracker.people.synthetic import cnic, norwegian_id, norwegian_passport
 
 REFERENCE = re.compile(r"^[A-Z]{3}-\d{4}-\d{5}$")
 
 
-def count(model, *where) -> int:
-    stmt = select(func.count()).select_from(model)
-    if where:
-        stmt = stmt.where(*where)
-    return db.session.scalar(stmt)
 
-
-def audit_rows(reference: str, action: str | None = None) -> list[AuditEvent]:
-    stmt = select(AuditEvent).where(AuditEvent.object_id == reference)
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))
-
-
-def timeline(case) -> list[TimelineEvent]:
-    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.case_id == case.id)
-                                   .order_by(TimelineEvent.at, TimelineEvent.id)))
 
 
 def fnr(seed: int, born: date = date(1985, 4, 17), d_number: bool = False) -> str:

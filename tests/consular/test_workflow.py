@@ -4,14 +4,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.conftest import make_office, make_request, make_user, reload
-from tests.consular.helpers import audit_rows, count
-from tracker.audit.models import AuditEvent
+from tests.conftest import (audit_rows, check_every_move, make_office, make_request, make_user,
+                            reload)
 from tracker.auth.models import Role
 from tracker.cases import workflow
-from tracker.cases.models import TimelineEvent, TimelineKind
+from tracker.cases.models import TimelineEvent
 from tracker.cases.workflow import TransitionError
 from tracker.consular import services
 from tracker.consular.workflow import CONSULAR_WORKFLOW
@@ -123,44 +122,12 @@ def test_every_status_step_and_role(app, category):
             who = actors[M] if step == "approve" else setup_officer
             services.move(case, who, step, comment="setting up", **details_for(step, category))
         assert case.status == status
-        for step in RULE:
-            for role in ACTORS:
-                actor = actors[role]
-                allowed = expected_allowed(status, step, role, category)
-                offered = step in [t.name for t in CONSULAR_WORKFLOW.available(case, actor)]
-                before = _snapshot(case)
-                events = count(TimelineEvent, TimelineEvent.case_id == case.id)
-                audits = count(AuditEvent)
-                savepoint = db.session.begin_nested()
-                try:
-                    event = workflow.transition(case, step, actor, comment="a reason",
-                                                **details_for(step, category))
-                    db.session.flush()
-                except TransitionError:
-                    got = False
-                    if (_snapshot(case) != before
-                            or count(TimelineEvent, TimelineEvent.case_id == case.id) != events
-                            or count(AuditEvent) != audits):
-                        wrong.append((status, step, role, "refused but something changed"))
-                else:
-                    got = True
-                    target = RULE[step][1]
-                    if case.status != target or event.to_status != target or (
-                            event.from_status != status) or event.actor is not actor:
-                        wrong.append((status, step, role, f"went to {case.status}"))
-                    if count(TimelineEvent, TimelineEvent.case_id == case.id) != events + 1:
-                        wrong.append((status, step, role, "no timeline row"))
-                    if count(AuditEvent) != audits + 1:
-                        wrong.append((status, step, role, "no audit row"))
-                finally:
-                    savepoint.rollback()
-                checked += 1
-                if got != allowed:
-                    wrong.append((status, step, role, f"expected allowed={allowed}, got {got}"))
-                if offered != allowed:
-                    wrong.append((status, step, role, f"offered={offered}"))
-                assert reload(case).status == status
-                case = reload(case)
+        found, tried = check_every_move(
+            case, CONSULAR_WORKFLOW, status, RULE, {role: actors[role] for role in ACTORS},
+            lambda status, step, role: expected_allowed(status, step, role, category),
+            lambda step: details_for(step, category), _snapshot)
+        wrong += found
+        checked += tried
     assert not wrong, wrong
     assert checked == len(RULE) * len(ACTORS) * (7 if category == "death" else 6)
 

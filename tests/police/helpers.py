@@ -5,9 +5,7 @@ import random
 import re
 from datetime import date
 
-from sqlalchemy import func, select
-
-from tests.conftest import make_user
+from tests.conftest import audit_rows, count, make_user, timeline  # noqa: F401  (shared)
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
 from tracker.cases.models import Attachment, Case, TimelineEvent
@@ -34,12 +32,6 @@ def liaison(**fields):
     return make_user(P, **fields)
 
 
-def count(model, *where) -> int:
-    stmt = select(func.count()).select_from(model)
-    if where:
-        stmt = stmt.where(*where)
-    return db.session.scalar(stmt)
-
 
 # Every table a police form could write to: "nothing half-saved" compares all of them.
 TABLES = (LiaisonCase, Case, CaseParty, Person, PersonIdentifier, PersonName, Exchange,
@@ -52,17 +44,6 @@ def row_counts() -> dict:
     return {getattr(t, "__tablename__", getattr(t, "name", str(t))): count(t) for t in TABLES}
 
 
-def audit_rows(reference: str, action: str | None = None) -> list[AuditEvent]:
-    db.session.expire_all()
-    stmt = select(AuditEvent).where(AuditEvent.object_id == str(reference))
-    if action:
-        stmt = stmt.where(AuditEvent.action == action)
-    return list(db.session.scalars(stmt.order_by(AuditEvent.id)))
-
-
-def timeline(case) -> list[TimelineEvent]:
-    return list(db.session.scalars(select(TimelineEvent).where(TimelineEvent.case_id == case.id)
-                                   .order_by(TimelineEvent.at, TimelineEvent.id)))
 
 
 def case_input(**fields) -> police.CaseInput:

@@ -11,13 +11,13 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
 
-from tracker.auth.models import ROLE_LABELS, OfficeKind
+from tracker.auth.models import OfficeKind, Role
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from tracker.forms import TrackerForm
+from tracker.vocabulary import choices
 
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
                  "is easy to remember and hard to guess.")
@@ -52,7 +52,7 @@ class PasswordChangeForm(TrackerForm):
 
 
 def role_choices():
-    return [SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+    return choices(Role)
 
 
 class UserForm(TrackerForm):
@@ -89,7 +89,7 @@ class OfficeForm(TrackerForm):
     code = StringField("Code", description="Three letters used in case references, e.g. ISB.",
                        validators=[InputRequired(), Length(min=3, max=3)])
     name = StringField("Name", validators=[InputRequired(), Length(max=120)])
-    kind = SelectField("Kind", choices=[SelectChoice(k.value, k.label) for k in OfficeKind])
+    kind = SelectField("Kind", choices=choices(OfficeKind))
     time_zone = SelectField("Time zone",
                             description="Days and months of this office are counted in it.",
                             choices=sorted(available_timezones()), default="Asia/Karachi")

@@ -17,34 +17,20 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
+from tracker.vocabulary import Labelled
 
 
-class OfficeKind(StrEnum):
-    EMBASSY = "embassy"
-    HONORARY_CONSULATE = "honorary_consulate"
-
-    @property
-    def label(self) -> str:
-        return {"embassy": "Embassy", "honorary_consulate": "Honorary consulate"}[self.value]
+class OfficeKind(Labelled):
+    EMBASSY = "embassy", "Embassy"
+    HONORARY_CONSULATE = "honorary_consulate", "Honorary consulate"
 
 
-class Role(StrEnum):
-    CONSULAR_OFFICER = "consular_officer"
-    POLICE_LIAISON_OFFICER = "police_liaison_officer"
-    MANAGER = "manager"
-    ADMINISTRATOR = "administrator"
+class Role(Labelled):
+    CONSULAR_OFFICER = "consular_officer", "Consular officer"
+    POLICE_LIAISON_OFFICER = "police_liaison_officer", "Police liaison officer"
+    MANAGER = "manager", "Manager"
+    ADMINISTRATOR = "administrator", "Administrator"
 
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
-
-
-ROLE_LABELS = {
-    Role.CONSULAR_OFFICER: "Consular officer",
-    Role.POLICE_LIAISON_OFFICER: "Police liaison officer",
-    Role.MANAGER: "Manager",
-    Role.ADMINISTRATOR: "Administrator",
-}
 
 
 class Office(Base):
@@ -173,17 +159,11 @@ class FailedLogin(Base):
 PRIVILEGED_ROLES = frozenset({Role.POLICE_LIAISON_OFFICER, Role.MANAGER, Role.ADMINISTRATOR})
 
 
-class AccountChangeKind(StrEnum):
-    NEW_ACCOUNT = "new_account"
-    ROLE_GRANT = "role_grant"
-    PASSWORD_RESET = "password_reset"
-    SECOND_FACTOR_RESET = "second_factor_reset"
-
-    @property
-    def label(self) -> str:
-        return {"new_account": "New account", "role_grant": "Role granted",
-                "password_reset": "Password reset",
-                "second_factor_reset": "Authenticator reset"}[self.value]
+class AccountChangeKind(Labelled):
+    NEW_ACCOUNT = "new_account", "New account"
+    ROLE_GRANT = "role_grant", "Role granted"
+    PASSWORD_RESET = "password_reset", "Password reset"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Authenticator reset"
 
 
 class ProposalOutcome(StrEnum):

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import Office, User
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
+from tracker.vocabulary import Labelled
 
 
 class CaseKind(StrEnum):
@@ -25,14 +26,10 @@ class CaseKind(StrEnum):
     LIAISON_CASE = "liaison_case"
 
 
-class Priority(StrEnum):
-    ROUTINE = "routine"
-    URGENT = "urgent"
-    EMERGENCY = "emergency"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+class Priority(Labelled):
+    ROUTINE = "routine", "Routine"
+    URGENT = "urgent", "Urgent"
+    EMERGENCY = "emergency", "Emergency"
 
     @property
     def rank(self) -> int:
@@ -138,17 +135,12 @@ class NoteKind(StrEnum):
     CONTACT = "contact"
 
 
-class ContactChannel(StrEnum):
-    CALL = "call"
-    MEETING = "meeting"
-    EMAIL = "email"
-    LETTER = "letter"
-    VISIT = "visit"
-
-    @property
-    def label(self) -> str:
-        return {"call": "Phone call", "meeting": "Meeting", "email": "E-mail",
-                "letter": "Letter", "visit": "Prison or hospital visit"}[self.value]
+class ContactChannel(Labelled):
+    CALL = "call", "Phone call"
+    MEETING = "meeting", "Meeting"
+    EMAIL = "email", "E-mail"
+    LETTER = "letter", "Letter"
+    VISIT = "visit", "Prison or hospital visit"
 
 
 class JournalNote(Base):

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
 from tracker.auth.models import User
+from tracker.auth.permissions import Permission
 from tracker.cases import workflow
 from tracker.cases.clock import office_today
 from tracker.cases.forms import AssignForm, ContactForm, DocumentForm, NoteForm, RemoveDocumentForm
@@ -38,11 +39,18 @@ class CaseType:
 
     model: type[Case]
     workflow: workflow.Workflow
+    # What a user needs to read a case (its documents) and to work on it; a hidden permission
+    # answers 404 to others (the police compartment).
+    read: Permission
+    work: Permission
     detail_endpoint: str
     template: str  # the case page
     object_type: str  # the audit log's name for it ("consular_request")
     assignees: Callable[[Case], list[User]]
     one_click_steps: frozenset[str]
+    # The step form's fields each step asks for beyond the comment; each field's value goes to
+    # the engine under the field's name.
+    step_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
     # Audit actions the access history lists ("who opened this case").
     read_actions: tuple[str, ...] = ("viewed", "document_downloaded")
     may_read: Callable[[User, Case], bool] = _always  # beyond the reader's scope
@@ -84,6 +92,14 @@ def load(case_type: CaseType, reference: str, for_work: bool = False) -> Case:
     if for_work and not case_type.may_work(current_user, found):
         abort(404)
     return found
+
+
+def record_read(case: Case, reader: User, what: str = "viewed") -> None:
+    """Log a read of the case ("viewed", "document_downloaded", ...): who, when, which."""
+    object_type = case_type_of(case).object_type
+    audit.record(f"{object_type}.{what}", object_type=object_type, object_id=case.reference,
+                 actor=reader)
+    db.session.flush()
 
 
 def timeline(case: Case) -> list[TimelineEvent]:

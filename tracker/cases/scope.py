@@ -224,7 +224,8 @@ def _criteria_for_request(reader) -> list:
 # migrations/versions/0010 lets a statement see police rows only while the connection's
 # `tracker.compartment` setting is "police" or "all". The setting follows the reader, so a
 # statement that slips past the ORM scope (raw SQL, a Core query) still reads no police row
-# unless the reader is a liaison officer or the code said `unscoped`.
+# unless the reader is a liaison officer or the code said `unscoped`. Every connection the pool
+# hands out starts with none (tracker.db.configure_engine).
 
 SETTING = "tracker.compartment"
 
@@ -260,22 +261,6 @@ def _set_compartment(connection, reader, load: bool = False) -> None:
         connection.exec_driver_sql(f"SELECT set_config('{SETTING}', %(v)s, false)",
                                    {"v": wanted})
         connection.info[SETTING] = wanted
-
-
-def install_row_security(engine) -> None:
-    """Each connection starts with no compartment when the pool hands it out."""
-    if engine.dialect.name != "postgresql":
-        return
-
-    @event.listens_for(engine, "checkout")
-    def _reset(dbapi_connection, record, _proxy):
-        cursor = dbapi_connection.cursor()
-        cursor.execute(f"SELECT set_config('{SETTING}', '', false)")
-        cursor.close()
-        # Leave the connection idle, as the pool handed it out (a session-level setting
-        # outlives the commit); AUTOCOMMIT and the like can only be set on an idle one.
-        dbapi_connection.commit()
-        record.info[SETTING] = ""
 
 
 @event.listens_for(Session, "after_begin")

@@ -1,20 +1,18 @@
 """Case-page actions both compartments share: notes, contacts, documents, steps, assignment.
 
-A compartment describes itself with a `CaseSection` (how to load a case it may see, where its
-case page is, who may be assigned) and calls `register_case_actions`; the routes land on its
-own blueprint, behind its own URL prefix and access rules.
+A compartment calls `register_case_actions` with its registered `CaseType` (how to load a case
+it may see, the permissions, where its case page is, who may be assigned, each step's fields);
+the routes land on its own blueprint, behind its own URL prefix and access rules.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from tracker.auth.models import User
-from tracker.auth.permissions import Permission, allow
-from tracker.cases import assignment, documents, journal, workflow
+from tracker.auth.permissions import allow
+from tracker.cases import assignment, documents, journal, registry, workflow
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
@@ -24,52 +22,36 @@ from tracker.cases.forms import (
     TransitionForm,
 )
 from tracker.cases.models import Attachment, Case
+from tracker.cases.registry import CaseType
 from tracker.extensions import db
 from tracker.forms import put_error
 from tracker.unit_of_work import unit_of_work
 
 
-@dataclass
-class CaseSection:
-    blueprint: Blueprint
-    # What a user needs to read a case (its documents) and to work on it; a hidden permission
-    # answers 404 to others (the police compartment).
-    read: Permission
-    work: Permission
-    # (reference, for_work) -> the case, or abort(404) if the user may not see (or work) it
-    load: Callable[[str, bool], Case]
-    detail_endpoint: str
-    # Re-draw the case page with a form that has errors in it (status 422).
-    render_detail: Callable[..., object]
-    # Officers the case may be assigned to.
-    assignees: Callable[[Case], list[User]]
-    # Fill the step form's choices for this case (outcomes, waiting reasons, ...).
-    prepare_step_form: Callable[[Case, TransitionForm], None]
-    # The engine details a step needs, read from the form.
-    step_details: Callable[[Case, str, TransitionForm], dict]
-    # Steps that need no more than a click: the case page posts them directly.
-    one_click_steps: frozenset[str]
-    # Log that the user read the case (every page that shows its content does).
-    record_read: Callable[[Case, User], None]
-    # The step form's fields each step asks for, beyond the comment.
-    step_fields: dict[str, tuple[str, ...]] = field(default_factory=dict)
+# Re-draws the case page with forms that carry errors (status 422): (case, **forms) -> response.
+RenderCasePage = Callable[..., object]
+# Fills the step form's choices for a case (outcomes, waiting reasons, ...).
+PrepareStepForm = Callable[[Case, TransitionForm], None]
 
 
-def register_case_actions(section: CaseSection) -> None:
-    """Add the shared case-page actions to the section's blueprint."""
+def register_case_actions(bp: Blueprint, case_type: CaseType, render_detail: RenderCasePage,
+                          prepare_step_form: PrepareStepForm) -> None:
+    """Add the shared case-page actions to the compartment's blueprint, behind its own URL prefix
+    and the case type's permissions."""
 
     def back(case: Case, anchor: str = ""):
-        return redirect(url_for(section.detail_endpoint, reference=case.reference) + anchor)
+        return redirect(url_for(case_type.detail_endpoint, reference=case.reference) + anchor)
 
-    for register in (_journal_actions, _document_actions, _step_actions):
-        register(section, section.blueprint, back)
+    _journal_actions(case_type, bp, back, render_detail)
+    _document_actions(case_type, bp, back, render_detail)
+    _step_actions(case_type, bp, back, render_detail, prepare_step_form)
 
 
-def _journal_actions(section: CaseSection, bp: Blueprint, back) -> None:
+def _journal_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -> None:
     @bp.route("/<reference>/notes", methods=["POST"])
-    @allow(section.work)
+    @allow(case_type.work)
     def add_note(reference: str):
-        case = section.load(reference, True)
+        case = registry.load(case_type, reference, True)
         form = NoteForm()
         if form.validate_on_submit():
             with unit_of_work(form) as work:
@@ -78,12 +60,12 @@ def _journal_actions(section: CaseSection, bp: Blueprint, back) -> None:
             if work.done:
                 flash("Note added.", "success")
                 return back(case, "#timeline")
-        return section.render_detail(case, note_form=form)
+        return render_detail(case, note_form=form)
 
     @bp.route("/<reference>/contacts", methods=["POST"])
-    @allow(section.work)
+    @allow(case_type.work)
     def add_contact(reference: str):
-        case = section.load(reference, True)
+        case = registry.load(case_type, reference, True)
         form = ContactForm()
         if form.validate_on_submit():
             with unit_of_work(form) as work:
@@ -92,14 +74,14 @@ def _journal_actions(section: CaseSection, bp: Blueprint, back) -> None:
             if work.done:
                 flash("Contact recorded.", "success")
                 return back(case, "#timeline")
-        return section.render_detail(case, contact_form=form)
+        return render_detail(case, contact_form=form)
 
 
-def _document_actions(section: CaseSection, bp: Blueprint, back) -> None:
+def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -> None:
     @bp.route("/<reference>/documents", methods=["POST"])
-    @allow(section.work)
+    @allow(case_type.work)
     def add_document(reference: str):
-        case = section.load(reference, True)
+        case = registry.load(case_type, reference, True)
         form = DocumentForm()
         if form.validate_on_submit():
             with unit_of_work(form) as work:
@@ -107,7 +89,7 @@ def _document_actions(section: CaseSection, bp: Blueprint, back) -> None:
             if work.done:
                 flash("Document added.", "success")
                 return back(case, "#documents")
-        return section.render_detail(case, document_form=form)
+        return render_detail(case, document_form=form)
 
     def _document(case: Case, document_id: int) -> Attachment:
         attachment = db.session.get(Attachment, document_id)
@@ -116,9 +98,9 @@ def _document_actions(section: CaseSection, bp: Blueprint, back) -> None:
         return attachment
 
     @bp.route("/<reference>/documents/<int:document_id>")
-    @allow(section.read)
+    @allow(case_type.read)
     def download_document(reference: str, document_id: int):
-        case = section.load(reference, False)
+        case = registry.load(case_type, reference, False)
         attachment = _document(case, document_id)
         path = documents.stored_path(attachment)
         if attachment.removed_at is not None or not path.exists():
@@ -133,9 +115,9 @@ def _document_actions(section: CaseSection, bp: Blueprint, back) -> None:
         return response
 
     @bp.route("/<reference>/documents/<int:document_id>/remove", methods=["POST"])
-    @allow(section.work)
+    @allow(case_type.work)
     def remove_document(reference: str, document_id: int):
-        case = section.load(reference, True)
+        case = registry.load(case_type, reference, True)
         attachment = _document(case, document_id)
         form = RemoveDocumentForm()
         if form.validate_on_submit():
@@ -150,21 +132,22 @@ def _document_actions(section: CaseSection, bp: Blueprint, back) -> None:
         return back(case, "#documents")
 
 
-def _step_actions(section: CaseSection, bp: Blueprint, back) -> None:
+def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
+                  prepare_step_form: PrepareStepForm) -> None:
     @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
-    @allow(section.work)
+    @allow(case_type.work)
     def step(reference: str, name: str):
-        case = section.load(reference, True)
+        case = registry.load(case_type, reference, True)
         flow = workflow.workflow_for(case)
         move = flow.transitions.get(name)
         if move is None:
             abort(404)
         form = TransitionForm()
-        section.prepare_step_form(case, form)
+        prepare_step_form(case, form)
         refusal = flow.refusal(case, name, current_user)
         if request.method == "GET":
             with unit_of_work():
-                section.record_read(case, current_user)  # the step page shows the summary
+                registry.record_read(case, current_user)  # the step page shows the summary
         status = 200
         if refusal:
             form.form_errors.append(refusal)
@@ -174,21 +157,22 @@ def _step_actions(section: CaseSection, bp: Blueprint, back) -> None:
             if form.validate_on_submit():
                 with unit_of_work(form) as work:
                     workflow.transition(case, name, current_user, comment=form.comment.data,
-                                        **section.step_details(case, name, form))
+                                        **{field: form[field].data
+                                           for field in case_type.step_fields.get(name, ())})
                 if work.done:
                     flash(f"{move.label}: done. Now {flow.label(move.target).lower()}.",
                           "success")
                     return back(case)
         return render_template("cases/step.html", case=case, move=move, form=form,
-                               flow=flow, detail_endpoint=section.detail_endpoint,
-                               fields=section.step_fields.get(name, ())), status
+                               flow=flow, detail_endpoint=case_type.detail_endpoint,
+                               fields=case_type.step_fields.get(name, ())), status
 
     @bp.route("/<reference>/assign", methods=["POST"])
-    @allow(section.work)
+    @allow(case_type.work)
     def assign(reference: str):
-        case = section.load(reference, True)
+        case = registry.load(case_type, reference, True)
         form = AssignForm()
-        eligible = {u.id: u for u in section.assignees(case)}
+        eligible = {u.id: u for u in case_type.assignees(case)}
         form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
                                                       for u in eligible.values()]
         if form.validate_on_submit():
@@ -200,4 +184,4 @@ def _step_actions(section: CaseSection, bp: Blueprint, back) -> None:
                     assignment.assign(case, current_user, eligible.get(chosen))
                 flash("Assignment saved.", "success")
                 return back(case)
-        return section.render_detail(case, assign_form=form)
+        return render_detail(case, assign_form=form)

@@ -20,6 +20,7 @@ from tracker.cases.models import Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.domain import FieldError
+from tracker.vocabulary import Labelled
 
 _engine_is_setting_status = contextvars.ContextVar("engine_is_setting_status", default=False)
 
@@ -50,12 +51,16 @@ class Transition:
     # The system (no actor: a scheduled job) may make this move.
     system: bool = False
 
+    def __post_init__(self):
+        object.__setattr__(self, "sources", frozenset(self.sources))
+
 
 @dataclass
 class Workflow:
     kind: str
+    statuses: type[Labelled]
     initial: str
-    statuses: dict[str, str]  # status -> label
+    # The moves in the order the case page offers them; a sequence here, by name afterwards.
     transitions: dict[str, Transition]
     paused: frozenset[str] = frozenset()  # statuses in which the service clock stops
     open_statuses: frozenset[str] = frozenset()
@@ -67,8 +72,17 @@ class Workflow:
     # After a move: what it recorded besides the status, in words, for the timeline.
     describe: Callable[[Case, Transition], "str | None"] = lambda case, move: None
 
+    def __post_init__(self):
+        if not isinstance(self.transitions, dict):
+            self.transitions = {move.name: move for move in self.transitions}
+        self.paused = frozenset(self.paused)
+        self.open_statuses = frozenset(self.open_statuses)
+
     def label(self, status: str) -> str:
-        return self.statuses.get(status, status)
+        try:
+            return self.statuses(status).label
+        except ValueError:
+            return status
 
     def refusal(self, case: Case, name: str, actor: User | None) -> str | None:
         """Why `actor` may not make this move now, or None if they may."""

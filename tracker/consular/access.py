@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import exists, false, or_, select, true
 
 from tracker.auth.models import Role, User
+from tracker.auth.permissions import Permission
 from tracker.cases import links, registry, scope
 from tracker.cases.models import Case, CaseKind
 from tracker.consular.models import ConsularRequest, request_subjects
@@ -110,9 +111,13 @@ def assignable_officers(office_id: int) -> list[User]:
 
 CASE_TYPE = registry.register(registry.CaseType(
     model=ConsularRequest, workflow=CONSULAR_WORKFLOW,
+    read=Permission.READ_CONSULAR_REQUESTS, work=Permission.WORK_CONSULAR_REQUESTS,
     detail_endpoint="consular_requests.detail", template="consular/request.html",
     object_type="consular_request",
     assignees=lambda case: assignable_officers(case.office_id),
     one_click_steps=frozenset({"start", "resume", "close", "approve"}),
     may_read=can_read, may_work=can_work, may_see_access_log=can_see_access_log,
+    step_fields={"wait": ("waiting_on", "waiting_reason", "hold_until"),
+                 "resolve": ("closing_reason",), "request_approval": ("closing_reason",),
+                 "cancel": ("cancel_reason",)},
 ))

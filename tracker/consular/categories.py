@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tracker.vocabulary import Labelled
+
 
 class Category(StrEnum):
     PASSPORT = "passport"
@@ -119,34 +121,19 @@ CATEGORIES: dict[Category, CategoryInfo] = {
 }
 
 
-class Channel(StrEnum):
-    PHONE = "phone"
-    EMAIL = "email"
-    WALK_IN = "walk_in"
-    WEB_FORM = "web_form"
-
-    @property
-    def label(self) -> str:
-        return {"phone": "Phone", "email": "E-mail", "walk_in": "Walk-in",
-                "web_form": "Web form"}[self.value]
+class Channel(Labelled):
+    PHONE = "phone", "Phone"
+    EMAIL = "email", "E-mail"
+    WALK_IN = "walk_in", "Walk-in"
+    WEB_FORM = "web_form", "Web form"
 
 
-class WaitingOn(StrEnum):
-    APPLICANT = "applicant"
-    HOST_AUTHORITIES = "host_authorities"
-    OTHER_AGENCY = "other_agency"
-
-    @property
-    def label(self) -> str:
-        return {"applicant": "The applicant", "host_authorities": "Host-country authorities",
-                "other_agency": "Another agency"}[self.value]
+class WaitingOn(Labelled):
+    APPLICANT = "applicant", "The applicant"
+    HOST_AUTHORITIES = "host_authorities", "Host-country authorities"
+    OTHER_AGENCY = "other_agency", "Another agency"
 
 
-class CancelReason(StrEnum):
-    DUPLICATE = "duplicate"
-    WITHDRAWN = "withdrawn"
-
-    @property
-    def label(self) -> str:
-        return {"duplicate": "Duplicate of another request",
-                "withdrawn": "Withdrawn before work started"}[self.value]
+class CancelReason(Labelled):
+    DUPLICATE = "duplicate", "Duplicate of another request"
+    WITHDRAWN = "withdrawn", "Withdrawn before work started"

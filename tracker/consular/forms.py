@@ -15,10 +15,11 @@ from wtforms.widgets import HiddenInput
 
 from tracker.cases.models import Priority
 from tracker.consular.categories import CATEGORIES, Category, Channel
-from tracker.consular.workflow import LABELS
+from tracker.consular.workflow import Status
 from tracker.forms import TrackerForm
 from tracker.people.forms import PersonFields
 from tracker.people.models import RelationKind
+from tracker.vocabulary import choices
 
 
 def _row_id(value) -> int | None:
@@ -31,7 +32,7 @@ def _row_id(value) -> int | None:
     return number
 
 
-def kind_choices() -> list[SelectChoice]:
+def kindchoices() -> list[SelectChoice]:
     """Category and sub-category in one list, grouped: one choice, no script needed.
 
     A closed list shows only the option's own label, so a label that two categories share
@@ -45,18 +46,13 @@ def kind_choices() -> list[SelectChoice]:
             for category, info in CATEGORIES.items() for sub, label in info.subcategories.items()]
 
 
-def _choices(enum_cls, blank: str | None = None) -> list[SelectChoice]:
-    first = [SelectChoice("", blank)] if blank is not None else []
-    return first + [SelectChoice(m.value, getattr(m, "label", m.value)) for m in enum_cls]
-
-
 class NewRequestForm(PersonFields):
     """A request and the person it is about (the person fields are shared with the police)."""
 
-    kind = SelectField("What is it about", choices=kind_choices(),
+    kind = SelectField("What is it about", choices=kindchoices(),
                        description="Category and kind of request.")
-    priority = SelectField("Priority", choices=_choices(Priority), default="routine")
-    channel = SelectField("Came in by", choices=_choices(Channel), default="phone")
+    priority = SelectField("Priority", choices=choices(Priority), default="routine")
+    channel = SelectField("Came in by", choices=choices(Channel), default="phone")
     summary = StringField("Summary", validators=[InputRequired(), Length(max=200)],
                           description="One line a colleague understands at a glance.")
     description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
@@ -73,7 +69,7 @@ class NewRequestForm(PersonFields):
 
 class EditRequestForm(TrackerForm):
     subcategory = SelectField("Kind of request", choices=[], validate_choice=False)
-    priority = SelectField("Priority", choices=_choices(Priority))
+    priority = SelectField("Priority", choices=choices(Priority))
     summary = StringField("Summary", validators=[InputRequired(), Length(max=200)])
     description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -83,28 +79,26 @@ class RequestFilterForm(TrackerForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    status = SelectField("Status", choices=[SelectChoice("", "Any")] + [
-        SelectChoice(s.value, label) for s, label in LABELS.items()], default="")
-    category = SelectField("Category", choices=[SelectChoice("", "Any")] + [
-        SelectChoice(c.value, c.label) for c in Category], default="")
+    status = SelectField("Status", choices=choices(Status, "Any"), default="")
+    category = SelectField("Category", choices=choices(Category, "Any"), default="")
     office = SelectField("Office", coerce=_row_id, choices=[],
                          validate_choice=False, validators=[Optional()])
-    priority = SelectField("Priority", choices=_choices(Priority, "Any"),
+    priority = SelectField("Priority", choices=choices(Priority, "Any"),
                            default="")
     officer = SelectField("Officer", coerce=_row_id, choices=[],
                           validate_choice=False, validators=[Optional()])
-    overdue = BooleanField("Overdue only")
     opened_from = DateField("Opened from", validators=[Optional()])
     opened_to = DateField("Opened to", validators=[Optional()])
     sort = SelectField("Sort", choices=[SelectChoice("newest", "Newest first"),
                                         SelectChoice("oldest", "Oldest first"),
                                         SelectChoice("due", "Due soonest")],
                        default="newest")
+    overdue = BooleanField("Overdue only")
 
 
 class EnquiryForm(TrackerForm):
-    topic = SelectField("Topic", choices=_choices(Category))
-    channel = SelectField("Came in by", choices=_choices(Channel), default="phone")
+    topic = SelectField("Topic", choices=choices(Category))
+    channel = SelectField("Came in by", choices=choices(Channel), default="phone")
     received_on = DateField("Date", validators=[Optional()],
                             description="Leave empty for today.")
 
@@ -116,6 +110,6 @@ class ServiceTargetForm(TrackerForm):
 
 
 class RelationForm(TrackerForm):
-    kind = SelectField("Is the", choices=_choices(RelationKind))
+    kind = SelectField("Is the", choices=choices(RelationKind))
     related = SelectField("Of", coerce=int, choices=[], validate_choice=False,
                           description="The others named on this person's requests.")

@@ -157,13 +157,6 @@ def wake_held_requests(now: datetime | None = None) -> list[str]:
     return woken
 
 
-def record_read(request: ConsularRequest, reader: User) -> None:
-    """Every read of a request's page is logged (who, when, which)."""
-    audit.record("consular_request.viewed", object_type="consular_request",
-                 object_id=request.reference, actor=reader)
-    db.session.flush()
-
-
 # --- finding requests -----------------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
 from tracker.cases import links, registry
-from tracker.cases.views import CaseSection, register_case_actions
+from tracker.cases.views import register_case_actions
 from tracker.consular import access, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
 from tracker.consular.forms import (
@@ -33,6 +33,7 @@ from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person, PersonRelation
 from tracker.unit_of_work import unit_of_work
+from tracker.vocabulary import choices
 
 bp = Blueprint("consular", __name__, url_prefix="/consular")
 requests_bp = Blueprint("consular_requests", __name__, url_prefix="/consular/requests")
@@ -234,7 +235,7 @@ def render_detail(case: ConsularRequest, status: int = 422, **forms):
 def detail(reference: str):
     case = load_request(reference)
     with unit_of_work():
-        services.record_read(case, current_user)
+        registry.record_read(case, current_user)
     return render_detail(case, status=200)
 
 
@@ -247,7 +248,7 @@ def edit(reference: str):
     if request.method == "GET":
         form.priority.data = case.priority.value
         with unit_of_work():
-            services.record_read(case, current_user)  # the form shows the summary and details
+            registry.record_read(case, current_user)  # the form shows the summary and details
     status = 200
     if request.method == "POST":
         status = 422
@@ -265,40 +266,13 @@ def edit(reference: str):
 
 
 def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
-    form.waiting_on.choices = [SelectChoice(w.value, w.label) for w in WaitingOn]
+    form.waiting_on.choices = choices(WaitingOn)
     form.closing_reason.choices = [SelectChoice(k, v)
                                    for k, v in case.category.info.closing_reasons.items()]
-    form.cancel_reason.choices = [SelectChoice(c.value, c.label) for c in CancelReason]
+    form.cancel_reason.choices = choices(CancelReason)
 
 
-def _step_details(case: ConsularRequest, name: str, form: TransitionForm) -> dict:
-    if name == "wait":
-        return {"waiting_on": form.waiting_on.data, "waiting_reason": form.waiting_reason.data,
-                "hold_until": form.hold_until.data}
-    if name in ("resolve", "request_approval"):
-        return {"closing_reason": form.closing_reason.data}
-    if name == "cancel":
-        return {"cancel_reason": form.cancel_reason.data}
-    return {}
-
-
-SECTION = CaseSection(
-    blueprint=requests_bp,
-    read=Permission.READ_CONSULAR_REQUESTS,
-    work=Permission.WORK_CONSULAR_REQUESTS,
-    load=load_request,
-    detail_endpoint=access.CASE_TYPE.detail_endpoint,
-    render_detail=render_detail,
-    assignees=access.CASE_TYPE.assignees,
-    prepare_step_form=_prepare_step_form,
-    step_details=_step_details,
-    one_click_steps=access.CASE_TYPE.one_click_steps,
-    record_read=services.record_read,
-    step_fields={"wait": ("waiting_on", "waiting_reason", "hold_until"),
-                 "resolve": ("closing_reason",), "request_approval": ("closing_reason",),
-                 "cancel": ("cancel_reason",)},
-)
-register_case_actions(SECTION)
+register_case_actions(requests_bp, access.CASE_TYPE, render_detail, _prepare_step_form)
 
 
 # --- persons --------------------------------------------------------------------------------

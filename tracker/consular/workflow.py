@@ -7,34 +7,24 @@ reopen from resolved or closed; cancel from any open status.
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
 from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.consular.categories import CancelReason, WaitingOn
+from tracker.vocabulary import Labelled
 
 
-class Status(StrEnum):
-    NEW = "new"
-    IN_PROGRESS = "in_progress"
-    WAITING = "waiting"
-    PENDING_APPROVAL = "pending_approval"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    CANCELLED = "cancelled"
+class Status(Labelled):
+    NEW = "new", "New"
+    IN_PROGRESS = "in_progress", "In progress"
+    WAITING = "waiting", "Waiting"
+    PENDING_APPROVAL = "pending_approval", "Pending approval"
+    RESOLVED = "resolved", "Resolved"
+    CLOSED = "closed", "Closed"
+    CANCELLED = "cancelled", "Cancelled"
 
-
-LABELS = {
-    Status.NEW: "New",
-    Status.IN_PROGRESS: "In progress",
-    Status.WAITING: "Waiting",
-    Status.PENDING_APPROVAL: "Pending approval",
-    Status.RESOLVED: "Resolved",
-    Status.CLOSED: "Closed",
-    Status.CANCELLED: "Cancelled",
-}
 
 OPEN = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.PENDING_APPROVAL})
 WORKERS = frozenset({Role.CONSULAR_OFFICER, Role.MANAGER})
@@ -54,41 +44,35 @@ def _resolves_without_approval(case: Case, actor: User | None) -> str | None:
 
 
 def _not_the_requester(case: Case, actor: User | None) -> str | None:
+    """Four eyes: the manager who approves is not the one who asked for the approval."""
     if actor is not None and actor.id == case.approval_requested_by_id:
         return "Another manager must approve: you asked for this approval yourself."
     return None
 
 
-def _moves(*sources: Status) -> frozenset[str]:
-    return frozenset(sources)
-
-
 CONSULAR_WORKFLOW = register(Workflow(
-    kind=CaseKind.CONSULAR_REQUEST.value,
-    initial=Status.NEW,
-    statuses={s.value: label for s, label in LABELS.items()},
-    paused=frozenset({Status.WAITING}),
-    open_statuses=OPEN,
-    transitions={t.name: t for t in (
-        Transition("start", "Start work", _moves(Status.NEW), Status.IN_PROGRESS, WORKERS),
-        Transition("wait", "Put on hold (waiting)", _moves(Status.NEW, Status.IN_PROGRESS),
+    CaseKind.CONSULAR_REQUEST.value, Status, Status.NEW,
+    paused={Status.WAITING}, open_statuses=OPEN,
+    transitions=(
+        Transition("start", "Start work", {Status.NEW}, Status.IN_PROGRESS, WORKERS),
+        Transition("wait", "Put on hold (waiting)", {Status.NEW, Status.IN_PROGRESS},
                    Status.WAITING, WORKERS),
-        Transition("resume", "Resume work", _moves(Status.WAITING), Status.IN_PROGRESS,
+        Transition("resume", "Resume work", {Status.WAITING}, Status.IN_PROGRESS,
                    WORKERS, system=True),
-        Transition("resolve", "Resolve", _moves(Status.IN_PROGRESS), Status.RESOLVED, WORKERS,
+        Transition("resolve", "Resolve", {Status.IN_PROGRESS}, Status.RESOLVED, WORKERS,
                    guards=(_resolves_without_approval,)),
         Transition("request_approval", "Resolve (ask a manager to approve)",
-                   _moves(Status.IN_PROGRESS), Status.PENDING_APPROVAL, WORKERS,
+                   {Status.IN_PROGRESS}, Status.PENDING_APPROVAL, WORKERS,
                    guards=(_needs_approval,)),
-        Transition("approve", "Approve the resolution", _moves(Status.PENDING_APPROVAL),
+        Transition("approve", "Approve the resolution", {Status.PENDING_APPROVAL},
                    Status.RESOLVED, MANAGERS, guards=(_not_the_requester,)),
-        Transition("send_back", "Send back", _moves(Status.PENDING_APPROVAL),
+        Transition("send_back", "Send back", {Status.PENDING_APPROVAL},
                    Status.IN_PROGRESS, MANAGERS, comment_required=True),
-        Transition("close", "Close", _moves(Status.RESOLVED), Status.CLOSED, WORKERS),
-        Transition("reopen", "Reopen", _moves(Status.RESOLVED, Status.CLOSED),
+        Transition("close", "Close", {Status.RESOLVED}, Status.CLOSED, WORKERS),
+        Transition("reopen", "Reopen", {Status.RESOLVED, Status.CLOSED},
                    Status.IN_PROGRESS, WORKERS, comment_required=True),
         Transition("cancel", "Cancel", OPEN, Status.CANCELLED, WORKERS),
-    )},
+    ),
 ))
 
 

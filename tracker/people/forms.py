@@ -2,17 +2,13 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.forms import TrackerForm
 from tracker.people.models import IdentifierKind, Nationality, Sex
 from tracker.people.services import IdentifierInput, PersonInput
-
-
-def _choices(enum_cls, blank: str) -> list[SelectChoice]:
-    return [SelectChoice("", blank)] + [SelectChoice(m.value, m.label) for m in enum_cls]
+from tracker.vocabulary import choices
 
 
 class PersonFields(TrackerForm):
@@ -26,10 +22,10 @@ class PersonFields(TrackerForm):
                               validators=[Optional(), Length(max=400)],
                               description="Separate with semicolons.")
     date_of_birth = DateField("Date of birth", validators=[Optional()])
-    sex = SelectField("Sex (optional)", choices=_choices(Sex, "Not given"), default="")
-    nationality = SelectField("Nationality", choices=_choices(Nationality, "Not known"),
+    sex = SelectField("Sex (optional)", choices=choices(Sex, "Not given"), default="")
+    nationality = SelectField("Nationality", choices=choices(Nationality, "Not known"),
                               default="")
-    identifier_kind = SelectField("Identity number", choices=_choices(IdentifierKind, "None"),
+    identifier_kind = SelectField("Identity number", choices=choices(IdentifierKind, "None"),
                                   default="")
     identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
                                    description="Any notation: with or without dashes or "

@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
+from tracker.vocabulary import Labelled
 
 
 class Compartment(StrEnum):
@@ -25,49 +26,30 @@ class Compartment(StrEnum):
     POLICE = "police"
 
 
-class Sex(StrEnum):
-    FEMALE = "female"
-    MALE = "male"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return self.value.capitalize()
+class Sex(Labelled):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
 
 
-class Nationality(StrEnum):
-    NORWEGIAN = "norwegian"
-    PAKISTANI = "pakistani"
-    DUAL = "dual"
-    OTHER = "other"
-
-    @property
-    def label(self) -> str:
-        return {"norwegian": "Norwegian", "pakistani": "Pakistani",
-                "dual": "Norwegian and Pakistani", "other": "Other"}[self.value]
+class Nationality(Labelled):
+    NORWEGIAN = "norwegian", "Norwegian"
+    PAKISTANI = "pakistani", "Pakistani"
+    DUAL = "dual", "Norwegian and Pakistani"
+    OTHER = "other", "Other"
 
 
-class IdentifierKind(StrEnum):
-    NORWEGIAN_ID = "norwegian_id"
-    CNIC = "cnic"
-    PASSPORT = "passport"
-
-    @property
-    def label(self) -> str:
-        return {"norwegian_id": "Fødselsnummer or D-number", "cnic": "CNIC or NICOP",
-                "passport": "Passport number"}[self.value]
+class IdentifierKind(Labelled):
+    NORWEGIAN_ID = "norwegian_id", "Fødselsnummer or D-number"
+    CNIC = "cnic", "CNIC or NICOP"
+    PASSPORT = "passport", "Passport number"
 
 
-class RelationKind(StrEnum):
-    PARENT = "parent"
-    CHILD = "child"
-    SPOUSE = "spouse"
-    NEXT_OF_KIN = "next_of_kin"
-
-    @property
-    def label(self) -> str:
-        return {"parent": "Parent", "child": "Child", "spouse": "Spouse",
-                "next_of_kin": "Next of kin"}[self.value]
+class RelationKind(Labelled):
+    PARENT = "parent", "Parent"
+    CHILD = "child", "Child"
+    SPOUSE = "spouse", "Spouse"
+    NEXT_OF_KIN = "next_of_kin", "Next of kin"
 
 
 class Person(Base):
@@ -162,16 +144,11 @@ class PersonRelation(Base):
 
 
 
-class DuplicateStatus(StrEnum):
-    OPEN = "open"
-    MERGED = "merged"
-    NOT_SAME = "not_same"
-    UNDONE = "undone"
-
-    @property
-    def label(self) -> str:
-        return {"open": "To compare", "merged": "Merged", "not_same": "Not the same person",
-                "undone": "Merge undone"}[self.value]
+class DuplicateStatus(Labelled):
+    OPEN = "open", "To compare"
+    MERGED = "merged", "Merged"
+    NOT_SAME = "not_same", "Not the same person"
+    UNDONE = "undone", "Merge undone"
 
 
 class PossibleDuplicate(Base):

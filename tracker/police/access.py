@@ -14,6 +14,7 @@ from flask import abort, redirect, url_for
 from sqlalchemy import exists, not_, or_, select
 
 from tracker.auth.models import Role, User
+from tracker.auth.permissions import Permission
 from tracker.cases import registry, scope
 from tracker.cases.links import ConsularLink
 from tracker.cases.models import Case, CaseKind
@@ -127,9 +128,12 @@ def liaison_officers(case: LiaisonCase | None = None) -> list[User]:
 
 CASE_TYPE = registry.register(registry.CaseType(
     model=LiaisonCase, workflow=POLICE_WORKFLOW,
+    read=Permission.READ_LIAISON_CASES, work=Permission.WORK_LIAISON_CASES,
     detail_endpoint="police_cases.detail", template="police/case.html",
     object_type="liaison_case", assignees=liaison_officers,
     one_click_steps=frozenset({"activate", "resume", "request_mla"}),
     read_actions=("viewed", "document_downloaded", "exported"),
     on_missing=_ask_for_reason,
+    step_fields={"await_counterpart": ("waiting_reason", "hold_until"),
+                 "close": ("closing_reason",)},
 ))

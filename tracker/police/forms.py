@@ -30,12 +30,8 @@ from tracker.police.categories import (
     PoliceCategory,
     SourceGrade,
 )
-from tracker.police.workflow import LABELS
-
-
-def choices(enum_cls, blank: str | None = None) -> list[SelectChoice]:
-    first = [SelectChoice("", blank)] if blank is not None else []
-    return first + [SelectChoice(m.value, m.label) for m in enum_cls]
+from tracker.police.workflow import Status
+from tracker.vocabulary import choices
 
 
 class CaseForm(TrackerForm):
@@ -123,8 +119,7 @@ class CaseFilterForm(TrackerForm):
 
     q = StringField("Search", validators=[Optional(), Length(max=200)],
                     description="Reference, title, operation, a party's name or number.")
-    status = SelectField("Status", choices=[SelectChoice("", "Open")] + [
-        SelectChoice(s.value, label) for s, label in LABELS.items()] + [
+    status = SelectField("Status", choices=choices(Status, "Open") + [
         SelectChoice("all", "Any")], default="")
     category = SelectField("Kind", choices=choices(PoliceCategory, "Any"),
                            default="")

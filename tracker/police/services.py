@@ -262,13 +262,6 @@ def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
     return entry
 
 
-def record_read(case: LiaisonCase, reader: User, what: str = "viewed") -> None:
-    """Every read of a case, its documents or its persons is logged."""
-    audit.record(f"liaison_case.{what}", object_type="liaison_case", object_id=case.reference,
-                 actor=reader)
-    db.session.flush()
-
-
 def link_consular(case: LiaisonCase, actor: User, reference: str) -> ConsularLink:
     """Link a consular request (by its reference); the consular side learns nothing of it."""
     link = links.link_consular_request(case, actor, reference)

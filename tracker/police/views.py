@@ -25,7 +25,7 @@ from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
 from tracker.cases import registry
-from tracker.cases.views import CaseSection, register_case_actions
+from tracker.cases.views import register_case_actions
 from tracker.extensions import db
 from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
@@ -150,7 +150,7 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
 def detail(reference: str):
     case = load_case(reference)
     with unit_of_work():
-        services.record_read(case, current_user)
+        registry.record_read(case, current_user)
     return render_detail(case, status=200)
 
 
@@ -185,7 +185,7 @@ def edit(reference: str):
         for name in ("category", "country", "counterpart", "priority"):
             getattr(form, name).data = getattr(case, name).value
         with unit_of_work():
-            services.record_read(case, current_user)  # the form shows the whole case
+            registry.record_read(case, current_user)  # the form shows the whole case
     status = 200
     if request.method == "POST":
         status = 422
@@ -314,7 +314,7 @@ def export(reference: str):
     case = load_case(reference)
     exchanges, withheld = services.shareable_exchanges(case)
     with unit_of_work():
-        services.record_read(case, current_user, "exported")
+        registry.record_read(case, current_user, "exported")
     text = render_template("police/export.txt", case=case, exchanges=exchanges,
                            withheld=withheld, flow=POLICE_WORKFLOW,
                            outcome_label=outcome_label)
@@ -340,30 +340,7 @@ def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
     form.closing_reason.choices = [(o.value, o.label) for o in Outcome]
 
 
-def _step_details(case: LiaisonCase, name: str, form: TransitionForm) -> dict:
-    if name == "await_counterpart":
-        return {"waiting_reason": form.waiting_reason.data, "hold_until": form.hold_until.data}
-    if name == "close":
-        return {"closing_reason": form.closing_reason.data}
-    return {}
-
-
-SECTION = CaseSection(
-    blueprint=cases_bp,
-    read=Permission.READ_LIAISON_CASES,
-    work=Permission.WORK_LIAISON_CASES,
-    load=load_case,
-    detail_endpoint=access.CASE_TYPE.detail_endpoint,
-    render_detail=render_detail,
-    assignees=access.CASE_TYPE.assignees,
-    prepare_step_form=_prepare_step_form,
-    step_details=_step_details,
-    one_click_steps=access.CASE_TYPE.one_click_steps,
-    record_read=services.record_read,
-    step_fields={"await_counterpart": ("waiting_reason", "hold_until"),
-                 "close": ("closing_reason",)},
-)
-register_case_actions(SECTION)
+register_case_actions(cases_bp, access.CASE_TYPE, render_detail, _prepare_step_form)
 
 register_duplicate_queue(bp, Compartment.POLICE, Permission.COMPARE_LIAISON_DUPLICATES,
                          "police.person")

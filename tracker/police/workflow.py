@@ -6,38 +6,26 @@ mutual legal assistance pending; suspended; closed with an outcome; reopen with 
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
 from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.police.categories import Outcome
+from tracker.vocabulary import Labelled
 
 
-class Status(StrEnum):
-    OPENED = "opened"
-    ACTIVE = "active"
-    AWAITING_COUNTERPART = "awaiting_counterpart"
-    MLA_PENDING = "mla_pending"
-    SUSPENDED = "suspended"
-    CLOSED = "closed"
+class Status(Labelled):
+    OPENED = "opened", "Opened"
+    ACTIVE = "active", "Active"
+    AWAITING_COUNTERPART = "awaiting_counterpart", "Awaiting counterpart"
+    MLA_PENDING = "mla_pending", "Mutual legal assistance pending"
+    SUSPENDED = "suspended", "Suspended"
+    CLOSED = "closed", "Closed"
 
 
-LABELS = {
-    Status.OPENED: "Opened",
-    Status.ACTIVE: "Active",
-    Status.AWAITING_COUNTERPART: "Awaiting counterpart",
-    Status.MLA_PENDING: "Mutual legal assistance pending",
-    Status.SUSPENDED: "Suspended",
-    Status.CLOSED: "Closed",
-}
 OPEN = frozenset(set(Status) - {Status.CLOSED})
 LIAISON = frozenset({Role.POLICE_LIAISON_OFFICER})
-
-
-def _from(*sources: Status) -> frozenset[str]:
-    return frozenset(sources)
 
 
 def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
@@ -49,28 +37,25 @@ def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
 
 
 POLICE_WORKFLOW = register(Workflow(
-    kind=CaseKind.LIAISON_CASE.value,
-    initial=Status.OPENED,
-    statuses={s.value: label for s, label in LABELS.items()},
-    paused=frozenset({Status.AWAITING_COUNTERPART}),
-    open_statuses=OPEN,
-    transitions={t.name: t for t in (
-        Transition("activate", "Start work", _from(Status.OPENED), Status.ACTIVE, LIAISON),
+    CaseKind.LIAISON_CASE.value, Status, Status.OPENED,
+    paused={Status.AWAITING_COUNTERPART}, open_statuses=OPEN,
+    transitions=(
+        Transition("activate", "Start work", {Status.OPENED}, Status.ACTIVE, LIAISON),
         Transition("await_counterpart", "Awaiting the counterpart",
-                   _from(Status.OPENED, Status.ACTIVE), Status.AWAITING_COUNTERPART, LIAISON),
-        Transition("resume", "Resume work", _from(Status.AWAITING_COUNTERPART, Status.MLA_PENDING,
-                                                  Status.SUSPENDED),
+                   {Status.OPENED, Status.ACTIVE}, Status.AWAITING_COUNTERPART, LIAISON),
+        Transition("resume", "Resume work",
+                   {Status.AWAITING_COUNTERPART, Status.MLA_PENDING, Status.SUSPENDED},
                    Status.ACTIVE, LIAISON, guards=(_system_only_after_a_hold,), system=True),
         Transition("request_mla", "Mutual legal assistance requested",
-                   _from(Status.ACTIVE, Status.AWAITING_COUNTERPART), Status.MLA_PENDING,
+                   {Status.ACTIVE, Status.AWAITING_COUNTERPART}, Status.MLA_PENDING,
                    LIAISON),
-        Transition("suspend", "Suspend", _from(Status.ACTIVE, Status.AWAITING_COUNTERPART,
-                                               Status.MLA_PENDING),
+        Transition("suspend", "Suspend",
+                   {Status.ACTIVE, Status.AWAITING_COUNTERPART, Status.MLA_PENDING},
                    Status.SUSPENDED, LIAISON, comment_required=True),
         Transition("close", "Close", OPEN, Status.CLOSED, LIAISON),
-        Transition("reopen", "Reopen", _from(Status.CLOSED), Status.ACTIVE, LIAISON,
+        Transition("reopen", "Reopen", {Status.CLOSED}, Status.ACTIVE, LIAISON,
                    comment_required=True),
-    )},
+    ),
 ))
 
 
