@@ -400,7 +400,7 @@ class Verification:
 
 def _audit_verify() -> bool:
     """Run `flask audit verify` on the current app (the scratch copy): the operator's own check,
-    its report printed as usual. Whether the chain is whole."""
+    its report printed as usual. Whether it passed."""
     from tracker.cli import verify_command
 
     try:
@@ -436,8 +436,8 @@ def _scratch_database(kind: str, work: Path) -> Iterator[str]:
 
 
 def verify(archive: Path) -> Verification:
-    """Check the archive end to end: checksums, a restore into a scratch database, the audit
-    chain there, and the row counts against the manifest."""
+    """Check the archive end to end: checksums, a restore into a scratch database, the row
+    counts against the manifest, the documents the rows name, and `flask audit verify` there."""
     from tracker import create_app
     from tracker.config import engine_options
     from tracker.extensions import db
