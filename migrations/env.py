@@ -44,6 +44,10 @@ def run_migrations_online():
             # SQLite changes a table by copying it; other tables' foreign keys must not fire
             # meanwhile. The pragma only works outside a transaction, hence the raw connection.
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
+            # One transaction for the whole run, as on PostgreSQL, so that a downgrade refused
+            # half-way (tracker/migration_guard.py) leaves the schema as it was. Alembic assumes
+            # SQLite cannot; our engine begins real transactions (tracker/db.py), so it can.
+            options["transactional_ddl"] = True
         context.configure(connection=connection, target_metadata=target_metadata,
                           render_item=render_item, **options)
         try:

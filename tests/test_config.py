@@ -8,7 +8,8 @@ from tracker.config import ConfigError, Settings
 
 PRODUCTION = {"TRACKER_ENV": "production", "SECRET_KEY": "s" * 48,
               "DATABASE_URL": "postgresql+psycopg://tracker@db/tracker",
-              "TRACKER_AUDIT_KEYS": "k1:" + "a" * 48}
+              "TRACKER_AUDIT_KEYS": "k1:" + "a" * 48,
+              "TRACKER_BACKUP_KEY": "QkFDS1VQLUtFWS1GT1ItVEVTVFMtT05MWS0zMi1CWVQ="}
 
 
 def test_defaults_are_safe_for_development():
@@ -39,6 +40,8 @@ def test_values_are_typed():
     ({"DATABASE_URL": ""}, "DATABASE_URL"),
     ({"TRACKER_AUDIT_KEYS": ""}, "TRACKER_AUDIT_KEYS"),
     ({"TRACKER_AUDIT_KEYS": "k1:too-short"}, "TRACKER_AUDIT_KEYS"),
+    ({"TRACKER_BACKUP_KEY": ""}, "TRACKER_BACKUP_KEY must be set"),
+    ({"TRACKER_BACKUP_KEY": "c2hvcnQ="}, "TRACKER_BACKUP_KEY must be 32"),
 ])
 def test_production_refuses_to_start_unsafe(monkeypatch, change, message):
     for name, value in {**PRODUCTION, **change}.items():

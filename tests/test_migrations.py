@@ -1,20 +1,27 @@
-"""The migrations are the schema: upgrade gives exactly the models, and every step reverses."""
+"""The migrations are the schema: upgrade gives exactly the models, every step reverses, and a
+downgrade never drops data unless the operator allows it (never the audit log in production)."""
 from __future__ import annotations
 
+import ast
+import uuid
+from datetime import datetime, timezone
+
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from flask import current_app
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, MetaData, Table, inspect, text
 
 from tests.conftest import sibling_database
 from tracker import create_app
-from tracker.auth.models import User
 from tracker.config import ROOT, make_test_config
 from tracker.demo import load_demo
 from tracker.unit_of_work import unit_of_work
 from tracker.extensions import db
+from tracker.migration_guard import DataLossRefused
 
 pytestmark = pytest.mark.own_database
 
@@ -45,29 +52,305 @@ def test_upgrade_gives_exactly_the_models_schema(empty_app):
     assert _schema_differences() == []
 
 
-def test_every_revision_downgrades_and_upgrades_again_with_data(empty_app):
-    revisions = _revisions()
-    assert revisions, "no migrations found"
-    upgrade()
-    with unit_of_work():
-        load_demo()
-    users = db.session.scalar(select(func.count()).select_from(User))
-    db.session.remove()
-    for revision in reversed(revisions[1:]):
-        downgrade(revision=revisions[revisions.index(revision) - 1])
-        upgrade(revision=revision)
-    assert db.session.scalar(select(func.count()).select_from(User)) == users
-    db.session.remove()
-    downgrade(revision="base")
-    tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-    assert tables == set()
-    upgrade()
-    assert _schema_differences() == []
-
-
 def test_demo_data_loads_once(empty_app):
     upgrade()
     with unit_of_work():
         assert load_demo() > 0
     with unit_of_work():
         assert load_demo() == 0
+
+
+# --- downgrades with data -------------------------------------------------------------------
+#
+# FILLS has one entry per revision: it puts a row into what that revision adds (a table, or a
+# value into a new column) and returns probes, SQL counts that are non-zero while that data is
+# there. A revision that adds nothing holding data (indexes, policies) returns no probes. A new
+# migration adds its entry here; the walk below fails until it does.
+
+def _insert(conn, table: str, **values) -> int:
+    """Insert one row, giving a plain value to every required column not named."""
+    reflected = Table(table, MetaData(), autoload_with=conn)
+    now = datetime.now(timezone.utc)
+    for column in reflected.columns:
+        if column.name in values or column.nullable or column.server_default is not None:
+            continue
+        if column.primary_key and column.autoincrement in (True, "auto") and \
+                isinstance(column.type, Integer):
+            continue
+        kind = column.type
+        values[column.name] = (
+            now if isinstance(kind, DateTime) else now.date() if isinstance(kind, Date)
+            else False if isinstance(kind, Boolean) else 1 if isinstance(kind, Integer)
+            else f"t{uuid.uuid4().hex[:8]}"[:getattr(kind, "length", None) or 40])
+    result = conn.execute(reflected.insert().values(**values))
+    return result.inserted_primary_key[0] if result.inserted_primary_key else None
+
+
+def _count(table: str, where: str = "") -> str:
+    return f"SELECT count(*) FROM {table}" + (f" WHERE {where}" if where else "")
+
+
+def _audit_row(conn, **values) -> None:
+    _insert(conn, "audit_events", action="test.filled", prev_hash="0" * 64,
+            hash=uuid.uuid4().hex * 2, **values)
+
+
+def _fill_0001(conn, ids):
+    ids["office"] = _insert(conn, "offices", code="TST", name="Test office", kind="embassy")
+    ids["user"] = _insert(conn, "users", email="filled@tracker.example", role="manager",
+                          office_id=ids["office"])
+    _audit_row(conn)
+    return [_count("offices"), _count("users"), _count("audit_events")]
+
+
+def _fill_0002(conn, ids):
+    case = dict(office_id=ids["office"], kind="consular_request", priority="routine",
+                paused_seconds=0, created_by_id=ids["user"])
+    ids["case"] = _insert(conn, "cases", reference="TST-2026-00001", **case)
+    _insert(conn, "consular_requests", id=ids["case"], category="passport", channel="phone")
+    ids["person"] = _insert(conn, "persons", compartment="consular",
+                            created_by_id=ids["user"])
+    ids["timeline"] = _insert(conn, "timeline_events", case_id=ids["case"], kind="opened",
+                              actor_id=ids["user"])
+    ids["liaison_case"] = _insert(conn, "cases", reference="TST-2026-00002",
+                                  **{**case, "kind": "liaison_case"})
+    conn.execute(text("UPDATE users SET reads_all_offices = true"))
+    return [_count("consular_requests"), _count("persons"), _count("timeline_events"),
+            _count("users", "reads_all_offices = true")]
+
+
+def _fill_0003(conn, ids):
+    _insert(conn, "liaison_cases", id=ids["liaison_case"], category="fraud", country="NO",
+            counterpart="fia")
+    _insert(conn, "interpol_notices", case_id=ids["liaison_case"], colour="yellow")
+    return [_count("liaison_cases"), _count("interpol_notices")]
+
+
+def _fill_0004(conn, ids):
+    _insert(conn, "report_snapshots", month="2026-10", scope="all", figures="{}",
+            published_by_id=ids["user"])
+    return [_count("report_snapshots")]
+
+
+def _fill_0005(conn, ids):
+    conn.execute(text("UPDATE timeline_events SET detail = 'outcome: passport issued' "
+                      "WHERE id = :id"), {"id": ids["timeline"]})
+    return [_count("timeline_events", "detail IS NOT NULL")]
+
+
+def _fill_0007(conn, ids):
+    _audit_row(conn, key_id="test")
+    return [_count("audit_events", "key_id IS NOT NULL")]
+
+
+def _fill_0008(conn, ids):
+    _insert(conn, "account_change_proposals", kind="password_reset", target_id=ids["user"],
+            proposed_by_id=ids["user"])
+    return [_count("account_change_proposals")]
+
+
+def _fill_0009(conn, ids):
+    other = _insert(conn, "persons", compartment="consular", created_by_id=ids["user"],
+                    merged_into_id=ids["person"])
+    _insert(conn, "possible_duplicates", compartment="consular", person_id=other,
+            other_id=ids["person"], status="open")
+    return [_count("possible_duplicates"), _count("persons", "merged_into_id IS NOT NULL")]
+
+
+def _fill_0011(conn, ids):
+    conn.execute(text("UPDATE liaison_cases SET fir_number = 'FIR 12/2026'"))
+    return [_count("liaison_cases", "fir_number IS NOT NULL")]
+
+
+def _nothing_to_fill(conn, ids):
+    return []
+
+
+FILLS = {
+    "0001": _fill_0001, "0002": _fill_0002, "0003": _fill_0003, "0004": _fill_0004,
+    "0005": _fill_0005, "0006": _nothing_to_fill, "0007": _fill_0007, "0008": _fill_0008,
+    "0009": _fill_0009, "0010": _nothing_to_fill, "0011": _fill_0011,
+    # Being added on another branch: its downgrade drops only columns no digest covers.
+    "0012_audit_seal": _nothing_to_fill,
+}
+ALLOW = ["allow-data-loss=1"]
+
+
+def _connect():
+    """A connection that sees every row (PostgreSQL's row security), as the migrations do."""
+    conn = db.engine.connect()
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT set_config('tracker.compartment', 'all', false)"))
+    return conn
+
+
+def _fill(revision, ids):
+    with _connect() as conn:
+        probes = FILLS[revision](conn, ids)
+        conn.commit()
+    return probes
+
+
+def _held(probes) -> list[int]:
+    with _connect() as conn:
+        return [conn.scalar(text(probe)) for probe in probes]
+
+
+def _current_revision() -> str | None:
+    with db.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def _populate_every_revision() -> dict[str, list[str]]:
+    """Upgrade revision by revision, filling what each adds; the probes by revision."""
+    ids: dict[str, int] = {}
+    probes = {}
+    for revision in _revisions():
+        upgrade(revision=revision)
+        probes[revision] = _fill(revision, ids)
+    return probes
+
+
+def test_every_revision_with_data_refuses_to_downgrade_unless_allowed(empty_app):
+    revisions = _revisions()
+    missing = set(revisions) - set(FILLS)
+    assert not missing, f"add a fill for migration(s) {sorted(missing)} to FILLS"
+    ids: dict[str, int] = {}
+    kept: list[str] = []
+    for index, revision in enumerate(revisions):
+        previous = revisions[index - 1] if index else "base"
+        upgrade(revision=revision)
+        probes = _fill(revision, ids)
+        assert all(_held(probes)), f"{revision}: the fill left nothing to find"
+        if probes:
+            with pytest.raises(SystemExit):
+                downgrade(revision=previous)
+            assert _current_revision() == revision
+            assert all(_held(probes)), f"{revision}: a refused downgrade lost data"
+        downgrade(revision=previous, x_arg=ALLOW)
+        upgrade(revision=revision)
+        assert all(_held(kept)), f"downgrading {revision} lost an earlier revision's data"
+        assert not any(_held(probes)), f"{revision}: allowed to drop its data, it kept some"
+        probes = _fill(revision, ids)
+        kept += probes
+    assert _schema_differences() == []
+
+
+def _tables() -> set[str]:
+    return set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+
+
+def test_downgrade_base_of_a_populated_database_refuses_without_the_flag(empty_app):
+    probes = _populate_every_revision()
+    tables = _tables()
+    result = empty_app.test_cli_runner().invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code != 0
+    assert "revision 0011 refused" in result.output
+    assert "allow-data-loss=1" in result.output
+    assert _current_revision() == _revisions()[-1]
+    assert _tables() == tables
+    assert all(_held(sum(probes.values(), [])))
+
+
+def test_a_downgrade_refused_part_way_changes_nothing(empty_app):
+    """The steps before the refusing one (here 0011, its FIR numbers cleared) are undone too:
+    one transaction for the whole run, on SQLite as on PostgreSQL."""
+    _populate_every_revision()
+    with _connect() as conn:
+        conn.execute(text("UPDATE liaison_cases SET fir_number = NULL"))
+        conn.commit()
+    with pytest.raises(DataLossRefused, match="revision 0009 refused"):
+        command.downgrade(_alembic_config(), "base")
+    assert _current_revision() == _revisions()[-1]
+    columns = {c["name"] for c in inspect(db.engine).get_columns("liaison_cases")}
+    assert "fir_number" in columns
+
+
+def test_the_refusal_names_the_revision_and_what_would_be_lost(empty_app):
+    _populate_every_revision()
+    with pytest.raises(DataLossRefused, match=r"revision 0011 refused.*fir_number: 1 row"):
+        command.downgrade(_alembic_config(), "base")
+
+
+def test_downgrade_base_with_the_flag_drops_everything(empty_app):
+    _populate_every_revision()
+    result = empty_app.test_cli_runner().invoke(
+        args=["db", "downgrade", "-x", "allow-data-loss=1", "base"])
+    assert result.exit_code == 0, result.output
+    assert _tables() == set()
+    upgrade()
+    assert _schema_differences() == []
+
+
+def test_production_never_drops_the_audit_log_even_with_the_flag(empty_app, monkeypatch):
+    _populate_every_revision()
+    monkeypatch.setenv("TRACKER_ALLOW_DATA_LOSS", "1")
+    monkeypatch.setitem(empty_app.config, "TRACKER_ENV", "production")
+    with pytest.raises(DataLossRefused, match=r"revision 0007 .*audit log.*production"):
+        command.downgrade(_alembic_config(), "base")
+    assert "audit_events" in _tables()
+    with _connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM audit_events WHERE key_id IS NOT NULL"))
+
+
+def test_the_flag_allows_dropping_data_in_production_that_is_not_the_audit_log(
+        empty_app, monkeypatch):
+    _populate_every_revision()
+    monkeypatch.setitem(empty_app.config, "TRACKER_ENV", "production")
+    downgrade(revision="0010", x_arg=ALLOW)
+    assert _current_revision() == "0010"
+
+
+def _alembic_config():
+    return current_app.extensions["migrate"].migrate.get_config()
+
+
+# --- every downgrade that drops something says so -------------------------------------------
+
+def _downgrade_of(path):
+    tree = ast.parse(path.read_text())
+    return next(node for node in tree.body
+                if isinstance(node, ast.FunctionDef) and node.name == "downgrade")
+
+
+def _call_name(node) -> str | None:
+    if isinstance(node, ast.Call):
+        return getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+    return None
+
+
+def _literal_strings(node) -> list[str]:
+    return [n.value for n in ast.walk(node)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+
+
+def _dropped(function) -> set[str]:
+    """Tables (`name`) and columns (`table.column`) the downgrade's source drops."""
+    dropped = set()
+    for node in ast.walk(function):
+        if _call_name(node) == "drop_table":
+            dropped.add(node.args[0].value)
+        if isinstance(node, ast.With):
+            batch = node.items[0].context_expr
+            if _call_name(batch) == "batch_alter_table":
+                table = batch.args[0].value
+                dropped |= {f"{table}.{call.args[0].value}" for call in ast.walk(node)
+                            if _call_name(call) == "drop_column"}
+    return dropped
+
+
+def _guarded(function) -> set[str]:
+    return {name for node in ast.walk(function) if _call_name(node) == "refuse_data_loss"
+            for keyword in node.keywords for name in _literal_strings(keyword.value)}
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "migrations" / "versions").glob("*.py")),
+                         ids=lambda p: p.name[:4])
+def test_every_downgrade_that_drops_data_is_guarded_or_says_it_keeps_none(path):
+    function = _downgrade_of(path)
+    doc = ast.get_docstring(function)
+    assert doc, f"{path.name}: the downgrade's docstring must say whether it keeps data"
+    unguarded = _dropped(function) - _guarded(function)
+    assert not unguarded or "keeps no data" in doc, (
+        f"{path.name}: the downgrade drops {sorted(unguarded)} without refuse_data_loss naming "
+        "them (tracker/migration_guard.py) or its docstring saying it \"keeps no data\"")

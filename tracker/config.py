@@ -69,6 +69,8 @@ class Settings:
     argon2_parallelism: int = 4
     totp_issuer: str = "Embassy case tracker"
     tracker_audit_keys: str = ""
+    tracker_backup_key: str = ""
+    backup_dir: str = ""
     # Every wait has a bound (seconds; decimals allowed). README "Timeouts and what users see".
     db_connect_timeout: float = 5.0
     db_pool_timeout: float = 5.0
@@ -128,7 +130,11 @@ class Settings:
             development = parse_audit_keys(DEVELOPMENT_AUDIT_KEYS)[0][1]
             if development in dict(self.audit_keys()).values():
                 raise ConfigError("TRACKER_AUDIT_KEYS: the development key is refused in production")
+            if not self.tracker_backup_key.strip():
+                raise ConfigError("TRACKER_BACKUP_KEY must be set in production (32 random "
+                                  "bytes in base64: openssl rand -base64 32)")
         self.audit_keys()  # a malformed value is refused in every environment
+        self.backup_key()
         if self.login_failures_per_minute < 1:
             raise ConfigError("LOGIN_FAILURES_PER_MINUTE must be at least 1")
         if self.session_idle_minutes < 1 or self.session_absolute_hours < 1:
@@ -152,6 +158,17 @@ class Settings:
     def audit_keys(self) -> tuple[tuple[str, bytes], ...]:
         """The audit chain's keys as (key id, secret), the current one first."""
         return parse_audit_keys(self.tracker_audit_keys or DEVELOPMENT_AUDIT_KEYS)
+
+    def backup_key(self) -> bytes | None:
+        """The key backups are encrypted with (AES-256-GCM); None: not encrypted."""
+        if not self.tracker_backup_key.strip():
+            return None
+        from tracker.backups import parse_key
+
+        try:
+            return parse_key(self.tracker_backup_key)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
     def flask_config(self) -> dict[str, object]:
         """The Flask and extension configuration these settings imply."""
@@ -203,6 +220,8 @@ class Settings:
             "ATTACHMENT_DIR": self.attachment_dir or str(INSTANCE / "attachments"),
             "SMALL_COUNT_THRESHOLD": self.small_count_threshold,
             "AUDIT_KEYS": self.audit_keys(),
+            "BACKUP_KEY": self.backup_key(),
+            "BACKUP_DIR": self.backup_dir or str(INSTANCE / "backups"),
         }
 
 

@@ -7,6 +7,8 @@ Create Date: 2026-11-27
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0001'
@@ -139,6 +141,10 @@ def _make_audit_append_only():
 
 
 def downgrade():
+    """Drops every table of the first revision, the audit log included: keeps no data of
+    them. Refused while they hold rows (and always in production while the audit log does)."""
+    refuse_data_loss(revision, tables=['user_sessions', 'users', 'offices', 'failed_logins',
+                                       'audit_events'])
     for statement in DROP_APPEND_ONLY_SQL.get(op.get_bind().dialect.name, []):
         op.execute(statement)
     with op.batch_alter_table('user_sessions', schema=None) as batch_op:

@@ -8,6 +8,8 @@ Create Date: 2026-11-27
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0002'
@@ -238,6 +240,14 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the people, cases, requests, notes, documents' rows, timeline and enquiries, and
+    the accounts' reads-all-offices permission: keeps none of it. Refused while they hold data."""
+    refuse_data_loss(revision, tables=['timeline_events', 'request_subjects', 'enquiries',
+                                       'person_relations', 'person_names', 'person_identifiers',
+                                       'journal_notes', 'consular_requests', 'attachments',
+                                       'persons', 'cases', 'service_targets',
+                                       'reference_counters'],
+                     flags=['users.reads_all_offices'])
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_column('reads_all_offices')
 

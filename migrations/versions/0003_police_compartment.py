@@ -8,6 +8,8 @@ Create Date: 2026-11-28
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0003'
@@ -132,6 +134,11 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the police compartment's tables: keeps none of their data. Refused while they
+    hold rows. (The liaison cases' rows in `cases` stay behind.)"""
+    refuse_data_loss(revision, tables=['exchange_documents', 'liaison_case_parties',
+                                       'liaison_case_officers', 'interpol_notices', 'exchanges',
+                                       'consular_links', 'break_glass', 'liaison_cases'])
     op.drop_table('exchange_documents')
     with op.batch_alter_table('liaison_case_parties', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_liaison_case_parties_person_id'))

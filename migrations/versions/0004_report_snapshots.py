@@ -7,6 +7,8 @@ Create Date: 2026-11-28
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0004'
@@ -30,4 +32,6 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the published monthly reports: keeps none of them. Refused while there are any."""
+    refuse_data_loss(revision, tables=['report_snapshots'])
     op.drop_table('report_snapshots')

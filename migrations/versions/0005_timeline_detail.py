@@ -7,6 +7,8 @@ Create Date: 2026-11-28
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0005'
@@ -22,6 +24,9 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the timeline's step details (outcomes, what a request waits for): keeps none of
+    them, and upgrading again does not bring them back. Refused while any step has one."""
+    refuse_data_loss(revision, columns=['timeline_events.detail'])
     with op.batch_alter_table('timeline_events', schema=None) as batch_op:
         batch_op.drop_column('detail')
 

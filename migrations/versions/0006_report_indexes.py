@@ -21,6 +21,7 @@ def upgrade():
 
 
 def downgrade():
+    """Drops two indexes only: keeps all data."""
     with op.batch_alter_table('cases', schema=None) as batch_op:
         batch_op.drop_index('ix_cases_kind_closed_at')
         batch_op.drop_index('ix_cases_kind_resolved_at')

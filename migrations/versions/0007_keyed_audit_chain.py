@@ -17,6 +17,8 @@ Create Date: 2026-12-02
 import sqlalchemy as sa
 from alembic import op
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0007'
@@ -41,6 +43,9 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the audit rows' key ids: keeps no key id, and keyed rows no longer verify.
+    Refused while any row has one, and always in production (it is the audit log)."""
+    refuse_data_loss(revision, columns=['audit_events.key_id'])
     sqlite = op.get_bind().dialect.name == "sqlite"
     if sqlite:
         for name in SQLITE_TRIGGERS:

@@ -7,6 +7,8 @@ Create Date: 2026-11-29
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0008'
@@ -46,6 +48,9 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the account change proposals (pending approvals and their history): keeps none of
+    them. Refused while there are any."""
+    refuse_data_loss(revision, tables=['account_change_proposals'])
     with op.batch_alter_table('account_change_proposals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_account_change_proposals_target_id'))
         batch_op.drop_index(batch_op.f('ix_account_change_proposals_outcome'))

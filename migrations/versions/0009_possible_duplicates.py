@@ -7,6 +7,8 @@ Create Date: 2026-11-30
 from alembic import op
 import sqlalchemy as sa
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0009'
@@ -50,6 +52,9 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the duplicate queue and which person was merged into which: keeps none of it.
+    Refused while either holds data."""
+    refuse_data_loss(revision, tables=['possible_duplicates'], columns=['persons.merged_into_id'])
     with op.batch_alter_table('persons', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_persons_merged_into_id_persons'), type_='foreignkey')
         batch_op.drop_column('merged_into_id')

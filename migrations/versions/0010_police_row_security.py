@@ -53,6 +53,7 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the row security policies only: keeps all data."""
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in POLICIES:

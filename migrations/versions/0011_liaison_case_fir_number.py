@@ -7,6 +7,8 @@ Create Date: 2026-11-30
 import sqlalchemy as sa
 from alembic import op
 
+from tracker.migration_guard import refuse_data_loss
+
 
 # revision identifiers, used by Alembic.
 revision = '0011'
@@ -23,5 +25,7 @@ def upgrade():
 
 
 def downgrade():
+    """Drops the liaison cases' FIR numbers: keeps none of them. Refused while any is set."""
+    refuse_data_loss(revision, columns=['liaison_cases.fir_number'])
     with op.batch_alter_table('liaison_cases', schema=None) as batch_op:
         batch_op.drop_column('fir_number')

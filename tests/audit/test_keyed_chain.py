@@ -131,7 +131,8 @@ def test_rows_under_an_older_key_verify_after_rotation(app, context_app, monkeyp
 
 def test_production_refuses_to_start_without_an_audit_key():
     production = {"TRACKER_ENV": "production", "SECRET_KEY": "s" * 48,
-                  "DATABASE_URL": "postgresql+psycopg://tracker@db/tracker"}
+                  "DATABASE_URL": "postgresql+psycopg://tracker@db/tracker",
+                  "TRACKER_BACKUP_KEY": "QkFDS1VQLUtFWS1GT1ItVEVTVFMtT05MWS0zMi1CWVQ="}
     with pytest.raises(ConfigError, match="TRACKER_AUDIT_KEYS must be set"):
         Settings.from_env(production)
     with pytest.raises(ConfigError, match="development key"):
