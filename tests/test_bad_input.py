@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -24,6 +25,29 @@ NASTY = st.one_of(
 FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
+
+
+def answered(response, *statuses: int) -> str:
+    """The answer is exactly one of `statuses`; a redirect never goes to the sign-in page; a
+    refused form (422) says what is wrong; nothing typed is echoed as markup. Returns the page."""
+    html = response.get_data(as_text=True)
+    said = re.findall(r'class="error"[^>]*>(.*?)</p>|alert-error[^>]*>(.*?)</div>', html)
+    assert response.status_code in statuses, (response.status_code, response.request.path[:80],
+                                              response.headers.get("Location"), said)
+    if response.status_code in (302, 303):
+        assert "/login" not in response.headers["Location"], "signed out by bad input"
+    if response.status_code == 422:
+        assert 'class="error"' in html or "alert-error" in html, "refused without saying why"
+    assert "<script>alert(1)</script>" not in html
+    return html
+
+
+def nonzero_int(value: str) -> bool:
+    """Whether a form's integer field (or `type=int`) reads `value` as a number other than 0."""
+    try:
+        return int(value) != 0
+    except ValueError:
+        return False
 
 
 def _fills(value: str, max_length: int) -> bool:

@@ -146,6 +146,11 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
             abort(404)
         form = TransitionForm()
         prepare_step_form(case, form)
+        # Only this step's fields are shown, so only they are read: an error in a field the
+        # page does not show could never be put right.
+        asked = {"csrf_token", "comment", *case_type.step_fields.get(name, ())}
+        for unasked in [field.name for field in form if field.name not in asked]:
+            del form[unasked]
         refusal = flow.refusal(case, name, current_user)
         if request.method == "GET":
             with unit_of_work():
