@@ -28,7 +28,8 @@ down_revision = '0011'
 branch_labels = None
 depends_on = None
 
-REFUSED = "audit_events is append-only: only the chain fields of an unsealed row may be filled, once"
+REFUSED = ("audit_events is append-only: only the chain fields of an unsealed row may be "
+           "filled, once")
 CHAIN_FIELDS = ("chain_position", "prev_hash", "hash")
 # Everything but the chain fields must stay as it was when a row is sealed.
 CONTENT_COLUMNS = ("id", "at", "actor_id", "actor_email", "actor_role", "action", "object_type",
@@ -70,8 +71,9 @@ SQLITE_NO_DELETE = """CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON aud
        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"""
 SQLITE_NO_UPDATE = """CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
        BEGIN SELECT RAISE(ABORT, 'audit_events is append-only'); END"""
+_UNCHANGED = " AND ".join(f"NEW.{c} IS OLD.{c}" for c in CONTENT_COLUMNS)
 SQLITE_SEAL_ONCE = f"""CREATE TRIGGER audit_events_seal_once BEFORE UPDATE ON audit_events
-       WHEN NOT ({_sealing_only()} AND {" AND ".join(f"NEW.{c} IS OLD.{c}" for c in CONTENT_COLUMNS)})
+       WHEN NOT ({_sealing_only()} AND {_UNCHANGED})
        BEGIN SELECT RAISE(ABORT, '{REFUSED}'); END"""
 
 
@@ -112,7 +114,8 @@ def downgrade():
     keeps no data the chain needs (the older schema walks it by id, and each `hash` covers its
     row's content). Refused while a row is unsealed or was sealed out of id order."""
     bind = op.get_bind()
-    unsealed = bind.scalar(sa.text("SELECT count(*) FROM audit_events WHERE chain_position IS NULL"))
+    unsealed = bind.scalar(sa.text(
+        "SELECT count(*) FROM audit_events WHERE chain_position IS NULL"))
     if unsealed:
         raise RuntimeError(f"{unsealed} audit rows are not sealed: run `flask audit seal` "
                            "first (the schema before 0012_audit_seal has no unsealed rows)")

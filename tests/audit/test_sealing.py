@@ -232,3 +232,24 @@ def test_two_writers_and_a_sealer_lose_no_row(own_app):
                                        .order_by(AuditEvent.chain_position)).all()
         assert positions == list(range(1, len(positions) + 1))
         assert check_unsealed(timedelta(minutes=60)).rows == 0
+
+
+@pytest.mark.own_database
+def test_the_downgrade_refuses_unsealed_rows_and_keeps_sealed_ones(own_app):
+    from flask_migrate import downgrade
+
+    audit.record("test.before_downgrade")
+    db.session.commit()
+    db.session.remove()
+    with pytest.raises(SystemExit):
+        downgrade(revision="0011")
+    db.session.remove()
+    seal_pending()
+    db.session.remove()
+    downgrade(revision="0011")
+    # As the code before sealing reads it: every row chained onto the one before by id.
+    with db.engine.connect() as conn:
+        rows = conn.execute(text("SELECT prev_hash, hash FROM audit_events ORDER BY id")).all()
+    assert rows and all(after.prev_hash == before.hash for before, after in zip(rows, rows[1:]))
+    upgrade()
+    assert audit.verify_chain().whole

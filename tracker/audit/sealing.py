@@ -54,7 +54,8 @@ def seal_pending(batch_size: int = 1000, keys: dict[str, bytes] | None = None) -
             .order_by(AuditEvent.chain_position.desc()).limit(1)).first()
         position, prev_hash = (last.chain_position, last.hash) if last else (0, GENESIS_HASH)
         batch = db.session.scalars(
-            select(AuditEvent).where(AuditEvent.chain_position.is_(None), AuditEvent.id > after_id)
+            select(AuditEvent)
+            .where(AuditEvent.chain_position.is_(None), AuditEvent.id > after_id)
             .order_by(AuditEvent.id).limit(batch_size)).all()
         if not batch:
             db.session.commit()
