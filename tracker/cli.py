@@ -13,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from tracker import backups
 from tracker.cases import scope
@@ -23,6 +23,7 @@ from tracker.audit.service import verify_chain
 from tracker.auth import services
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.services import AccountError
+from tracker.db import ran_out_of_time
 from tracker.extensions import db
 from tracker.files import is_disk_full, write_atomically
 from tracker.unit_of_work import unit_of_work
@@ -176,8 +177,18 @@ def list_offices_command():
 
 
 def _seal() -> bool:
-    """Seal the pending rows and say what happened; False if any was refused."""
-    run = seal_pending()
+    """Seal the pending rows and say what happened; False if any was refused or the chain
+    lock could not be had in time (the batches sealed before that stay sealed)."""
+    try:
+        run = seal_pending()
+    except DBAPIError as exc:
+        if not ran_out_of_time(exc):
+            raise
+        db.session.rollback()
+        click.echo("the audit chain's lock is held elsewhere (another `flask audit seal`, or "
+                   "a stuck transaction) for longer than DB_LOCK_TIMEOUT: sealing stopped; "
+                   "the next run carries on", err=True)
+        return False
     click.echo(f"sealed {run.sealed} audit rows")
     for row_id, problem in run.refused.items():
         click.echo(f"audit row {row_id} not sealed: {problem}", err=True)

@@ -151,6 +151,22 @@ def test_a_request_page_opens_while_another_connection_holds_the_chain_lock(app,
         AuditEvent.object_id == request.reference)) == 1
 
 
+def test_sealing_that_cannot_get_the_lock_says_so_and_keeps_the_rows(app, context_app):
+    _postgresql_only(app)
+    [row_id] = _write(1)
+    db.session.execute(text("SET lock_timeout = '200ms'"))
+    other = create_engine(db.engine.url.render_as_string(hide_password=False))
+    with other.connect() as holder:
+        holder.execute(text(f"SELECT pg_advisory_lock({audit.CHAIN_LOCK})"))
+        result = context_app.test_cli_runner().invoke(args=["audit", "seal"])
+        holder.execute(text(f"SELECT pg_advisory_unlock({audit.CHAIN_LOCK})"))
+    other.dispose()
+    assert result.exit_code == 1 and "lock is held elsewhere" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert _rows([row_id])[0].chain_position is None
+    assert seal_pending().sealed >= 1
+
+
 @pytest.fixture
 def own_app(database_url, tmp_path):
     """An application on a database of its own: these tests commit from several connections."""
