@@ -5,6 +5,7 @@ import os
 import sqlite3
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import NoReturn
 
@@ -12,22 +13,24 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from tracker import backups
 from tracker.cases import scope
 from tracker.audit import service as audit
+from tracker.audit.sealing import check_unsealed, seal_pending
 from tracker.audit.service import verify_chain
 from tracker.auth import services
 from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.services import AccountError
+from tracker.db import ran_out_of_time
 from tracker.extensions import db
 from tracker.files import is_disk_full, write_atomically
 from tracker.unit_of_work import unit_of_work
 
 users_cli = AppGroup("users", help="Create and manage accounts.")
 offices_cli = AppGroup("offices", help="Create and list offices.")
-audit_cli = AppGroup("audit", help="Check the audit log.")
+audit_cli = AppGroup("audit", help="Seal and check the audit log.")
 demo_cli = AppGroup("demo", help="Demonstration data (never in production).")
 cases_cli = AppGroup("cases", help="Scheduled work on requests and cases.")
 reports_cli = AppGroup("reports", help="Monthly reports for scheduled jobs.")
@@ -173,16 +176,60 @@ def list_offices_command():
         click.echo(f"{office.code}\t{office.name}\t{office.kind.value}\t{office.time_zone}")
 
 
+def _seal() -> bool:
+    """Seal the pending rows and say what happened; False if any was refused or the chain
+    lock could not be had in time (the batches sealed before that stay sealed)."""
+    try:
+        run = seal_pending()
+    except DBAPIError as exc:
+        if not ran_out_of_time(exc):
+            raise
+        db.session.rollback()
+        click.echo("the audit chain's lock is held elsewhere (another `flask audit seal`, or "
+                   "a stuck transaction) for longer than DB_LOCK_TIMEOUT: sealing stopped; "
+                   "the next run carries on", err=True)
+        return False
+    click.echo(f"sealed {run.sealed} audit rows")
+    for row_id, problem in run.refused.items():
+        click.echo(f"audit row {row_id} not sealed: {problem}", err=True)
+    return not run.refused
+
+
+@audit_cli.command("seal")
+def seal_command():
+    """Chain the audit rows written since the last run (cron: every minute); exit status 1 if
+    a row was refused (its content does not match its MAC)."""
+    if not _seal():
+        sys.exit(1)
+
+
 @audit_cli.command("verify")
-def verify_command():
-    """Check the keyed chain; exit status 1 at the first bad row (which, and why)."""
+@click.option("--no-seal", is_flag=True, help="Check only; do not seal pending rows first.")
+@click.option("--stale-minutes", type=click.IntRange(min=1), default=60, show_default=True,
+              help="An unsealed row older than this is a failure.")
+def verify_command(no_seal: bool, stale_minutes: int):
+    """Seal pending rows, check the keyed chain, and check that no row stays unsealed too long;
+    exit status 1 at the first bad row (which, and why) or any stale or forged unsealed row."""
+    if not no_seal:
+        _seal()
     check = verify_chain()
+    fine = check.whole
     if check.whole:
         legacy = f", {check.legacy_rows} of them from before keys" if check.legacy_rows else ""
         click.echo(f"audit chain whole: {check.rows} rows{legacy}; last hash {check.last_hash}")
-        return
-    click.echo(f"audit chain broken at row {check.broken_at}: {check.problem}", err=True)
-    sys.exit(1)
+    else:
+        click.echo(f"audit chain broken at row {check.broken_at}: {check.problem}", err=True)
+    pending = check_unsealed(timedelta(minutes=stale_minutes))
+    for row_id, problem in pending.refused.items():
+        click.echo(f"unsealed audit row {row_id}: {problem}", err=True)
+    if pending.stale:
+        click.echo(f"{pending.stale} audit rows older than {stale_minutes} minutes are not "
+                   f"sealed (oldest {pending.oldest_at:%Y-%m-%d %H:%M} UTC): is `flask audit "
+                   "seal` running?", err=True)
+    elif pending.rows:
+        click.echo(f"{pending.rows} recent audit rows not sealed yet")
+    if not (fine and pending.fine):
+        sys.exit(1)
 
 
 @demo_cli.command("load")

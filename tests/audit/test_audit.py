@@ -7,6 +7,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tests.conftest import make_user
 from tracker.audit import service as audit
+from tracker.audit.sealing import seal_pending
 from tracker.audit.models import GENESIS_HASH, AuditEvent
 from tracker.auth.models import Role
 from tracker.extensions import db
@@ -18,6 +19,7 @@ def _events(n=3):
         audit.record("test.event", object_type="thing", object_id=i, actor=user,
                      details={"n": i, "text": "æøå ۱۲۳"})
     db.session.commit()
+    seal_pending()
     return user
 
 
@@ -28,7 +30,7 @@ def _tamper(sql: str, **params):
     if dialect == "postgresql":
         bind.execute(text("ALTER TABLE audit_events DISABLE TRIGGER USER"))
     else:
-        bind.execute(text("DROP TRIGGER audit_events_no_update"))
+        bind.execute(text("DROP TRIGGER audit_events_seal_once"))
         bind.execute(text("DROP TRIGGER audit_events_no_delete"))
     bind.execute(text(sql), params)
     if dialect == "postgresql":

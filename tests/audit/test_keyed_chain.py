@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from tests.conftest import make_user, sibling_database
 from tracker import create_app
 from tracker.audit import service as audit
+from tracker.audit.sealing import seal_pending
 from tracker.audit.models import GENESIS_HASH, AuditEvent
 from tracker.auth.models import Role
 from tracker.config import ROOT, ConfigError, Settings, make_test_config, parse_audit_keys
@@ -29,6 +30,7 @@ def _events(n=3):
         audit.record("test.event", object_type="thing", object_id=i, actor=user,
                      details={"n": i})
     db.session.commit()
+    seal_pending()
 
 
 def _plain_sha256(row: dict) -> str:
@@ -56,18 +58,21 @@ def _chain_as_before_keys() -> bool:
 def _insert_as_insider(key_id: str | None = None, **overrides) -> int:
     """Append a row with a correct link and plain SHA-256, as the application's database
     role can: INSERT only, no audit key."""
-    last = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    last = db.session.scalars(select(AuditEvent).order_by(
+        AuditEvent.chain_position.desc())).first()
     row = {"at": utcnow(), "actor_id": None, "actor_email": "it@embassy.example",
            "actor_role": "administrator", "action": "user.role_changed", "object_type": "user",
            "object_id": "1", "reason": None, "address": "127.0.0.1",
            "details": '{"role": {"from": "consular_officer", "to": "administrator"}}',
-           "prev_hash": last.hash if last else GENESIS_HASH, **overrides}
+           "prev_hash": last.hash if last else GENESIS_HASH,
+           "chain_position": last.chain_position + 1 if last else 1, **overrides}
     row["hash"] = overrides.get("hash") or _plain_sha256(row)
     db.session.execute(text(
         "INSERT INTO audit_events (at, actor_id, actor_email, actor_role, action, object_type,"
-        " object_id, reason, address, details, prev_hash, hash, key_id) VALUES (:at,"
-        " :actor_id, :actor_email, :actor_role, :action, :object_type, :object_id, :reason,"
-        " :address, :details, :prev_hash, :hash, :key_id)"), {**row, "key_id": key_id})
+        " object_id, reason, address, details, prev_hash, hash, key_id, chain_position)"
+        " VALUES (:at, :actor_id, :actor_email, :actor_role, :action, :object_type,"
+        " :object_id, :reason, :address, :details, :prev_hash, :hash, :key_id,"
+        " :chain_position)"), {**row, "key_id": key_id})
     db.session.commit()
     db.session.expire_all()
     return db.session.scalar(select(AuditEvent.id).where(AuditEvent.hash == row["hash"]))
@@ -189,6 +194,7 @@ def test_a_migrated_chain_keeps_its_plain_rows_and_refuses_new_ones(database_url
             assert audit.verify_chain().whole and audit.verify_chain().legacy_rows == 3
             audit.record("test.after_keys")
             db.session.commit()
+            seal_pending()
             check = audit.verify_chain()
             assert check.whole and check.rows == 4 and check.legacy_rows == 3
             forged = _insert_as_insider(None)

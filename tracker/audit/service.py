@@ -67,9 +67,8 @@ def for_administrators(events: Iterable[AuditEvent]) -> list[AdministratorsEvent
     return shown
 
 
-def _payload(event: AuditEvent) -> list[Any]:
+def _content(event: AuditEvent) -> list[Any]:
     return [
-        event.prev_hash,
         event.at.isoformat(timespec="microseconds"),
         event.actor_id,
         event.actor_email,
@@ -81,6 +80,10 @@ def _payload(event: AuditEvent) -> list[Any]:
         event.address,
         event.details,
     ]
+
+
+def _payload(event: AuditEvent) -> list[Any]:
+    return [event.prev_hash, *_content(event)]
 
 
 def _encode(payload: list[Any]) -> bytes:
@@ -97,19 +100,31 @@ def keyed_digest(event: AuditEvent, secret: bytes) -> str:
     return hmac.new(secret, _encode([event.key_id, *_payload(event)]), hashlib.sha256).hexdigest()
 
 
+def content_digest(event: AuditEvent, secret: bytes) -> str:
+    """HMAC-SHA256 of the row's content alone (no link), written with the row so that sealing
+    never signs a row added by someone without the key."""
+    return hmac.new(secret, _encode(["content", event.key_id, *_content(event)]),
+                    hashlib.sha256).hexdigest()
+
+
 def audit_keys() -> dict[str, bytes]:
     """The configured keys by id; the first is the current one (dicts keep order)."""
     return dict(current_app.config["AUDIT_KEYS"])
 
 
 def _lock_chain() -> None:
-    """Serialise writers so that two transactions never chain onto the same row.
+    """Serialise sealing so that two sealers never chain onto the same row.
 
-    PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback.
-    SQLite allows one writer at a time already, so nothing is needed there.
+    PostgreSQL: a transaction-scoped advisory lock, released at commit or rollback. Only
+    sealing takes it; writing a row does not. SQLite allows one writer at a time already
+    (and the unique chain position refuses a fork), so nothing is needed there.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(7305001)"))
+        db.session.execute(text(f"SELECT pg_advisory_xact_lock({CHAIN_LOCK})"))
+
+
+# The advisory lock's key on PostgreSQL (any other connection holding it holds up sealing).
+CHAIN_LOCK = 7305001
 
 
 def record(
@@ -121,16 +136,13 @@ def record(
     details: dict[str, Any] | None = None,
     actor=None,
 ) -> AuditEvent:
-    """Add an audit row to the current transaction; the caller's commit makes it stick.
+    """Add an unsealed audit row to the current transaction; the caller's commit makes it
+    stick, and `seal_pending()` later chains it. No lock is taken: reads never wait on others.
 
     The actor defaults to the signed-in user, the address to the request's.
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
-    _lock_chain()
-    last_hash = db.session.scalar(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    )
     event = AuditEvent(
         at=utcnow(),
         actor_id=actor.id if actor is not None else None,
@@ -144,10 +156,9 @@ def record(
         details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str)
         if details
         else None,
-        prev_hash=last_hash or GENESIS_HASH,
     )
     event.key_id, secret = next(iter(audit_keys().items()))
-    event.hash = keyed_digest(event, secret)
+    event.content_mac = content_digest(event, secret)
     db.session.add(event)
     db.session.flush()
     return event
@@ -172,7 +183,8 @@ def _same(expected: str, stored: str) -> bool:
 
 
 def verify_chain(batch_size: int = 5000, keys: dict[str, bytes] | None = None) -> ChainCheck:
-    """Walk the log in order and report the first row whose link, key or digest does not match.
+    """Walk the sealed rows in chain order and report the first whose link, key or digest does
+    not match (unsealed rows: see `check_unsealed`).
 
     Rows from before the chain was keyed (key id NULL) carry a plain SHA-256 and are accepted
     only before the first keyed row: anyone who can write to the table can compute a plain
@@ -182,7 +194,8 @@ def verify_chain(batch_size: int = 5000, keys: dict[str, bytes] | None = None) -
     expected_prev = GENESIS_HASH
     rows = legacy = 0
     keyed = False
-    stmt = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=batch_size)
+    stmt = (select(AuditEvent).where(AuditEvent.chain_position.is_not(None))
+            .order_by(AuditEvent.chain_position).execution_options(yield_per=batch_size))
     for event in db.session.scalars(stmt):
         rows += 1
         if event.prev_hash != expected_prev:

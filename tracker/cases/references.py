@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from sqlalchemy import update
 
-from tracker.audit import service as audit
 from tracker.cases.models import ReferenceCounter
 from tracker.db import insert_ignore
 from tracker.extensions import db
@@ -14,14 +13,9 @@ def next_reference(prefix: str, year: int, digits: int = 5) -> str:
 
     The counter row is created if missing (a conflicting insert is ignored), then incremented
     with UPDATE ... RETURNING: the row lock makes a second transaction wait for the first
-    one's commit, so no number is handed out twice.
-
-    Lock order: the audit chain's lock is taken first. Every transaction that makes a case
-    also writes audit rows (and one that first adds a new person already holds that lock);
-    taking the two locks in one order everywhere means two officers logging at once wait for
-    each other instead of deadlocking.
+    one's commit, so no number is handed out twice. It is the only lock taken here: writing
+    audit rows takes none (they are sealed into the chain later), so nothing else is waited on.
     """
-    audit._lock_chain()
     db.session.execute(insert_ignore(ReferenceCounter, {"prefix": prefix, "year": year,
                                                         "last_number": 0}))
     number = db.session.scalar(
