@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
 
 from tracker import create_app
 from tracker.auth.models import Role

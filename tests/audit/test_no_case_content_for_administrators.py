@@ -40,7 +40,7 @@ def edited_request(login_as):
 
 def _filters(reference: str) -> list[str]:
     urls = ["/", "/admin/audit/", "/admin/audit/?action=consular_request",
-            f"/admin/audit/?action=consular_request&actor=tracker.example"]
+            "/admin/audit/?action=consular_request&actor=tracker.example"]
     for q in (MARKER, MARKER.lower(), f"{MARKER}-waiting-for", reference, "waiting"):
         urls += [f"/admin/audit/?actor={q}", f"/admin/audit/?action={q}",
                  f"/admin/audit/?action=consular_request&actor={q}"]

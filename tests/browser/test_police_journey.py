@@ -9,7 +9,6 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from tracker.auth.models import Role
 from tracker.demo import DEMO_ACCOUNTS
 from tracker.people.synthetic import norwegian_id
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import make_office, make_person, make_request, make_user, reload
+from tests.conftest import make_office, make_person, make_user, reload
 from tracker.auth.models import Role
 from tracker.cases.clock import add_working_days
 from tracker.consular import services

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import event
 
-from tests.conftest import make_office, make_person, make_request, make_user
+from tests.conftest import make_office, make_person, make_user
 from tracker.auth.models import Role
 from tracker.consular import services
 from tracker.db import utcnow

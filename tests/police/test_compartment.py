@@ -77,7 +77,7 @@ def sealed_case(app):
 def _police_urls(case) -> list[str]:
     ref = case.reference
     party = case.parties[0]
-    return [f"/police/", f"/police/?q={MARKER}", f"/police/cases/{ref}",
+    return ["/police/", f"/police/?q={MARKER}", f"/police/cases/{ref}",
             f"/police/cases/{ref}/edit", f"/police/cases/{ref}/export",
             f"/police/cases/{ref}/break-glass", f"/police/cases/{ref}/steps/close",
             f"/police/persons/{party.person_id}", "/police/cases/new"]
