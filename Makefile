@@ -18,8 +18,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(VENV)/.installed $@
 
+# axe-core, for the browser tests' accessibility check: fetched from the npm registry by the
+# install, never kept in the repository.
+AXE_VERSION := 4.14.1
+AXE := build/axe/axe-$(AXE_VERSION).min.js
+
+$(AXE):
+	mkdir -p build/axe
+	cd build/axe && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js \
+	  && mv package/axe.min.js axe-$(AXE_VERSION).min.js && rm -rf package axe-core-$(AXE_VERSION).tgz
+
 install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install-dev: $(VENV)/.installed-dev $(AXE)
 
 ## Set up and serve the application on http://127.0.0.1:5000 with an embedded SQLite database.
 run: install

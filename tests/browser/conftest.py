@@ -30,6 +30,22 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO_ROOT / "build" / "screenshots"
 
+# axe-core, fetched by `make install-dev` (see the Makefile): every page a browser test loads is
+# checked against WCAG 2.1 A and AA.
+AXE = REPO_ROOT / "build" / "axe" / "axe-4.14.1.min.js"
+AXE_MISSING = f"axe-core not found at {AXE}; run `make install-dev`"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Runs in every page once it has loaded and hands the violations to the test's Python side.
+REPORT_ON_LOAD = """
+window.addEventListener("load", () => {
+  if (!window.axe || !window.reportAccessibility) return;
+  axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+    .then(result => window.reportAccessibility(location.pathname + location.search,
+      result.violations.map(v => ({rule: v.id, impact: v.impact, help: v.help,
+                                    where: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))));
+});
+""" % WCAG_AA
+
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
@@ -58,6 +74,36 @@ def browser_type_launch_args(browser_type_launch_args, chromium_available):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": LAPTOP}
+
+
+@pytest.fixture(autouse=True)
+def accessibility(context):
+    """Every page the test loads is checked with axe-core; any WCAG 2.1 A/AA violation fails
+    the test (at its end, listing each page, rule and element)."""
+    if not AXE.is_file():
+        if os.environ.get("CI", "").strip().lower() == "true":
+            pytest.fail(AXE_MISSING + " (CI=true: the accessibility check may not be skipped)",
+                        pytrace=False)
+        yield []
+        return
+    checked: list[tuple[str, list]] = []
+    context.expose_function("reportAccessibility",
+                            lambda where, violations: checked.append((where, violations)))
+    context.add_init_script(path=str(AXE))
+    context.add_init_script(script=REPORT_ON_LOAD)
+    yield checked
+    for page in context.pages:  # the last page may not have reported yet: check it now
+        if page.is_closed() or not page.url.startswith("http"):
+            continue
+        found = page.evaluate("""(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
+            resultTypes: ["violations"]}).then(r => r.violations.map(v => ({rule: v.id,
+            impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))""",
+                              WCAG_AA)
+        checked.append((page.url, found))
+    problems = [f"{where}: {v['rule']} ({v['impact']}): {v['help']} at {', '.join(v['where'])}"
+                for where, violations in checked for v in violations]
+    assert checked, "axe-core checked no page"
+    assert not problems, "accessibility (WCAG 2.1 AA):\n" + "\n".join(dict.fromkeys(problems))
 
 
 # --- the live application -------------------------------------------------------------------
