@@ -116,6 +116,18 @@ def _signed_in(app):
     return client
 
 
+@contextmanager
+def silent_port():
+    """A local port that takes connections and never answers: a hung peer, a partition."""
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        yield silent.getsockname()[1]
+    finally:
+        silent.close()
+
+
 def _timed(call):
     started = time.monotonic()
     response = call()
@@ -253,25 +265,22 @@ def test_healthz_names_an_unreachable_redis_without_taking_the_workers_out(
 
 def test_healthz_names_a_silent_redis(
         prepared, timed_app, own_limiter_storage):
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
-    try:
-        app = timed_app(ratelimit_storage_uri=f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+    with silent_port() as port:
+        app = timed_app(ratelimit_storage_uri=f"redis://127.0.0.1:{port}/0",
                         healthz_timeout=0.5)
         response, took = _timed(lambda: app.test_client().get("/healthz"))
-    finally:
-        silent.close()
     assert took < 2.0
     assert response.get_json()["redis"] == "timeout"
 
 
 def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout():
     """A network partition: the server's port takes the connection and then says nothing."""
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
-    url = f"postgresql+psycopg://tracker:tracker@127.0.0.1:{silent.getsockname()[1]}/tracker"
+    with silent_port() as port:
+        _a_database_that_never_answers(port)
+
+
+def _a_database_that_never_answers(port: int) -> None:
+    url = f"postgresql+psycopg://tracker:tracker@127.0.0.1:{port}/tracker"
     app = create_app(make_test_config(url, db_connect_timeout=2))
     try:
         client = app.test_client()
@@ -285,7 +294,6 @@ def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout():
             as_text=True)
         assert took < 2 + SLACK
     finally:
-        silent.close()
         with app.app_context():
             db.engine.dispose()
 
@@ -293,18 +301,13 @@ def test_a_database_that_never_answers_is_bounded_by_the_connect_timeout():
 def test_a_silent_redis_does_not_hold_a_sign_in(
         prepared, timed_app, own_limiter_storage):
     """The rate limiter's Redis takes the connection and then says nothing."""
-    silent = socket.socket()
-    silent.bind(("127.0.0.1", 0))
-    silent.listen(8)
-    try:
-        app = timed_app(ratelimit_storage_uri=f"redis://127.0.0.1:{silent.getsockname()[1]}/0",
+    with silent_port() as port:
+        app = timed_app(ratelimit_storage_uri=f"redis://127.0.0.1:{port}/0",
                         redis_timeout=0.3)
         client = app.test_client()
         response, took = _timed(lambda: client.post("/login", data={
             "email": "timeouts@tracker.example", "password": "not the password at all",
             "csrf_token": csrf_token(client)}))
-    finally:
-        silent.close()
     assert response.status_code == 401  # the sign-in was judged, counted in memory meanwhile
     assert took < 0.3 * 4 + SLACK
 
