@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests.conftest import sibling_database
 from tracker import create_app
@@ -42,6 +42,12 @@ def _generated(url: str, seed: int) -> list[tuple]:
             "chain": verify_chain().whole,
             "identifiers": db.session.execute(
                 select(PersonIdentifier.kind, PersonIdentifier.value).limit(200)).all(),
+            # The planner's statistics were gathered at the end (ANALYZE).
+            "analyzed": db.session.scalar(text(
+                "SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'cases'"
+                if db.engine.dialect.name == "sqlite" else
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'cases' "
+                "AND (last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)")) > 0,
             "open_without_resolution": db.session.scalar(
                 select(func.count()).select_from(ConsularRequest).where(
                     ConsularRequest.status.in_(["new", "in_progress", "waiting"]),
@@ -59,6 +65,7 @@ def test_same_seed_same_data_and_every_rule_holds(database_url, tmp_path):
     assert checks["chain"], "generated history must leave the audit chain whole"
     assert checks["timeline"] > checks["requests"]
     assert checks["open_without_resolution"] == 0
+    assert checks["analyzed"], "the generator gathers the planner's statistics at the end"
     for kind, value in checks["identifiers"]:
         assert canonical_identifier(kind, value, country="NO") == value
     references = [row[0] for row in first]
