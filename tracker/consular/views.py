@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
+from tracker.cases.references import parse_reference
 from tracker.cases import links, registry
 from tracker.cases.views import register_case_actions
 from tracker.consular import access, services
@@ -134,7 +135,7 @@ def search():
     # Only persons the officer may see: a person of another office's requests stays hidden,
     # as their page does.
     persons = people.find_persons(Compartment.CONSULAR, query) if query else []
-    if len(rows) == 1 and rows[0].reference == query.upper():
+    if len(rows) == 1 and rows[0].reference == (parse_reference(query) or query.upper()):
         return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     return render_template("consular/search.html", q=query, rows=rows, persons=persons)
 
