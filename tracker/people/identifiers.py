@@ -306,6 +306,8 @@ def validate_icelandic_id(text: str) -> NordicId:
     if not re.fullmatch(r"[0-9]{6}\s*-?\s*[0-9]{4}", tidy):
         raise IdentifierError(ICELANDIC_ID_FORM)
     number = kennitala.compact(tidy.replace(" ", ""))
+    if int(number[0:2]) > _KENNITALA_COMPANY_OFFSET:
+        raise IdentifierError(ICELANDIC_ID_COMPANY)
     try:
         kennitala.validate(number)
     except InvalidChecksum:
@@ -314,8 +316,6 @@ def validate_icelandic_id(text: str) -> NordicId:
         raise IdentifierError(ICELANDIC_ID_DATE) from None
     except ValidationError:
         raise IdentifierError(ICELANDIC_ID_FORM) from None
-    if int(number[0:2]) > _KENNITALA_COMPANY_OFFSET:
-        raise IdentifierError(ICELANDIC_ID_COMPANY)
     century = 1900 if number[9] == "9" else 2000
     birth_date = date(century + int(number[4:6]), int(number[2:4]), int(number[0:2]))
     if birth_date > date.today():
