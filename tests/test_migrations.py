@@ -162,6 +162,12 @@ def _fill_0011(conn, ids):
     return [_count("liaison_cases", "fir_number IS NOT NULL")]
 
 
+def _fill_0013(conn, ids):
+    _insert(conn, "person_identifiers", person_id=ids["person"], kind="swedish_id",
+            value="191212121212")
+    return [_count("person_identifiers", "kind = 'swedish_id'")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -172,6 +178,7 @@ FILLS = {
     "0009": _fill_0009, "0010": _nothing_to_fill, "0011": _fill_0011,
     # Being added on another branch: its downgrade drops only columns no digest covers.
     "0012_audit_seal": _nothing_to_fill,
+    "0013_nordic_identifiers": _fill_0013,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -245,7 +252,7 @@ def test_downgrade_base_of_a_populated_database_refuses_without_the_flag(empty_a
     tables = _tables()
     result = empty_app.test_cli_runner().invoke(args=["db", "downgrade", "base"])
     assert result.exit_code != 0
-    assert "revision 0011 refused" in result.output
+    assert "revision 0013_nordic_identifiers refused" in result.output
     assert "allow-data-loss=1" in result.output
     assert _current_revision() == _revisions()[-1]
     assert _tables() == tables
@@ -253,10 +260,11 @@ def test_downgrade_base_of_a_populated_database_refuses_without_the_flag(empty_a
 
 
 def test_a_downgrade_refused_part_way_changes_nothing(empty_app):
-    """The steps before the refusing one (here 0011, its FIR numbers cleared) are undone too:
-    one transaction for the whole run, on SQLite as on PostgreSQL."""
+    """The steps before the refusing one (here 0013 and 0011, their data cleared) are undone
+    too: one transaction for the whole run, on SQLite as on PostgreSQL."""
     _populate_every_revision()
     with _connect() as conn:
+        conn.execute(text("DELETE FROM person_identifiers WHERE kind = 'swedish_id'"))
         conn.execute(text("UPDATE liaison_cases SET fir_number = NULL"))
         conn.commit()
     with pytest.raises(DataLossRefused, match="revision 0009 refused"):
@@ -268,7 +276,9 @@ def test_a_downgrade_refused_part_way_changes_nothing(empty_app):
 
 def test_the_refusal_names_the_revision_and_what_would_be_lost(empty_app):
     _populate_every_revision()
-    with pytest.raises(DataLossRefused, match=r"revision 0011 refused.*fir_number: 1 row"):
+    with pytest.raises(DataLossRefused,
+                       match=r"revision 0013_nordic_identifiers refused.*"
+                             r"person_identifiers where kind IN .*: 1 row"):
         command.downgrade(_alembic_config(), "base")
 
 

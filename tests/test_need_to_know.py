@@ -54,7 +54,7 @@ def new_request_form(**fields) -> dict:
 @pytest.fixture
 def lahore_person():
     """A person known only from a request of another office, with a Norwegian number."""
-    number = fnr(7)
+    number = fnr(7, born=date(1985, 3, 9))
     person = people.create_person(Compartment.CONSULAR, people.PersonInput(
         full_name=SECRET_NAME, date_of_birth=date(1985, 3, 9), other_names=["Zargoona"],
         identifiers=[people.IdentifierInput("norwegian_id", number)]), None)

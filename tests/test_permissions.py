@@ -94,6 +94,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular.search", "GET"): only({C: 200, M: 200}),
     ("consular.person", "GET"): only({C: 200, M: 200}),
     ("consular.add_relation", "POST"): only({C: 422, M: 422}),
+    ("consular.add_identifier", "POST"): only({C: 422, M: 422}),
     ("consular.duplicate_queue", "GET"): only({M: 200}),
     ("consular.duplicate_pair", "GET"): only({M: 200}),
     ("consular.decide_duplicate", "POST"): only({M: 422}),
@@ -118,6 +119,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     # Police compartment: liaison officers only; everyone else 404, as if it did not exist.
     ("police.cases", "GET"): hidden({P: 200}),
     ("police.person", "GET"): hidden({P: 200}),
+    ("police.add_identifier", "POST"): hidden({P: 422}),
     ("police.duplicate_queue", "GET"): hidden({P: 200}),
     ("police.duplicate_pair", "GET"): hidden({P: 200}),
     ("police.decide_duplicate", "POST"): hidden({P: 422}),

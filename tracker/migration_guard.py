@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Iterable, Mapping
 
 from alembic import context, op
 from flask import current_app, has_app_context
@@ -49,10 +49,14 @@ def _count(sql: str) -> int:
 
 
 def losses(tables: Iterable[str] = (), columns: Iterable[str] = (),
-           flags: Iterable[str] = ()) -> list[Loss]:
+           flags: Iterable[str] = (), rows: Mapping[str, str] | None = None) -> list[Loss]:
     """Count what would be lost: rows of `tables`, non-null values of `columns` and true values
-    of boolean `flags` (both "table.column"); only what holds data is returned."""
+    of boolean `flags` (both "table.column"), and the rows of a table that match an SQL
+    condition (`rows`: table -> condition); only what holds data is returned."""
     found = []
+    for table, condition in (rows or {}).items():
+        count = _count(f"SELECT count(*) FROM {_quote(table)} WHERE {condition}")
+        found.append(Loss(f"rows of {table} where {condition}", count, table == AUDIT_TABLE))
     for table in tables:
         rows = _count(f"SELECT count(*) FROM {_quote(table)}")
         found.append(Loss(f"table {table}", rows, table == AUDIT_TABLE))
@@ -76,10 +80,10 @@ def _production() -> bool:
 
 
 def refuse_data_loss(revision: str, *, tables: Iterable[str] = (), columns: Iterable[str] = (),
-                     flags: Iterable[str] = ()) -> None:
+                     flags: Iterable[str] = (), rows: Mapping[str, str] | None = None) -> None:
     """Call first in a downgrade that drops data: raise DataLossRefused if anything named holds
     data, unless the operator allowed it (never for audit rows in production)."""
-    lost = losses(tables, columns, flags)
+    lost = losses(tables, columns, flags, rows)
     if not lost:
         return
     listed = "; ".join(str(loss) for loss in lost)

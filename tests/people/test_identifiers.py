@@ -482,7 +482,10 @@ def test_ascii_digits_leaves_other_scripts_alone():
 
 
 def test_identifier_kinds_and_storage_kind():
-    assert set(IDENTIFIER_KINDS) == {"norwegian_id", "cnic", "passport"}
+    from tracker.people.models import IdentifierKind
+
+    assert set(IDENTIFIER_KINDS) == {kind.value for kind in IdentifierKind}
+    assert storage_kind("samordningsnummer") == "swedish_id"
     for kind in ("fodselsnummer", "d_number", "h_number", "norwegian_id"):
         assert storage_kind(kind) == "norwegian_id"
     assert storage_kind("cnic") == "cnic"

@@ -72,7 +72,9 @@ def link_consular_request(liaison_case, actor, reference: str) -> ConsularLink:
     """
     from tracker.cases.models import Case, CaseKind
 
-    reference = (reference or "").strip().upper()[:20]
+    from tracker.cases.references import parse_reference
+
+    reference = parse_reference(reference) or (reference or "").strip().upper()[:20]
     with scope.unscoped("find a consular request by its exact reference to link it"):
         request_id = db.session.scalar(select(Case.id).where(
             Case.reference == reference, Case.kind == CaseKind.CONSULAR_REQUEST))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
@@ -15,7 +15,7 @@ from tracker.cases.checks import Checks
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import add_working_days, office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
-from tracker.cases.references import next_reference
+from tracker.cases.references import next_reference, parse_reference
 from tracker.consular import access
 from tracker.consular.categories import Category, Channel
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
@@ -239,7 +239,7 @@ def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequ
     text = (text or "").strip()[:200]
     if not text:
         return []
-    clauses = [func.upper(ConsularRequest.reference) == text.upper()]
+    clauses = [ConsularRequest.reference == (parse_reference(text) or text.upper()[:20])]
     person_match = person_match_clause(text)
     if person_match is not None:
         matching_people = select(Person.id).where(

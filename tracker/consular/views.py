@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
+from tracker.cases.references import parse_reference
 from tracker.cases import links, registry
 from tracker.cases.views import register_case_actions
 from tracker.consular import access, services
@@ -30,7 +31,8 @@ from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.forms import CONTROL_CHARACTERS
 from tracker.people import services as people
-from tracker.people.views import register_duplicate_queue
+from tracker.people.forms import AddIdentifierForm
+from tracker.people.views import register_add_identifier, register_duplicate_queue
 from tracker.people.models import Compartment, Person, PersonRelation
 from tracker.unit_of_work import unit_of_work
 from tracker.vocabulary import choices
@@ -133,7 +135,7 @@ def search():
     # Only persons the officer may see: a person of another office's requests stays hidden,
     # as their page does.
     persons = people.find_persons(Compartment.CONSULAR, query) if query else []
-    if len(rows) == 1 and rows[0].reference == query.upper():
+    if len(rows) == 1 and rows[0].reference == (parse_reference(query) or query.upper()):
         return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     return render_template("consular/search.html", q=query, rows=rows, persons=persons)
 
@@ -319,13 +321,24 @@ def _relatives(found: Person, about: list, reported: list) -> list[Person]:
     return sorted(others.values(), key=lambda p: p.full_name)
 
 
-def _render_person(found: Person, about, reported, form: RelationForm, status: int = 200):
+def _render_person(found: Person, about, reported, form: RelationForm, status: int = 200,
+                   identifier_form: AddIdentifierForm | None = None):
     form.related.choices = [SelectChoice(p.id, p.full_name)
                             for p in _relatives(found, about, reported)]
     incoming = db.session.scalars(select(PersonRelation).where(
         PersonRelation.related_id == found.id)).all()
     return render_template("consular/person.html", person=found, about=about,
-                           reported=reported, relation_form=form, incoming=incoming), status
+                           reported=reported, relation_form=form, incoming=incoming,
+                           identifier_form=identifier_form or AddIdentifierForm()), status
+
+
+def _render_person_again(found: Person, **kwargs):
+    about, reported = _requests_of(found)
+    return _render_person(found, about, reported, RelationForm(formdata=None), **kwargs)
+
+
+register_add_identifier(bp, Permission.WORK_CONSULAR_REQUESTS, _visible_person,
+                        _render_person_again, "consular.person")
 
 
 @bp.route("/persons/<int:person_id>/relations", methods=["POST"])

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.forms import TrackerForm
@@ -11,7 +11,38 @@ from tracker.people.services import IdentifierInput, PersonInput
 from tracker.vocabulary import choices
 
 
-class PersonFields(TrackerForm):
+class IdentifierFields(TrackerForm):
+    """One identity number: its kind, the number as typed, a passport's issuing country."""
+
+    identifier_kind = SelectField("Identity number", choices=choices(IdentifierKind, "None"),
+                                  default="")
+    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
+                                   description="Any notation: with or without dashes or "
+                                               "spaces, Urdu digits accepted.")
+    identifier_country = StringField("Passport issued by (country code)",
+                                     validators=[Optional(), Length(max=2)],
+                                     description="NO for Norway, PK for Pakistan.")
+
+    def identifier_input(self) -> IdentifierInput | None:
+        """The number typed, or None; with the kind left at "None" it is kept, to be refused."""
+        if not (self.identifier_value.data or "").strip():
+            return None
+        return IdentifierInput(self.identifier_kind.data or "", self.identifier_value.data,
+                               self.identifier_country.data)
+
+
+class AddIdentifierForm(IdentifierFields):
+    """Another identity number for a person already recorded."""
+
+    identifier_kind = SelectField("Kind of number", choices=choices(IdentifierKind, "Choose"),
+                                  default="")
+    identifier_value = StringField("Number", validators=[InputRequired("Write the number."),
+                                                         Length(max=40)],
+                                   description="Any notation: with or without dashes or "
+                                               "spaces, Urdu digits accepted.")
+
+
+class PersonFields(IdentifierFields):
     """A person typed in by an officer, plus the duplicate check's choice."""
 
     person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -25,25 +56,14 @@ class PersonFields(TrackerForm):
     sex = SelectField("Sex (optional)", choices=choices(Sex, "Not given"), default="")
     nationality = SelectField("Nationality", choices=choices(Nationality, "Not known"),
                               default="")
-    identifier_kind = SelectField("Identity number", choices=choices(IdentifierKind, "None"),
-                                  default="")
-    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
-                                   description="Any notation: with or without dashes or "
-                                               "spaces, Urdu digits accepted.")
-    identifier_country = StringField("Passport issued by (country code)",
-                                     validators=[Optional(), Length(max=2)],
-                                     description="NO for Norway, PK for Pakistan.")
     phone = StringField("Phone", validators=[Optional(), Length(max=60)])
 
     use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
     confirm_new = BooleanField("None of these: this is a new person")
 
     def person_input(self) -> PersonInput:
-        identifiers = []
-        if self.identifier_kind.data and (self.identifier_value.data or "").strip():
-            identifiers.append(IdentifierInput(self.identifier_kind.data,
-                                               self.identifier_value.data,
-                                               self.identifier_country.data))
+        identifier = self.identifier_input()
+        identifiers = [identifier] if identifier else []
         return PersonInput(
             full_name=self.full_name.data or "", date_of_birth=self.date_of_birth.data,
             sex=self.sex.data or None, nationality=self.nationality.data or None,

@@ -1,8 +1,11 @@
-"""People's identifiers: Norwegian national identity numbers, Pakistani CNICs, passport numbers.
+"""People's identifiers: the five Nordic countries' identity numbers, Pakistani CNICs, passports.
 
 Validate, never guess (DOMAIN.md). Whatever an officer typed either becomes the one canonical
 form that is stored and searched, or raises IdentifierError with a message that can be shown
 next to the form field. Nothing here derives sex from a number: from 2032 numbers carry none.
+The Swedish, Danish, Finnish and Icelandic rules are python-stdnum's; only what it lacks
+(Swedish samordningsnummer, the century of a 10-digit Swedish number kept in the stored form)
+is ours, and the Norwegian rules (with the 2032 rule) are ours entirely.
 """
 from __future__ import annotations
 
@@ -12,6 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
 from typing import Literal
+
+from stdnum import luhn
+from stdnum.dk import cpr
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
+from stdnum.fi import hetu
+from stdnum.is_ import kennitala
+from stdnum.se import personnummer
 
 
 class IdentifierError(ValueError):
@@ -25,6 +35,10 @@ class IdentifierError(ValueError):
 # Storage kind -> the kinds of number it covers. The values match PersonIdentifier.kind.
 IDENTIFIER_KINDS: Mapping[str, tuple[str, ...]] = MappingProxyType({
     "norwegian_id": ("fodselsnummer", "d_number", "h_number"),
+    "swedish_id": ("personnummer", "samordningsnummer"),
+    "danish_id": ("cpr",),
+    "finnish_id": ("hetu",),
+    "icelandic_id": ("kennitala",),
     "cnic": ("cnic",),
     "passport": ("passport",),
 })
@@ -34,7 +48,7 @@ ChecksumRule = Literal["classic", "2032"]
 
 
 def storage_kind(kind: str) -> str:
-    """Return the storage kind ("norwegian_id", "cnic", "passport") a kind of number belongs to."""
+    """Return the storage kind ("norwegian_id", "cnic", ...) a kind of number belongs to."""
     for stored, covered in IDENTIFIER_KINDS.items():
         if kind == stored or kind in covered:
             return stored
@@ -182,6 +196,160 @@ def _century(individual: int, year_of_century: int) -> int:
     raise IdentifierError(NORWEGIAN_ID_CENTURY)
 
 
+# --- The other Nordic identity numbers (python-stdnum) -----------------------------------------
+
+@dataclass(frozen=True)
+class NordicId:
+    """A valid Swedish, Danish, Finnish or Icelandic identity number, stored compact."""
+
+    kind: str  # the storage kind: "swedish_id", "danish_id", "finnish_id", "icelandic_id"
+    value: str
+    birth_date: date
+
+
+SWEDISH_ID_FORM = (
+    "A Swedish personnummer has 10 or 12 digits, written YYMMDD-NNNN or YYYYMMDD-NNNN "
+    "(\"+\" instead of the dash for someone 100 or older).")
+SWEDISH_ID_DATE = (
+    "The first digits are not a real date (YYMMDD; a samordningsnummer adds 60 to the day).")
+DANISH_ID_FORM = "A Danish CPR number has 10 digits, written DDMMYY-SSSS."
+DANISH_ID_DATE = "The first six digits are not a real date (DDMMYY)."
+FINNISH_ID_FORM = (
+    "A Finnish personal identity code has 11 characters, written DDMMYYCZZZQ: the century sign "
+    "C is - Y X W V U (1900s), A to F (2000s) or + (1800s).")
+FINNISH_ID_DATE = "The first six digits are not a real date (DDMMYY)."
+FINNISH_ID_INDIVIDUAL = "The individual number (digits 8 to 10) starts at 002."
+ICELANDIC_ID_FORM = "A kennitala has 10 digits, written DDMMYY-NNNN, the last one 9 or 0."
+ICELANDIC_ID_DATE = "The first six digits are not a real date (DDMMYY)."
+ICELANDIC_ID_COMPANY = "This is a company's kennitala (day above 40), not a person's."
+NORDIC_CHECK_DIGIT = "The check digit does not match: check the number for typing errors."
+BIRTH_IN_FUTURE = "The date in the number is in the future: check the number for typing errors."
+
+_SAMORDNING_OFFSET = 60  # added to the day of a Swedish samordningsnummer
+_KENNITALA_COMPANY_OFFSET = 40
+
+
+def validate_swedish_id(text: str) -> NordicId:
+    """A personnummer or samordningsnummer, stored as 12 digits YYYYMMDDNNNC.
+
+    A 10-digit number's century is the latest one that does not put the birth in the future,
+    one century earlier with the "+" sign (100 or older); stdnum reads it so, but knows no
+    samordningsnummer, whose day has 60 added.
+    """
+    tidy = _tidy(text)
+    if not re.fullmatch(r"[0-9]{6}(?:[0-9]{2})?\s*[-+]?\s*[0-9]{4}", tidy):
+        raise IdentifierError(SWEDISH_ID_FORM)
+    number = personnummer.compact(tidy.replace(" ", ""))
+    day = int(number[-7:-5])
+    as_personnummer = number
+    if day > _SAMORDNING_OFFSET:
+        as_personnummer = f"{number[:-7]}{day - _SAMORDNING_OFFSET:02d}{number[-5:]}"
+    try:
+        birth_date = personnummer.get_birth_date(as_personnummer)
+    except (InvalidComponent, ValueError):
+        raise IdentifierError(SWEDISH_ID_DATE) from None
+    if birth_date > date.today():
+        raise IdentifierError(BIRTH_IN_FUTURE)
+    digits = number[:-5] + number[-4:]
+    if not luhn.is_valid(digits[-10:]):
+        raise IdentifierError(NORDIC_CHECK_DIGIT)
+    return NordicId("swedish_id", f"{birth_date.year // 100}{digits[-10:]}", birth_date)
+
+
+def validate_danish_id(text: str) -> NordicId:
+    """A CPR number, stored as 10 digits. Since 2007 numbers need not pass the modulus-11
+    check, so (as in stdnum) only the form and the date are checked."""
+    tidy = _tidy(text)
+    if not re.fullmatch(r"[0-9]{6}\s*-?\s*[0-9]{4}", tidy):
+        raise IdentifierError(DANISH_ID_FORM)
+    number = cpr.compact(tidy)
+    try:
+        cpr.validate(number)
+    except InvalidComponent as exc:
+        raise IdentifierError(
+            BIRTH_IN_FUTURE if "not been born" in str(exc) else DANISH_ID_DATE) from None
+    except ValidationError:
+        raise IdentifierError(DANISH_ID_FORM) from None
+    return NordicId("danish_id", number, cpr.get_birth_date(number))
+
+
+_HETU_CENTURIES = {"+": 1800, **dict.fromkeys("-YXWVU", 1900), **dict.fromkeys("ABCDEF", 2000)}
+
+
+def validate_finnish_id(text: str) -> NordicId:
+    """A HETU with any century sign (those added in 2023 included), stored upper case.
+
+    Temporary codes (individual number 900-999) are accepted: they are what a person holds
+    until given a permanent one, and DVV's own examples use them.
+    """
+    number = hetu.compact(_tidy(text).replace(" ", ""))
+    try:
+        hetu.validate(number, allow_temporary=True)
+    except InvalidChecksum:
+        raise IdentifierError(NORDIC_CHECK_DIGIT) from None
+    except InvalidComponent:
+        if int(number[7:10]) < 2:
+            raise IdentifierError(FINNISH_ID_INDIVIDUAL) from None
+        raise IdentifierError(FINNISH_ID_DATE) from None
+    except ValidationError:
+        raise IdentifierError(FINNISH_ID_FORM) from None
+    year = _HETU_CENTURIES[number[6]] + int(number[4:6])
+    birth_date = date(year, int(number[2:4]), int(number[0:2]))
+    if birth_date > date.today():
+        raise IdentifierError(BIRTH_IN_FUTURE)
+    return NordicId("finnish_id", number, birth_date)
+
+
+def validate_icelandic_id(text: str) -> NordicId:
+    """A person's kennitala (the last digit is the century: 9 for 1900s, 0 for 2000s)."""
+    tidy = _tidy(text)
+    if not re.fullmatch(r"[0-9]{6}\s*-?\s*[0-9]{4}", tidy):
+        raise IdentifierError(ICELANDIC_ID_FORM)
+    number = kennitala.compact(tidy.replace(" ", ""))
+    if int(number[0:2]) > _KENNITALA_COMPANY_OFFSET:
+        raise IdentifierError(ICELANDIC_ID_COMPANY)
+    try:
+        kennitala.validate(number)
+    except InvalidChecksum:
+        raise IdentifierError(NORDIC_CHECK_DIGIT) from None
+    except InvalidComponent:
+        raise IdentifierError(ICELANDIC_ID_DATE) from None
+    except ValidationError:
+        raise IdentifierError(ICELANDIC_ID_FORM) from None
+    century = 1900 if number[9] == "9" else 2000
+    birth_date = date(century + int(number[4:6]), int(number[2:4]), int(number[0:2]))
+    if birth_date > date.today():
+        raise IdentifierError(BIRTH_IN_FUTURE)
+    return NordicId("icelandic_id", number, birth_date)
+
+
+_NORDIC_VALIDATORS = {
+    "swedish_id": validate_swedish_id,
+    "danish_id": validate_danish_id,
+    "finnish_id": validate_finnish_id,
+    "icelandic_id": validate_icelandic_id,
+}
+
+
+def identifier_birth_date(kind: str, text: str) -> date | None:
+    """The birth date an identity number carries, when it can be trusted; None otherwise
+    (CNIC, passports, and Norwegian numbers valid only under the 2032 rule)."""
+    if kind == "norwegian_id":
+        return validate_norwegian_id(text).birth_date
+    if kind in _NORDIC_VALIDATORS:
+        return _NORDIC_VALIDATORS[kind](text).birth_date
+    return None
+
+
+def display_identifier(kind: str, value: str) -> str:
+    """A stored identifier in its country's usual notation."""
+    if kind == "swedish_id" and len(value) == 12:
+        return f"{value[:8]}-{value[8:]}"
+    if kind in ("danish_id", "icelandic_id") and len(value) == 10:
+        return f"{value[:6]}-{value[6:]}"
+    return value
+
+
 # --- Pakistani CNIC and NICOP ----------------------------------------------------------------
 
 CNIC_REGIONS: Mapping[int, str] = MappingProxyType({
@@ -275,6 +443,8 @@ def canonical_identifier(kind: str, text: str, *, country: str | None = None) ->
     """Return the canonical form to store for an identifier of a storage kind."""
     if kind == "norwegian_id":
         return validate_norwegian_id(text).value
+    if kind in _NORDIC_VALIDATORS:
+        return _NORDIC_VALIDATORS[kind](text).value
     if kind == "cnic":
         return normalise_cnic(text).value
     if kind == "passport":
@@ -291,6 +461,11 @@ def search_forms(text: str) -> list[tuple[str, str]]:
         forms.append(("norwegian_id", validate_norwegian_id(text).value))
     except IdentifierError:
         pass
+    for kind, validate in _NORDIC_VALIDATORS.items():
+        try:
+            forms.append((kind, validate(text).value))
+        except IdentifierError:
+            pass
     try:
         forms.append(("cnic", normalise_cnic(text).value))
     except IdentifierError:

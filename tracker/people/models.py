@@ -16,6 +16,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
+from tracker.people.identifiers import display_identifier
 from tracker.vocabulary import Labelled
 
 
@@ -41,6 +42,10 @@ class Nationality(Labelled):
 
 class IdentifierKind(Labelled):
     NORWEGIAN_ID = "norwegian_id", "Fødselsnummer or D-number"
+    SWEDISH_ID = "swedish_id", "Swedish personnummer or samordningsnummer"
+    DANISH_ID = "danish_id", "Danish CPR number"
+    FINNISH_ID = "finnish_id", "Finnish personal identity code (HETU)"
+    ICELANDIC_ID = "icelandic_id", "Icelandic kennitala"
     CNIC = "cnic", "CNIC or NICOP"
     PASSPORT = "passport", "Passport number"
 
@@ -124,6 +129,11 @@ class PersonIdentifier(Base):
         String(2), comment="issuing country of a passport (ISO 3166-1 alpha-2)")
 
     person: Mapped[Person] = relationship(back_populates="identifiers")
+
+    @property
+    def shown(self) -> str:
+        """The value in its country's usual notation (e.g. 211062-5629 for a CPR number)."""
+        return display_identifier(self.kind.value, self.value)
 
 
 class PersonRelation(Base):

@@ -12,7 +12,12 @@ from tracker.auth.models import User
 from tracker.cases import scope
 from tracker.extensions import db
 from tracker.people import duplicates
-from tracker.people.identifiers import IdentifierError, canonical_identifier, search_forms
+from tracker.people.identifiers import (
+    IdentifierError,
+    canonical_identifier,
+    identifier_birth_date,
+    search_forms,
+)
 from tracker.people.models import (
     Compartment,
     IdentifierKind,
@@ -21,6 +26,7 @@ from tracker.people.models import (
     PersonIdentifier,
     PersonName,
     PersonRelation,
+    PossibleDuplicate,
     RelationKind,
     Sex,
 )
@@ -28,6 +34,7 @@ from tracker.people.names import fold_name, name_tokens, names_match
 from tracker.domain import FieldError
 
 MAX_CANDIDATES = 10
+CHOOSE_KIND = "Choose what kind of number this is."
 
 
 class PersonError(FieldError):
@@ -70,7 +77,7 @@ def check_identifier(entry: IdentifierInput, field_name: str = "identifier"
     try:
         kind = IdentifierKind(entry.kind)
     except ValueError:
-        raise PersonError("Choose the kind of number.", f"{field_name}_kind")
+        raise PersonError(CHOOSE_KIND, f"{field_name}_kind")
     country = (entry.country or "").strip().upper() or None
     if kind is IdentifierKind.PASSPORT:
         country = country or "NO"
@@ -98,7 +105,21 @@ def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]
     if data.date_of_birth and data.date_of_birth > date.today():
         raise PersonError("The date of birth is in the future.", "date_of_birth")
     identifiers = [check_identifier(entry) for entry in data.identifiers if entry.value.strip()]
+    if data.date_of_birth:
+        for identifier in identifiers:
+            check_birth_date(identifier, data.date_of_birth)
     return full_name, other_names, identifiers
+
+
+def check_birth_date(identifier: CheckedIdentifier, date_of_birth: date,
+                     field_name: str = "date_of_birth") -> None:
+    """PersonError when the number carries a birth date other than the one typed."""
+    carried = identifier_birth_date(identifier.kind.value, identifier.value)
+    if carried is not None and carried != date_of_birth:
+        raise PersonError(
+            f"The identity number carries the date of birth {carried.day} {carried:%B %Y}, "
+            f"not {date_of_birth.day} {date_of_birth:%B %Y}: check both for typing errors.",
+            field_name)
 
 
 def identifier_clause(pairs) -> object | None:
@@ -200,6 +221,43 @@ def create_person(compartment: Compartment, data: PersonInput, actor: User | Non
     audit.record("person.created", object_type=f"{compartment}_person", object_id=person.id,
                  actor=actor)
     return person
+
+
+def add_identifier(person: Person, entry: IdentifierInput, actor: User | None
+                   ) -> PersonIdentifier:
+    """Give a person another identity number (flushed), checked as on the person forms.
+
+    Refused when another person the officer sees holds it (the records are to be merged, not
+    both given the number); a holder the officer may not see is queued as a possible duplicate
+    for someone who may see both, and nothing of them is shown.
+    """
+    checked = check_identifier(entry)
+    if person.date_of_birth:
+        check_birth_date(checked, person.date_of_birth, "identifier_value")
+    if any(i.kind is checked.kind and i.value == checked.value for i in person.identifiers):
+        raise PersonError("This person holds this number already.", "identifier_value")
+    holders = (select(Person.id, Person.full_name).join(Person.identifiers)
+               .where(Person.compartment == person.compartment,
+                      Person.merged_into_id.is_(None), Person.id != person.id,
+                      PersonIdentifier.kind == checked.kind,
+                      PersonIdentifier.value == checked.value))
+    visible = db.session.execute(holders.limit(1)).first()
+    if visible is not None:
+        raise PersonError(
+            f"{visible.full_name} holds this number already: if this is the same person, "
+            "the two records are to be merged, not both given the number.", "identifier_value")
+    with scope.unscoped("queue a holder the reader may not see; nothing of them is shown"):
+        hidden = set(db.session.scalars(select(holders.subquery().c.id)))
+    queued = set(db.session.scalars(select(PossibleDuplicate.other_id).where(
+        PossibleDuplicate.person_id == person.id)))
+    identifier = PersonIdentifier(person=person, kind=checked.kind, value=checked.value,
+                                  country=checked.country)
+    db.session.add(identifier)
+    db.session.flush()
+    audit.record("person.identifier_added", object_type=f"{person.compartment}_person",
+                 object_id=person.id, actor=actor, details={"kind": checked.kind.value})
+    duplicates.queue_hidden_matches(person, dict.fromkeys(hidden - queued, "identifier"))
+    return identifier
 
 
 def relate(person: Person, related: Person, kind: RelationKind | str, *,

@@ -1,9 +1,12 @@
-"""The possible-duplicates queue, registered by each compartment on its own blueprint.
+"""What each compartment registers on its own blueprint: the possible-duplicates queue and
+adding another identity number to a person.
 
 Managers work the consular pairs, liaison officers the police pairs; a pair shows only when the
 reader may see both records (the scope decides), and comparing them is a read of both.
 """
 from __future__ import annotations
+
+from typing import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
@@ -14,7 +17,9 @@ from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
 from tracker.forms import TrackerForm
 from tracker.people import duplicates
-from tracker.people.models import Compartment, PossibleDuplicate
+from tracker.people import services as people
+from tracker.people.forms import AddIdentifierForm
+from tracker.people.models import Compartment, Person, PossibleDuplicate
 from tracker.unit_of_work import unit_of_work
 
 DECISIONS = {"merge": duplicates.merge, "not-same": duplicates.not_the_same,
@@ -82,3 +87,23 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission
                       "success")
                 return redirect(url_for(f"{prefix}.duplicate_pair", pair_id=pair.id))
         return _render(_pair(pair_id), form, 422)
+
+
+def register_add_identifier(bp: Blueprint, permission: Permission,
+                            visible_person: Callable[[int], Person],
+                            render_person: Callable[..., object], person_endpoint: str) -> None:
+    """POST /persons/<id>/identifiers: another identity number for a person the officer sees
+    (`visible_person` answers 404 for any other); errors show on the person page."""
+
+    @bp.route("/persons/<int:person_id>/identifiers", methods=["POST"])
+    @allow(permission)
+    def add_identifier(person_id: int):
+        found = visible_person(person_id)
+        form = AddIdentifierForm()
+        if form.validate_on_submit():
+            with unit_of_work(form) as work:
+                people.add_identifier(found, form.identifier_input(), current_user)
+            if work.done:
+                flash("Identity number added.", "success")
+                return redirect(url_for(person_endpoint, person_id=found.id) + "#identifiers")
+        return render_person(found, identifier_form=form, status=422)

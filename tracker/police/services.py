@@ -16,7 +16,7 @@ from tracker.cases.links import ConsularLink
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import office_today
 from tracker.cases.models import Priority, TimelineEvent, TimelineKind
-from tracker.cases.references import next_reference
+from tracker.cases.references import next_reference, parse_reference
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.people.models import Compartment, Person
@@ -44,6 +44,7 @@ from tracker.police.models import (
 from tracker.domain import FieldError, StaleRecord
 
 REFERENCE_PREFIX = "POL"
+REFERENCE_DIGITS = 4
 MAX_ID = 2**31 - 1  # the largest row id: a bigger number names nothing (and overflows)
 
 
@@ -98,7 +99,7 @@ def open_case(actor: User, data: CaseInput) -> LiaisonCase:
     fields = _checked(data)
     now = utcnow()
     year = office_today(actor.office.time_zone, now).year
-    case = LiaisonCase(reference=next_reference(REFERENCE_PREFIX, year, digits=4),
+    case = LiaisonCase(reference=next_reference(REFERENCE_PREFIX, year, digits=REFERENCE_DIGITS),
                        office=actor.office, created_by_id=actor.id, assigned_to=actor,
                        opened_at=now, **fields)
     db.session.add(case)
@@ -296,7 +297,8 @@ def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
     if not text:
         return []
     like = text.lower()
-    clauses = [func.upper(LiaisonCase.reference) == text.upper(),
+    reference = parse_reference(text, REFERENCE_DIGITS) or text.upper()[:20]
+    clauses = [LiaisonCase.reference == reference,
                func.lower(LiaisonCase.summary).contains(like, autoescape=True),
                func.lower(LiaisonCase.operation_name).contains(like, autoescape=True),
                func.lower(LiaisonCase.agency_reference).contains(like, autoescape=True),
@@ -311,6 +313,6 @@ def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
             .options(selectinload(LiaisonCase.named_officers)))
     found = list(db.session.scalars(stmt))
     if not found:
-        closed = access.restricted_by_reference(text.upper()[:20])
+        closed = access.restricted_by_reference(reference)
         found = [closed] if closed is not None else []
     return found

@@ -28,7 +28,8 @@ from tracker.cases import registry
 from tracker.cases.views import register_case_actions
 from tracker.extensions import db
 from tracker.people import services as people
-from tracker.people.views import register_duplicate_queue
+from tracker.people.forms import AddIdentifierForm
+from tracker.people.views import register_add_identifier, register_duplicate_queue
 from tracker.people.models import Compartment, Person
 from tracker.unit_of_work import unit_of_work
 from tracker.police import access, services
@@ -327,15 +328,30 @@ def export(reference: str):
 @bp.route("/persons/<int:person_id>")
 @allow(Permission.READ_LIAISON_CASES)
 def person(person_id: int):
+    found = _visible_person(person_id)
+    with unit_of_work():
+        audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
+    return _render_person(found)
+
+
+def _visible_person(person_id: int) -> Person:
     found = db.session.get(Person, person_id)
     if found is None or found.compartment is not Compartment.POLICE:
         abort(404)  # unknown, or known only from restricted cases this officer may not open
+    return found
+
+
+def _render_person(found: Person, identifier_form: AddIdentifierForm | None = None,
+                   status: int = 200):
     parties = db.session.scalars(select(CaseParty).where(CaseParty.person_id == found.id)
                                  .order_by(CaseParty.id)
                                  .options(selectinload(CaseParty.case))).all()
-    with unit_of_work():
-        audit.record("police_person.viewed", object_type="police_person", object_id=found.id)
-    return render_template("police/person.html", person=found, parties=parties)
+    return render_template("police/person.html", person=found, parties=parties,
+                           identifier_form=identifier_form or AddIdentifierForm()), status
+
+
+register_add_identifier(bp, Permission.WORK_LIAISON_CASES, _visible_person, _render_person,
+                        "police.person")
 
 
 def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
