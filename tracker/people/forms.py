@@ -1,14 +1,21 @@
 """The person fields both compartments' forms share, and reading them into a PersonInput."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import Length, Optional
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from tracker.forms import TrackerForm
+from tracker.domain import FieldError
+from tracker.forms import MaxLength, TrackerForm, put_error
 from tracker.people.models import IdentifierKind, Nationality, Sex
-from tracker.people.services import IdentifierInput, PersonInput
+from tracker.people.services import IdentifierInput, PersonInput, check_person
 from tracker.vocabulary import choices
+
+
+NEW_PERSON = "new"
+NEW_PERSON_LABEL = "None of these: a new person"
+CHOOSE_PERSON = ("This person may be known already: choose one of the persons listed, or "
+                 "\u201cNone of these: a new person\u201d.")
 
 
 class PersonFields(TrackerForm):
@@ -16,10 +23,10 @@ class PersonFields(TrackerForm):
 
     person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     full_name = StringField("Name, as the person writes it",
-                            validators=[Optional(), Length(max=200)],
+                            validators=[Optional(), MaxLength(200)],
                             description="Latin or Urdu script; æ, ø and å are fine.")
     other_names = StringField("Other spellings (optional)",
-                              validators=[Optional(), Length(max=400)],
+                              validators=[Optional(), MaxLength(400)],
                               description="Separate with semicolons.")
     date_of_birth = DateField("Date of birth", validators=[Optional()])
     sex = SelectField("Sex (optional)", choices=choices(Sex, "Not given"), default="")
@@ -27,16 +34,45 @@ class PersonFields(TrackerForm):
                               default="")
     identifier_kind = SelectField("Identity number", choices=choices(IdentifierKind, "None"),
                                   default="")
-    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
+    identifier_value = StringField("Number", validators=[Optional(), MaxLength(40)],
                                    description="Any notation: with or without dashes or "
                                                "spaces, Urdu digits accepted.")
     identifier_country = StringField("Passport issued by (country code)",
-                                     validators=[Optional(), Length(max=2)],
+                                     validators=[Optional(), MaxLength(2)],
                                      description="NO for Norway, PK for Pakistan.")
-    phone = StringField("Phone", validators=[Optional(), Length(max=60)])
+    phone = StringField("Phone", validators=[Optional(), MaxLength(60)])
 
     use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
-    confirm_new = BooleanField("None of these: this is a new person")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The form's own checks and the person rules together, so that every mistake in
+        the person's details shows in one answer."""
+        valid = super().validate(extra_validators)
+        if self.person_id.data:
+            return valid  # an existing person: nothing typed about them to check
+        try:
+            check_person(self.person_input())
+        except FieldError as error:
+            for name, message in error.problems():
+                if name is None or name not in self._fields or not self[name].errors:
+                    put_error(self, name, message)
+            valid = False
+        return valid
+
+    def duplicate_choice(self) -> tuple[str | None, bool]:
+        """At the duplicate step: (the id of the person picked, or None; a new person?)."""
+        picked = self.use_person.data or None
+        if picked == NEW_PERSON:
+            return None, True
+        return picked, False
+
+    def offer(self, candidates) -> None:
+        """Fill the duplicate step's one radio group: each candidate, then a new person."""
+        self.use_person.choices = [(str(p.id), p.full_name) for p in candidates] + [
+            (NEW_PERSON, NEW_PERSON_LABEL)]
+        if self.use_person.data:
+            return
+        self.use_person.errors = [*self.use_person.errors, CHOOSE_PERSON]
 
     def person_input(self) -> PersonInput:
         identifiers = []
