@@ -33,20 +33,21 @@ class LoginForm(TrackerForm):
 class SecondFactorForm(TrackerForm):
     code = StringField(
         "Code from your authenticator app",
-        validators=[InputRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
-                                            message="Enter the six digits the app shows.")],
+        validators=[InputRequired(), MaxLength(20),
+                    Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the six digits the app shows.")],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
 
 
 class PasswordChangeForm(TrackerForm):
-    current_password = PasswordField("Current password", validators=[InputRequired()],
+    current_password = PasswordField("Current password",
+                                     validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password", description=PASSWORD_HINT,
                                  validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("New password again",
-                            validators=[InputRequired(),
+                            validators=[InputRequired(), MaxLength(MAX_LENGTH),
                                         EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
 
