@@ -13,6 +13,9 @@ from wtforms.validators import InputRequired, ValidationError
 # PostgreSQL refuses NUL in text outright.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = "This contains a character that cannot be used here."
+# WTForms' own messages, which make sense only next to their field.
+GENERIC_MESSAGES = {"This field is required.", "Not a valid date value.",
+                    "Not a valid integer value.", "Not a valid choice.", CONTROL_MESSAGE}
 
 
 def has_control_characters(value: object) -> bool:
@@ -77,8 +80,15 @@ def error_summary(form) -> list[tuple[str | None, str]]:
         if not field.errors:
             continue
         target = _input_id(field)
-        problems += [(target, message) for message in _messages(field)]
+        problems += [(target, _named(field, message)) for message in _messages(field)]
     return problems
+
+
+def _named(field: Field, message: str) -> str:
+    """A message that does not say which field it is about names it, away from the field."""
+    if message in GENERIC_MESSAGES:
+        return f"{field.label.text}: {message}"
+    return message
 
 
 def _messages(field: Field) -> list[str]:
