@@ -147,6 +147,20 @@ def test_an_exchange_without_a_handling_code_is_refused(liaison_officer):
     assert count(Exchange, Exchange.case_id == case.id) == 0
 
 
+def test_the_exchange_rules_show_with_the_forms_own_errors(liaison_officer):
+    case = open_case(liaison_officer.user)
+    response = liaison_officer.post(f"/police/cases/{case.reference}/exchanges", exchange_form(
+        summary="", handling_code="H3", restriction="", source_grade="A",
+        information_grade=""))
+    assert response.status_code == 422
+    html = page(response)
+    assert field_error(html, "summary")
+    assert field_error(html, "restriction") == ["State the H3 restriction."]
+    assert field_error(html, "information_grade") == [
+        "Grade both the source and the information (4x4), or neither."]
+    assert len(summary_links(html)) == 3
+
+
 def test_a_death_resolution_needs_its_outcome_chosen(consular_officer):
     case = make_request(officer=consular_officer.user, category="death:repatriation")
     consular.move(case, consular_officer.user, "start")

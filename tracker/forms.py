@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import re
 
+from typing import Callable
+
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
+
+from tracker.domain import FieldError
 
 # C0 controls other than tab, line feed and carriage return: nobody types them, and
 # PostgreSQL refuses NUL in text outright.
@@ -31,6 +35,21 @@ class TrackerForm(FlaskForm):
                 field.errors = [*field.errors, CONTROL_MESSAGE]
                 valid = False
         return valid
+
+
+def add_rule_errors(form, check: Callable[[], object]) -> bool:
+    """Run a service's checks on what a refused form holds, so that its rules show in the same
+    answer as the form's own errors; a field with an error already keeps only that one.
+    False if a rule was broken."""
+    try:
+        check()
+    except FieldError as error:
+        for name, message in error.problems():
+            target = getattr(form, name, None) if name else None
+            if target is None or not target.errors:
+                put_error(form, name, message)
+        return False
+    return True
 
 
 def put_error(form, field: str | None, message: str) -> None:

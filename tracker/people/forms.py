@@ -5,8 +5,7 @@ from wtforms import DateField, IntegerField, RadioField, SelectField, StringFiel
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from tracker.domain import FieldError
-from tracker.forms import MaxLength, TrackerForm, put_error
+from tracker.forms import MaxLength, TrackerForm, add_rule_errors
 from tracker.people.models import IdentifierKind, Nationality, Sex
 from tracker.people.services import IdentifierInput, PersonInput, check_person
 from tracker.vocabulary import choices
@@ -50,14 +49,7 @@ class PersonFields(TrackerForm):
         valid = super().validate(extra_validators)
         if self.person_id.data:
             return valid  # an existing person: nothing typed about them to check
-        try:
-            check_person(self.person_input())
-        except FieldError as error:
-            for name, message in error.problems():
-                if name is None or name not in self._fields or not self[name].errors:
-                    put_error(self, name, message)
-            valid = False
-        return valid
+        return add_rule_errors(self, lambda: check_person(self.person_input())) and valid
 
     def duplicate_choice(self) -> tuple[str | None, bool]:
         """At the duplicate step: (the id of the person picked, or None; a new person?)."""

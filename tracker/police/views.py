@@ -27,7 +27,7 @@ from tracker.cases.forms import TransitionForm
 from tracker.cases import pending, registry
 from tracker.cases.views import register_case_actions
 from tracker.extensions import db
-from tracker.forms import choose
+from tracker.forms import add_rule_errors, choose
 from tracker.people import services as people
 from tracker.people.views import register_duplicate_queue
 from tracker.people.models import Compartment, Person
@@ -238,15 +238,17 @@ def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
     work = None
+    data = services.ExchangeInput(
+        exchanged_on=form.exchanged_on.data, direction=form.direction.data,
+        channel=form.channel.data, counterpart=form.counterpart.data, summary=form.summary.data,
+        handling_code=form.handling_code.data, restriction=form.restriction.data,
+        source_grade=form.source_grade.data, information_grade=form.information_grade.data)
     with pending.attached(form, "document", current_user) as document:
         if form.validate_on_submit():
             with unit_of_work(form) as work:
-                exchange = services.add_exchange(case, current_user, services.ExchangeInput(
-                    exchanged_on=form.exchanged_on.data, direction=form.direction.data,
-                    channel=form.channel.data, counterpart=form.counterpart.data,
-                    summary=form.summary.data, handling_code=form.handling_code.data,
-                    restriction=form.restriction.data, source_grade=form.source_grade.data,
-                    information_grade=form.information_grade.data), document=document)
+                exchange = services.add_exchange(case, current_user, data, document=document)
+        else:
+            add_rule_errors(form, lambda: services.check_exchange(current_user, data))
     if work is not None and work.done:
             flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
