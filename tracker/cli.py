@@ -341,6 +341,14 @@ def wake_command():
     click.echo(f"{len(police_woken)} liaison case(s) back to active")
 
 
+@cases_cli.command("sweep-uploads")
+def sweep_uploads_command():
+    """Remove files kept from failed submits (pending uploads) older than a day (run daily)."""
+    from tracker.cases import pending
+
+    click.echo(f"{pending.sweep()} pending upload(s) older than a day removed")
+
+
 @reports_cli.command("monthly")
 @click.option("--month", required=True, help="YYYY-MM")
 @click.option("--office", default="all", show_default=True, help="An office code, or all.")

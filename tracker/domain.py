@@ -5,6 +5,8 @@ officer sees: a field error on the form, or the one conflict page.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 
 class FieldError(ValueError):
     """A rule was broken; the message is for the officer, `field` the form field it belongs
@@ -20,6 +22,48 @@ class FieldError(ValueError):
         self.field = field
         if status is not None:
             self.status = status
+        self.also: tuple[FieldError, ...] = ()
+
+    def problems(self) -> list[tuple[str | None, str]]:
+        """(field, message) of this error and of those raised with it."""
+        return [(self.field, str(self)), *(p for error in self.also for p in error.problems())]
+
+
+def raise_all(errors: list[FieldError]) -> None:
+    """Raise the first of the rule errors found, carrying the others (nothing when none).
+
+    Where several rules can be checked before anything is saved, the officer learns of every
+    broken one in one answer, not one per submit.
+    """
+    if errors:
+        first, *others = errors
+        first.also = (*first.also, *others)
+        raise first
+
+
+class Problems:
+    """Rule errors gathered while checking several things, raised together at the end:
+
+        problems = Problems()
+        with problems.check():
+            reason = waiting_reason(details)
+        with problems.check():
+            until = hold_date(case, details, now)
+        problems.raise_all()
+    """
+
+    def __init__(self):
+        self.errors: list[FieldError] = []
+
+    @contextmanager
+    def check(self):
+        try:
+            yield
+        except FieldError as error:
+            self.errors.append(error)
+
+    def raise_all(self) -> None:
+        raise_all(self.errors)
 
 
 class StaleRecord(Exception):

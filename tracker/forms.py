@@ -1,15 +1,26 @@
-"""The base of every form: CSRF from Flask-WTF, and no control characters in any text."""
+"""The base of every form: CSRF from Flask-WTF, no control characters in any text, limits
+said rather than cut, choices that start empty, and the list of problems for the summary."""
 from __future__ import annotations
 
 import re
 
+from typing import Callable
+
 from flask_wtf import FlaskForm
+from wtforms import Field
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, ValidationError
+
+from tracker.domain import FieldError
 
 # C0 controls other than tab, line feed and carriage return: nobody types them, and
 # PostgreSQL refuses NUL in text outright.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = "This contains a character that cannot be used here."
 HIDDEN_FIELD_MESSAGE = "This form could not be read as it was sent. Reload the page and try again."
+# WTForms' own messages, which make sense only next to their field.
+GENERIC_MESSAGES = {"This field is required.", "Not a valid date value.",
+                    "Not a valid integer value.", "Not a valid choice.", CONTROL_MESSAGE}
 
 
 def has_control_characters(value: object) -> bool:
@@ -36,6 +47,21 @@ def _hidden(field) -> bool:
     return getattr(field.widget, "input_type", None) == "hidden"
 
 
+def add_rule_errors(form, check: Callable[[], object]) -> bool:
+    """Run a service's checks on what a refused form holds, so that its rules show in the same
+    answer as the form's own errors; a field with an error already keeps only that one.
+    False if a rule was broken."""
+    try:
+        check()
+    except FieldError as error:
+        for name, message in error.problems():
+            target = getattr(form, name, None) if name else None
+            if target is None or not target.errors:
+                put_error(form, name, message)
+        return False
+    return True
+
+
 def put_error(form, field: str | None, message: str) -> None:
     """Show `message` next to `field`, or above the form when the field is not on the page."""
     target = getattr(form, field, None) if field else None
@@ -43,3 +69,70 @@ def put_error(form, field: str | None, message: str) -> None:
         form.form_errors.append(message)  # a hidden field shows no errors: say it on top
         return
     target.errors = [*target.errors, message]
+
+
+class MaxLength:
+    """At most `limit` characters, checked on the server with a message that says how many were
+    typed. It sets no `maxlength` attribute on purpose: the browser would cut a pasted text
+    short without a word, and the cut text would be saved."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+
+    def __call__(self, form, field) -> None:
+        typed = typed_length(field.data)
+        if typed > self.limit:
+            raise ValidationError(f"At most {self.limit:,} characters; you typed {typed:,}.")
+
+
+def typed_length(value: object) -> int:
+    """Characters as the officer sees them: a line break the browser sent as CR LF is one."""
+    return len(value.replace("\r\n", "\n")) if isinstance(value, str) else 0
+
+
+def choose(prompt: str, options: list[SelectChoice]) -> list[SelectChoice]:
+    """A choice that matters starts on an empty option ("Choose the outcome"), never on the
+    first real one, so nothing is decided for the officer who does not look."""
+    return [SelectChoice("", prompt), *options]
+
+
+def chosen(message: str) -> InputRequired:
+    """Required: the empty "Choose ..." option (or nothing sent) is refused with `message`."""
+    return InputRequired(message=message)
+
+
+def error_summary(form) -> list[tuple[str | None, str]]:
+    """(id of the input to link to, message) for every problem on the form, in page order;
+    problems of the whole form first, with no link."""
+    problems: list[tuple[str | None, str]] = [(None, m) for m in form.form_errors]
+    for field in form:
+        if not field.errors:
+            continue
+        target = _input_id(field)
+        problems += [(target, _named(field, message)) for message in _messages(field)]
+    return problems
+
+
+def _named(field: Field, message: str) -> str:
+    """A message that does not say which field it is about names it, away from the field."""
+    if message in GENERIC_MESSAGES:
+        return f"{field.label.text}: {message}"
+    return message
+
+
+def _messages(field: Field) -> list[str]:
+    errors = field.errors
+    if isinstance(errors, dict):  # a FormField's nested errors
+        return [m for messages in errors.values() for m in messages]
+    return list(errors)
+
+
+def _input_id(field: Field) -> str | None:
+    """The id the summary links to: the input itself, or a group's first option."""
+    if getattr(field.widget, "input_type", None) == "hidden":
+        return None
+    if field.type == "RadioField" and field.choices:
+        return f"{field.id}-{field.choices[0][0]}"  # options are named by their value
+    if field.type == "MultiCheckboxField":
+        return f"{field.id}-0"
+    return field.id

@@ -76,7 +76,8 @@ class UnitOfWork:
             return False
         db.session.rollback()
         if isinstance(exc, FieldError) and self.form is not None:
-            put_error(self.form, exc.field, str(exc))
+            for field, message in exc.problems():
+                put_error(self.form, field, message)
             self.status = exc.status
             return True
         if isinstance(exc, StaleRecord):

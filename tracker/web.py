@@ -14,6 +14,7 @@ from tracker.auth.models import Role
 from tracker.auth.permissions import can, enforce_access
 from tracker.cases.workflow import workflow_for
 from tracker.db import utcnow
+from tracker.forms import error_summary
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -163,4 +164,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(audit_details, "audit_details")
     app.jinja_env.globals.update(can=can, navigation=navigation, Role=Role, field_attrs=field_attrs,
+                                 error_summary=error_summary,
                                  status_label=status_label, is_overdue=is_overdue)

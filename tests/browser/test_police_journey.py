@@ -31,6 +31,7 @@ def test_child_abduction_case_stays_in_the_compartment(page, sign_in, screenshot
     page.get_by_label("Handled for").select_option(label="Sweden")
     page.get_by_label("Requesting agency").fill("Polismyndigheten/NOA")
     page.get_by_label("Host-country counterpart").select_option(label="FIA (Federal Investigation Agency)")
+    page.get_by_label("Priority").select_option(label="Urgent")
     page.get_by_role("button", name="Open the case").click()
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_contain_text(re.compile(r"POL-\d{4}-\d{4}"))

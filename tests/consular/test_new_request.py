@@ -118,7 +118,7 @@ def test_confirming_a_new_person(officer):
     make_person("Muhammad Chaudhry", date_of_birth=date(1990, 2, 14))
     persons = count(Person)
     response = officer.post("/consular/requests/new", form(
-        full_name="Mohammed Chaudhary", date_of_birth="1990-02-14", confirm_new="y"))
+        full_name="Mohammed Chaudhary", date_of_birth="1990-02-14", use_person="new"))
     assert response.status_code == 302
     assert count(Person) == persons + 1
     [subject] = newest_request().subjects

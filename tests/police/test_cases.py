@@ -98,7 +98,7 @@ def test_the_host_country_fir_number_is_saved_shown_and_edited(officer):
     response = officer.post(f"/police/cases/{case.reference}/edit", case_form(
         fir_number="x" * 81, version=case.version))
     assert response.status_code == 422
-    assert "Field cannot be longer than 80 characters." in page(response)
+    assert "At most 80 characters; you typed 81." in page(response)
 
 
 @pytest.mark.parametrize("field, message", [

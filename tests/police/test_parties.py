@@ -186,7 +186,7 @@ def test_same_birth_date_and_folded_name_warns_and_the_officer_confirms_new(offi
     assert f'id="use_person-{known.id}"' in page(response)
     assert row_counts() == before
     response = post_party(officer, case, full_name="Mohammed Chaudhary",
-                          date_of_birth="1979-01-02", confirm_new="y")
+                          date_of_birth="1979-01-02", use_person="new")
     assert response.status_code == 302
     [party] = parties(case)
     assert party.person_id != known.id

@@ -239,7 +239,8 @@ def test_a_case_whose_hold_date_has_come_returns_to_work(app):
     officer = liaison()
     due = open_case(officer)
     services.move(due, officer, "await_counterpart", waiting_reason="Court date",
-                  hold_until=date.today() - timedelta(days=1))
+                  hold_until=date.today() - timedelta(days=1),
+                  at=utcnow() - timedelta(days=3))  # put on hold three days ago
     later = open_case(officer)
     services.move(later, officer, "await_counterpart", waiting_reason="Court date",
                   hold_until=date.today() + timedelta(days=30))

@@ -7,13 +7,13 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, Optional
+from wtforms.validators import Optional
 
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import for_administrators, readable_by_administrators
 from tracker.auth.permissions import Permission, allow
 from tracker.extensions import db
-from tracker.forms import TrackerForm
+from tracker.forms import MaxLength, TrackerForm
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -26,9 +26,9 @@ class AuditFilterForm(TrackerForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    actor = StringField("Account (e-mail contains)", validators=[Optional(), Length(max=254)])
+    actor = StringField("Account (e-mail contains)", validators=[Optional(), MaxLength(254)])
     action = StringField("Action (starts with)", description="For example login or user.",
-                         validators=[Optional(), Length(max=64)])
+                         validators=[Optional(), MaxLength(64)])
     object_type = SelectField("Object", choices=[SelectChoice("", "Any"), SelectChoice("user", "Account"),
                                        SelectChoice("office", "Office")],
                               default="")

@@ -16,7 +16,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.auth.models import OfficeKind, Role
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from tracker.forms import TrackerForm
+from tracker.forms import MaxLength, TrackerForm
 from tracker.vocabulary import choices
 
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
@@ -24,29 +24,30 @@ PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few u
 
 
 class LoginForm(TrackerForm):
-    email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)],
+    email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[InputRequired(), Length(max=MAX_LENGTH)],
+    password = PasswordField("Password", validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
 
 
 class SecondFactorForm(TrackerForm):
     code = StringField(
         "Code from your authenticator app",
-        validators=[InputRequired(), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
-                                            message="Enter the six digits the app shows.")],
+        validators=[InputRequired(), MaxLength(20),
+                    Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the six digits the app shows.")],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
 
 
 class PasswordChangeForm(TrackerForm):
-    current_password = PasswordField("Current password", validators=[InputRequired()],
+    current_password = PasswordField("Current password",
+                                     validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("New password", description=PASSWORD_HINT,
-                                 validators=[InputRequired(), Length(max=MAX_LENGTH)],
+                                 validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                                  render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("New password again",
-                            validators=[InputRequired(),
+                            validators=[InputRequired(), MaxLength(MAX_LENGTH),
                                         EqualTo("new_password", "The two passwords differ.")],
                             render_kw={"autocomplete": "new-password"})
 
@@ -58,7 +59,7 @@ def role_choices():
 class UserForm(TrackerForm):
     """Editing an account; the e-mail address is fixed once the account exists."""
 
-    display_name = StringField("Name", validators=[InputRequired(), Length(max=120)],
+    display_name = StringField("Name", validators=[InputRequired(), MaxLength(120)],
                                render_kw={"autocomplete": "off"})
     role = SelectField("Role", choices=role_choices())
     office = SelectField("Office", coerce=int)
@@ -68,13 +69,13 @@ class UserForm(TrackerForm):
 
 
 class NewUserForm(UserForm):
-    email = EmailField("E-mail address", validators=[InputRequired(), Length(max=254)],
+    email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "off"})
     password = PasswordField("Initial password",
                              description=PASSWORD_HINT + " Leave it empty for a police liaison "
                              "officer, manager or administrator: a second administrator "
                              "approves the account and receives a one-time password for it.",
-                             validators=[Optional(), Length(max=MAX_LENGTH)],
+                             validators=[Optional(), MaxLength(MAX_LENGTH)],
                              render_kw={"autocomplete": "new-password"})
     field_order = ("email", "display_name", "role", "office", "password", "active")
 
@@ -87,8 +88,8 @@ class DecisionForm(TrackerForm):
 
 class OfficeForm(TrackerForm):
     code = StringField("Code", description="Three letters used in case references, e.g. ISB.",
-                       validators=[InputRequired(), Length(min=3, max=3)])
-    name = StringField("Name", validators=[InputRequired(), Length(max=120)])
+                       validators=[InputRequired(), Length(min=3), MaxLength(3)])
+    name = StringField("Name", validators=[InputRequired(), MaxLength(120)])
     kind = SelectField("Kind", choices=choices(OfficeKind))
     time_zone = SelectField("Time zone",
                             description="Days and months of this office are counted in it.",

@@ -30,5 +30,6 @@ class Checks:
         if required and not value:
             raise self.error(message, field)
         if len(value) > limit:
-            raise self.error(too_long or f"Use at most {limit:,} characters.", field)
+            raise self.error(too_long or f"At most {limit:,} characters; you typed "
+                                         f"{len(value):,}.", field)
         return value or None

@@ -12,7 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from tracker.auth.permissions import allow
-from tracker.cases import assignment, documents, journal, registry, workflow
+from tracker.cases import assignment, documents, journal, pending, registry, workflow
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
@@ -83,15 +83,16 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
     def add_document(reference: str):
         case = registry.load(case_type, reference, True)
         form = DocumentForm()
-        status = 422
-        if form.validate_on_submit():
-            with unit_of_work(form) as work:
-                documents.add_document(case, current_user, form.file.data)
-            if work.done:
-                flash("Document added.", "success")
-                return back(case, "#documents")
-            status = work.status  # 507 when the disk is full
-        return render_detail(case, status, document_form=form)
+        work = None
+        with pending.attached(form, "file", current_user) as upload:
+            if form.validate_on_submit():
+                with unit_of_work(form) as work:
+                    documents.add_document(case, current_user, upload)
+        if work is not None and work.done:
+            flash("Document added.", "success")
+            return back(case, "#documents")
+        # 507 when the disk is full
+        return render_detail(case, work.status if work is not None else 422, document_form=form)
 
     def _document(case: Case, document_id: int) -> Attachment:
         attachment = db.session.get(Attachment, document_id)
@@ -130,7 +131,8 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
             else:  # e.g. "removed already": say what really happened
                 flash(" ".join(form.form_errors + form.reason.errors), "error")
             return back(case, "#documents")
-        flash("Say why the document is removed.", "error")
+        flash(" ".join(form.reason.errors) if form.reason.data else
+              "Say why the document is removed.", "error")
         return back(case, "#documents")
 
 

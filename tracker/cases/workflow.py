@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import contextvars
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 
 from sqlalchemy import event
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
+from tracker.cases.clock import office_today
 from tracker.cases.models import Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
@@ -202,6 +203,19 @@ def waiting_reason(details: dict, message: str) -> str:
     if not reason:
         raise TransitionError(message, "waiting_reason")
     return reason
+
+
+def hold_date(case: Case, details: dict, at: datetime) -> date | None:
+    """The step's hold date (optional), which must be after the office's today: a hold date
+    that has come already would wake the case at once."""
+    hold_until = details.get("hold_until")
+    if hold_until is None:
+        return None
+    today = office_today(case.office.time_zone, at)
+    if hold_until <= today:
+        raise TransitionError(f"Choose a day after today ({today:%d %b %Y}), or leave it "
+                              "empty.", "hold_until")
+    return hold_until
 
 
 def keep_hold(case: Case, move: Transition, entering: str, waiting_on: str | None,

@@ -10,13 +10,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.cases.models import Priority
 from tracker.consular.categories import CATEGORIES, Category, Channel
 from tracker.consular.workflow import Status
-from tracker.forms import TrackerForm
+from tracker.forms import MaxLength, TrackerForm, choose, chosen
 from tracker.people.forms import PersonFields
 from tracker.people.models import RelationKind
 from tracker.vocabulary import choices
@@ -49,29 +49,32 @@ def kindchoices() -> list[SelectChoice]:
 class NewRequestForm(PersonFields):
     """A request and the person it is about (the person fields are shared with the police)."""
 
-    kind = SelectField("What is it about", choices=kindchoices(),
+    kind = SelectField("What is it about", choices=choose("Choose the kind of request",
+                                                          kindchoices()),
+                       validators=[chosen("Choose what the request is about.")],
                        description="Category and kind of request.")
-    priority = SelectField("Priority", choices=choices(Priority), default="routine")
+    priority = SelectField("Priority", choices=choose("Choose the priority", choices(Priority)),
+                           validators=[chosen("Choose the priority.")])
     channel = SelectField("Came in by", choices=choices(Channel), default="phone")
-    summary = StringField("Summary", validators=[InputRequired(), Length(max=200)],
+    summary = StringField("Summary", validators=[InputRequired(), MaxLength(200)],
                           description="One line a colleague understands at a glance.")
-    description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
+    description = TextAreaField("Details", validators=[Optional(), MaxLength(50_000)])
     assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)
     enquiry_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     requester_name = StringField("Their name",
-                                 validators=[Optional(), Length(max=200)])
+                                 validators=[Optional(), MaxLength(200)])
     requester_relationship = StringField("Their relationship to the person",
-                                         validators=[Optional(), Length(max=80)],
+                                         validators=[Optional(), MaxLength(80)],
                                          description="For example: mother, employer.")
-    requester_phone = StringField("Their phone number", validators=[Optional(), Length(max=60)])
+    requester_phone = StringField("Their phone number", validators=[Optional(), MaxLength(60)])
 
 
 class EditRequestForm(TrackerForm):
     subcategory = SelectField("Kind of request", choices=[], validate_choice=False)
     priority = SelectField("Priority", choices=choices(Priority))
-    summary = StringField("Summary", validators=[InputRequired(), Length(max=200)])
-    description = TextAreaField("Details", validators=[Optional(), Length(max=50_000)])
+    summary = StringField("Summary", validators=[InputRequired(), MaxLength(200)])
+    description = TextAreaField("Details", validators=[Optional(), MaxLength(50_000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 

@@ -29,7 +29,7 @@ from tracker.consular.workflow import Status
 from tracker.audit import service as audit
 from tracker.db import utcnow
 from tracker.extensions import db
-from tracker.forms import CONTROL_CHARACTERS
+from tracker.forms import CONTROL_CHARACTERS, choose
 from tracker.people import services as people
 from tracker.people.forms import AddIdentifierForm
 from tracker.people.views import register_add_identifier, register_duplicate_queue
@@ -169,9 +169,10 @@ def new():
     if request.method == "POST" and form.validate_on_submit():
         try:
             with unit_of_work(form) as work:
+                chosen_id, confirmed_new = form.duplicate_choice()
                 subject = known or people.chosen_or_new_person(
-                    Compartment.CONSULAR, form.person_input(), chosen_id=form.use_person.data,
-                    confirmed_new=form.confirm_new.data, actor=current_user)
+                    Compartment.CONSULAR, form.person_input(), chosen_id=chosen_id,
+                    confirmed_new=confirmed_new, actor=current_user)
                 created = _create(form, subject, enquiry)
         except people.NeedsChoice as choice:
             candidates = choice.candidates
@@ -182,7 +183,7 @@ def new():
                                         reference=created.reference))
     status = 200 if request.method == "GET" else 422
     if candidates:
-        form.use_person.choices = [(str(p.id), p.full_name) for p in candidates]
+        form.offer(candidates)
     return render_template("consular/new.html", form=form, known=known,
                            candidates=candidates, enquiry=enquiry), status
 
@@ -268,10 +269,10 @@ def edit(reference: str):
 
 
 def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
-    form.waiting_on.choices = choices(WaitingOn)
-    form.closing_reason.choices = [SelectChoice(k, v)
-                                   for k, v in case.category.info.closing_reasons.items()]
-    form.cancel_reason.choices = choices(CancelReason)
+    form.waiting_on.choices = choose("Choose who it waits on", choices(WaitingOn))
+    form.closing_reason.choices = choose("Choose the outcome", [
+        SelectChoice(k, v) for k, v in case.category.info.closing_reasons.items()])
+    form.cancel_reason.choices = choose("Choose why", choices(CancelReason))
 
 
 register_case_actions(requests_bp, access.CASE_TYPE, render_detail, _prepare_step_form)

@@ -13,6 +13,7 @@ from tracker.cases.models import Case, CaseKind
 from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.consular.categories import CancelReason, WaitingOn
+from tracker.domain import Problems
 from tracker.vocabulary import Labelled
 
 
@@ -83,14 +84,21 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
     Every detail is checked before anything is set, so a refused move leaves the request
     exactly as it was (a caller that commits afterwards saves no half-made change).
     """
-    # 1. Check.
+    # 1. Check (every mistake at once).
     waiting_on = waiting_reason = closing_reason = None
     if move.name == "wait":
-        try:
-            waiting_on = WaitingOn(details.get("waiting_on")).value
-        except ValueError:
-            raise TransitionError("Say who the request is waiting on.", "waiting_on")
-        waiting_reason = hold.waiting_reason(details, "Say what the request is waiting for.")
+        problems = Problems()
+        with problems.check():
+            try:
+                waiting_on = WaitingOn(details.get("waiting_on")).value
+            except ValueError:
+                raise TransitionError("Say who the request is waiting on.", "waiting_on")
+        with problems.check():
+            waiting_reason = hold.waiting_reason(details,
+                                                 "Say what the request is waiting for.")
+        with problems.check():
+            hold.hold_date(case, details, at)
+        problems.raise_all()
     if move.name in ("resolve", "request_approval"):
         closing_reason = details.get("closing_reason")
         if closing_reason not in case.category.info.closing_reasons:

@@ -1,14 +1,20 @@
 """The person fields both compartments' forms share, and reading them into a PersonInput."""
 from __future__ import annotations
 
-from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 
-from tracker.forms import TrackerForm
+from tracker.forms import MaxLength, TrackerForm, add_rule_errors
 from tracker.people.models import IdentifierKind, Nationality, Sex
-from tracker.people.services import IdentifierInput, PersonInput
+from tracker.people.services import IdentifierInput, PersonInput, check_person
 from tracker.vocabulary import choices
+
+
+NEW_PERSON = "new"
+NEW_PERSON_LABEL = "None of these: a new person"
+CHOOSE_PERSON = ("This person may be known already: choose one of the persons listed, or "
+                 "\u201cNone of these: a new person\u201d.")
 
 
 class IdentifierFields(TrackerForm):
@@ -16,11 +22,11 @@ class IdentifierFields(TrackerForm):
 
     identifier_kind = SelectField("Identity number", choices=choices(IdentifierKind, "None"),
                                   default="")
-    identifier_value = StringField("Number", validators=[Optional(), Length(max=40)],
+    identifier_value = StringField("Number", validators=[Optional(), MaxLength(40)],
                                    description="Any notation: with or without dashes or "
                                                "spaces, Urdu digits accepted.")
     identifier_country = StringField("Passport issued by (country code)",
-                                     validators=[Optional(), Length(max=2)],
+                                     validators=[Optional(), MaxLength(2)],
                                      description="NO for Norway, PK for Pakistan.")
 
     def identifier_input(self) -> IdentifierInput | None:
@@ -37,7 +43,7 @@ class AddIdentifierForm(IdentifierFields):
     identifier_kind = SelectField("Kind of number", choices=choices(IdentifierKind, "Choose"),
                                   default="")
     identifier_value = StringField("Number", validators=[InputRequired("Write the number."),
-                                                         Length(max=40)],
+                                                         MaxLength(40)],
                                    description="Any notation: with or without dashes or "
                                                "spaces, Urdu digits accepted.")
 
@@ -47,19 +53,41 @@ class PersonFields(IdentifierFields):
 
     person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
     full_name = StringField("Name, as the person writes it",
-                            validators=[Optional(), Length(max=200)],
+                            validators=[Optional(), MaxLength(200)],
                             description="Latin or Urdu script; æ, ø and å are fine.")
     other_names = StringField("Other spellings (optional)",
-                              validators=[Optional(), Length(max=400)],
+                              validators=[Optional(), MaxLength(400)],
                               description="Separate with semicolons.")
     date_of_birth = DateField("Date of birth", validators=[Optional()])
     sex = SelectField("Sex (optional)", choices=choices(Sex, "Not given"), default="")
     nationality = SelectField("Nationality", choices=choices(Nationality, "Not known"),
                               default="")
-    phone = StringField("Phone", validators=[Optional(), Length(max=60)])
+    phone = StringField("Phone", validators=[Optional(), MaxLength(60)])
 
     use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
-    confirm_new = BooleanField("None of these: this is a new person")
+
+    def validate(self, extra_validators=None) -> bool:
+        """The form's own checks and the person rules together, so that every mistake in
+        the person's details shows in one answer."""
+        valid = super().validate(extra_validators)
+        if self.person_id.data:
+            return valid  # an existing person: nothing typed about them to check
+        return add_rule_errors(self, lambda: check_person(self.person_input())) and valid
+
+    def duplicate_choice(self) -> tuple[str | None, bool]:
+        """At the duplicate step: (the id of the person picked, or None; a new person?)."""
+        picked = self.use_person.data or None
+        if picked == NEW_PERSON:
+            return None, True
+        return picked, False
+
+    def offer(self, candidates) -> None:
+        """Fill the duplicate step's one radio group: each candidate, then a new person."""
+        self.use_person.choices = [(str(p.id), p.full_name) for p in candidates] + [
+            (NEW_PERSON, NEW_PERSON_LABEL)]
+        if self.use_person.data:
+            return
+        self.use_person.errors = [*self.use_person.errors, CHOOSE_PERSON]
 
     def person_input(self) -> PersonInput:
         identifier = self.identifier_input()

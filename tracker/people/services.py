@@ -31,7 +31,7 @@ from tracker.people.models import (
     Sex,
 )
 from tracker.people.names import fold_name, name_tokens, names_match
-from tracker.domain import FieldError
+from tracker.domain import FieldError, raise_all
 
 MAX_CANDIDATES = 10
 CHOOSE_KIND = "Choose what kind of number this is."
@@ -96,19 +96,37 @@ def _search_key(full_name: str, other_names: list[str]) -> str:
 
 
 def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]]:
+    """The person's details in canonical form; every broken rule at once (PersonError)."""
+    problems: list[FieldError] = []
     full_name = " ".join((data.full_name or "").split())
     if not full_name:
-        raise PersonError("Write the person's name as they write it.", "full_name")
-    if len(full_name) > 200:
-        raise PersonError("Use at most 200 characters.", "full_name")
+        problems.append(PersonError("Write the person's name as they write it.", "full_name"))
+    elif len(full_name) > 200:
+        problems.append(PersonError(
+            f"At most 200 characters; you typed {len(full_name):,}.", "full_name"))
     other_names = [" ".join(n.split())[:200] for n in data.other_names if n and n.strip()]
     if data.date_of_birth and data.date_of_birth > date.today():
-        raise PersonError("The date of birth is in the future.", "date_of_birth")
-    identifiers = [check_identifier(entry) for entry in data.identifiers if entry.value.strip()]
+        problems.append(PersonError("The date of birth is in the future.", "date_of_birth"))
+    identifiers = []
+    for entry in data.identifiers:
+        if entry.value.strip():
+            try:
+                identifiers.append(check_identifier(entry))
+            except PersonError as error:
+                problems.append(error)
     if data.date_of_birth:
         for identifier in identifiers:
-            check_birth_date(identifier, data.date_of_birth)
+            try:
+                check_birth_date(identifier, data.date_of_birth)
+            except PersonError as error:
+                problems.append(error)
+    raise_all(problems)
     return full_name, other_names, identifiers
+
+
+def check_person(data: PersonInput) -> None:
+    """Raise PersonError carrying every rule the typed details break (nothing is saved)."""
+    _checked(data)
 
 
 def check_birth_date(identifier: CheckedIdentifier, date_of_birth: date,
@@ -304,6 +322,27 @@ def find_persons(compartment: Compartment, text: str, limit: int = 25, *, where=
     return list(db.session.scalars(stmt))
 
 
+def keep_other_spellings(person: Person, names: list[str], actor: User | None) -> list[str]:
+    """Keep each typed name the person is not yet known by as another spelling (audited);
+    the spellings added."""
+    known = {" ".join(n.split()).casefold()
+             for n in [person.full_name, *(o.name for o in person.other_names)]}
+    added = []
+    for name in names:
+        name = " ".join((name or "").split())
+        if name and name.casefold() not in known and len(name) <= 200:
+            known.add(name.casefold())
+            person.other_names.append(PersonName(name=name))
+            added.append(name)
+    if not added:
+        return added
+    person.folded_name = _search_key(person.full_name, [o.name for o in person.other_names])
+    db.session.flush()
+    audit.record("person.spelling_added", object_type=f"{person.compartment}_person",
+                 object_id=person.id, actor=actor, details={"names": "; ".join(added)})
+    return added
+
+
 class NeedsChoice(Exception):
     """Possible duplicates were found: the officer must pick one or confirm a new person."""
 
@@ -326,6 +365,7 @@ def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
         chosen = next((p for p in candidates if str(p.id) == str(chosen_id)), None)
         if chosen is None:
             raise PersonError("Choose one of the persons listed.")
+        keep_other_spellings(chosen, [data.full_name, *data.other_names], actor)
         return chosen
     if candidates and not confirmed_new:
         raise NeedsChoice(candidates)

@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length
 
 from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
-from tracker.forms import TrackerForm
+from tracker.forms import MaxLength, TrackerForm
 from tracker.people import duplicates
 from tracker.people import services as people
 from tracker.people.forms import AddIdentifierForm
@@ -27,7 +27,7 @@ DECISIONS = {"merge": duplicates.merge, "not-same": duplicates.not_the_same,
 
 
 class DecisionForm(TrackerForm):
-    reason = TextAreaField("Why?", validators=[InputRequired(), Length(min=10, max=2000)],
+    reason = TextAreaField("Why?", validators=[InputRequired(), Length(min=10), MaxLength(2000)],
                            description="Recorded with your name in the audit log.")
     version = HiddenField()
 

@@ -16,7 +16,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from tracker.cases.models import Priority
-from tracker.forms import TrackerForm
+from tracker.cases.pending import PendingUploadFields
+from tracker.forms import MaxLength, TrackerForm, choose, chosen
 from tracker.people.forms import PersonFields
 from tracker.police.categories import (
     Counterpart,
@@ -35,25 +36,28 @@ from tracker.vocabulary import choices
 
 
 class CaseForm(TrackerForm):
-    title = StringField("Title", validators=[InputRequired(), Length(max=200)],
+    title = StringField("Title", validators=[InputRequired(), MaxLength(200)],
                         description="What the case is, in a line.")
-    category = SelectField("Kind of case", choices=choices(PoliceCategory))
+    category = SelectField("Kind of case",
+                           choices=choose("Choose the kind of case", choices(PoliceCategory)),
+                           validators=[chosen("Choose the kind of case.")])
     country = SelectField("Handled for", choices=choices(NordicCountry),
                           description="The Nordic police service that asked.")
     requesting_agency = StringField("Requesting agency", validators=[InputRequired(),
-                                                                     Length(max=120)],
+                                                                     MaxLength(120)],
                                     description="For example Kripos, Rigspolitiet, KRP, "
                                                 "Ríkislögreglustjóri, Polismyndigheten/NOA.")
-    agency_reference = StringField("Their reference", validators=[Optional(), Length(max=80)])
-    operation_name = StringField("Operation name", validators=[Optional(), Length(max=120)])
+    agency_reference = StringField("Their reference", validators=[Optional(), MaxLength(80)])
+    operation_name = StringField("Operation name", validators=[Optional(), MaxLength(120)])
     counterpart = SelectField("Host-country counterpart", choices=choices(Counterpart))
     counterpart_reference = StringField("Counterpart's reference",
-                                        validators=[Optional(), Length(max=80)])
-    fir_number = StringField("FIR number", validators=[Optional(), Length(max=80)],
+                                        validators=[Optional(), MaxLength(80)])
+    fir_number = StringField("FIR number", validators=[Optional(), MaxLength(80)],
                              description="The First Information Report the host-country "
                                          "police registered, with its police station.")
-    priority = SelectField("Priority", choices=choices(Priority), default="routine")
-    description = TextAreaField("Background", validators=[Optional(), Length(max=50_000)])
+    priority = SelectField("Priority", choices=choose("Choose the priority", choices(Priority)),
+                           validators=[chosen("Choose the priority.")])
+    description = TextAreaField("Background", validators=[Optional(), MaxLength(50_000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
@@ -61,19 +65,21 @@ class PartyForm(PersonFields):
     role = SelectField("Role in the case", choices=choices(PartyRole))
 
 
-class ExchangeForm(TrackerForm):
+class ExchangeForm(PendingUploadFields):
     exchanged_on = DateField("Date", validators=[Optional()],
                              description="Leave empty for today.")
     direction = SelectField("Direction", choices=choices(Direction))
     channel = SelectField("Channel", choices=choices(ExchangeChannel))
-    counterpart = StringField("With", validators=[InputRequired(), Length(max=200)],
+    counterpart = StringField("With", validators=[InputRequired(), MaxLength(200)],
                               description="For example: FIA Anti-Human Trafficking Circle, "
                                           "Lahore; or Kripos.")
-    summary = TextAreaField("Summary", validators=[InputRequired(), Length(max=20_000)])
-    handling_code = SelectField("Handling code", choices=choices(HandlingCode),
+    summary = TextAreaField("Summary", validators=[InputRequired(), MaxLength(20_000)])
+    handling_code = SelectField("Handling code",
+                                choices=choose("Choose the handling code", choices(HandlingCode)),
+                                validators=[chosen("Choose the handling code the sender gave.")],
                                 description="What the sender allows: H2 material never "
                                             "leaves the compartment.")
-    restriction = StringField("H3 restriction", validators=[Optional(), Length(max=2000)],
+    restriction = StringField("H3 restriction", validators=[Optional(), MaxLength(2000)],
                               description="Required with H3: the restriction, in words.")
     source_grade = SelectField("Source (4x4)", choices=choices(SourceGrade, "Not graded"),
                                default="")
@@ -86,7 +92,7 @@ class ExchangeForm(TrackerForm):
 
 class NoticeForm(TrackerForm):
     colour = SelectField("Notice or diffusion", choices=choices(NoticeColour))
-    number = StringField("Number", validators=[InputRequired(), Length(max=40)])
+    number = StringField("Number", validators=[InputRequired(), MaxLength(40)])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -102,13 +108,13 @@ class RestrictionForm(TrackerForm):
 
 class BreakGlassForm(TrackerForm):
     reason = TextAreaField("Why do you need to open it?",
-                           validators=[InputRequired(), Length(min=10, max=2000)],
+                           validators=[InputRequired(), Length(min=10), MaxLength(2000)],
                            description="Recorded with your name and shown on the case.")
 
 
 class LinkForm(TrackerForm):
     reference = StringField("Consular request reference",
-                            validators=[InputRequired(), Length(max=20)],
+                            validators=[InputRequired(), MaxLength(20)],
                             description="For example ISB-2026-00123, from the consular "
                                         "section.")
 
@@ -117,7 +123,7 @@ class CaseFilterForm(TrackerForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), Length(max=200)],
+    q = StringField("Search", validators=[Optional(), MaxLength(200)],
                     description="Reference, title, operation, a party's name or number.")
     status = SelectField("Status", choices=choices(Status, "Open") + [
         SelectChoice("all", "Any")], default="")

@@ -41,7 +41,7 @@ from tracker.police.models import (
     InterpolNotice,
     LiaisonCase,
 )
-from tracker.domain import FieldError, StaleRecord
+from tracker.domain import FieldError, Problems, StaleRecord
 
 REFERENCE_PREFIX = "POL"
 REFERENCE_DIGITS = 4
@@ -160,6 +160,46 @@ class ExchangeInput:
     information_grade: str | None = None
 
 
+def check_exchange(actor: User, data: ExchangeInput) -> dict:
+    """The exchange's values, checked; CaseError carrying every rule broken (nothing saved)."""
+    problems, values = Problems(), {}
+    with problems.check():
+        values["handling_code"] = _choice(HandlingCode, data.handling_code, "handling_code",
+                                          "Every exchange carries a handling code (H0 to H3).")
+    with problems.check():
+        restriction = _text(data.restriction, "restriction", 2000)
+        if values.get("handling_code") is HandlingCode.H3 and not restriction:
+            raise CaseError("State the H3 restriction.", "restriction")
+        values["restriction"] = restriction if values.get("handling_code") is HandlingCode.H3 \
+            else None
+    with problems.check():
+        today = office_today(actor.office.time_zone, utcnow())
+        values["exchanged_on"] = data.exchanged_on or today
+        if values["exchanged_on"] > today:
+            raise CaseError("The date is in the future.", "exchanged_on")
+    with problems.check():
+        source = _choice(SourceGrade, data.source_grade, "source_grade") \
+            if data.source_grade else None
+        information = _choice(InformationGrade, data.information_grade, "information_grade") \
+            if data.information_grade else None
+        if (source is None) != (information is None):
+            raise CaseError("Grade both the source and the information (4x4), or neither.",
+                            "source_grade" if source is None else "information_grade")
+        values.update(source_grade=source, information_grade=information)
+    with problems.check():
+        values["direction"] = _choice(Direction, data.direction, "direction")
+    with problems.check():
+        values["channel"] = _choice(ExchangeChannel, data.channel, "channel")
+    with problems.check():
+        values["counterpart"] = _text(data.counterpart, "counterpart", 200, required=True,
+                                      message="Say who it was exchanged with.")
+    with problems.check():
+        values["summary"] = _text(data.summary, "summary", 20_000, required=True,
+                                  message="Summarise the message.")
+    problems.raise_all()
+    return values
+
+
 def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
                  document: FileStorage | None = None) -> Exchange:
     """Log a message exchanged with a counterpart, with its handling code and grading.
@@ -167,31 +207,8 @@ def add_exchange(case: LiaisonCase, actor: User, data: ExchangeInput,
     With a document, both are saved or neither: a file that is not what it says refuses the
     exchange too (CaseError on "document"), so that sending the form again logs it once.
     """
-    code = _choice(HandlingCode, data.handling_code, "handling_code",
-                   "Every exchange carries a handling code (H0 to H3).")
-    restriction = _text(data.restriction, "restriction", 2000)
-    if code is HandlingCode.H3 and not restriction:
-        raise CaseError("State the H3 restriction.", "restriction")
-    exchanged_on = data.exchanged_on or office_today(actor.office.time_zone, utcnow())
-    if exchanged_on > office_today(actor.office.time_zone, utcnow()):
-        raise CaseError("The date is in the future.", "exchanged_on")
-    source = _choice(SourceGrade, data.source_grade, "source_grade") if data.source_grade \
-        else None
-    information = _choice(InformationGrade, data.information_grade, "information_grade") \
-        if data.information_grade else None
-    if (source is None) != (information is None):
-        raise CaseError("Grade both the source and the information (4x4), or neither.",
-                        "source_grade" if source is None else "information_grade")
-    exchange = Exchange(
-        case=case, exchanged_on=exchanged_on,
-        direction=_choice(Direction, data.direction, "direction"),
-        channel=_choice(ExchangeChannel, data.channel, "channel"),
-        counterpart=_text(data.counterpart, "counterpart", 200, required=True,
-                          message="Say who it was exchanged with."),
-        summary=_text(data.summary, "summary", 20_000, required=True,
-                      message="Summarise the message."),
-        handling_code=code, restriction=restriction if code is HandlingCode.H3 else None,
-        source_grade=source, information_grade=information, created_by_id=actor.id)
+    exchange = Exchange(case=case, created_by_id=actor.id, **check_exchange(actor, data))
+    code = exchange.handling_code
     db.session.add(exchange)
     db.session.flush()
     db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.CONTACT,

@@ -24,9 +24,10 @@ from sqlalchemy.orm import selectinload
 from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
-from tracker.cases import registry
+from tracker.cases import pending, registry
 from tracker.cases.views import register_case_actions
 from tracker.extensions import db
+from tracker.forms import add_rule_errors, choose
 from tracker.people import services as people
 from tracker.people.forms import AddIdentifierForm
 from tracker.people.views import register_add_identifier, register_duplicate_queue
@@ -47,6 +48,7 @@ from tracker.police.forms import (
 from tracker.cases.links import ConsularLink, record_linked_reads
 from tracker.police.models import BreakGlass, CaseParty, LiaisonCase
 from tracker.police.workflow import OPEN, POLICE_WORKFLOW
+from tracker.vocabulary import choices
 
 bp = Blueprint("police", __name__, url_prefix="/police")
 cases_bp = Blueprint("police_cases", __name__, url_prefix="/police/cases")
@@ -216,11 +218,13 @@ def add_party(reference: str):
     if form.validate_on_submit():
         try:
             with unit_of_work(form) as work:
+                chosen_id, confirmed_new = form.duplicate_choice()
                 person = people.chosen_or_new_person(
-                    Compartment.POLICE, form.person_input(), chosen_id=form.use_person.data,
-                    confirmed_new=form.confirm_new.data, actor=current_user)
+                    Compartment.POLICE, form.person_input(), chosen_id=chosen_id,
+                    confirmed_new=confirmed_new, actor=current_user)
                 services.add_party(case, current_user, person, form.role.data)
         except people.NeedsChoice as choice:
+            form.offer(choice.candidates)
             return render_detail(case, party_form=form, candidates=choice.candidates)
         if work.done:
             flash("Person added to the case.", "success")
@@ -234,21 +238,24 @@ def add_party(reference: str):
 def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
-    status = 422
-    if form.validate_on_submit():
-        with unit_of_work(form) as work:
-            exchange = services.add_exchange(case, current_user, services.ExchangeInput(
-                exchanged_on=form.exchanged_on.data, direction=form.direction.data,
-                channel=form.channel.data, counterpart=form.counterpart.data,
-                summary=form.summary.data, handling_code=form.handling_code.data,
-                restriction=form.restriction.data, source_grade=form.source_grade.data,
-                information_grade=form.information_grade.data), document=form.document.data)
-        if work.done:
-            flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
-            return redirect(url_for("police_cases.detail", reference=case.reference)
-                            + "#exchanges")
-        status = work.status  # 507 when the disk is full
-    return render_detail(case, status, exchange_form=form)
+    work = None
+    data = services.ExchangeInput(
+        exchanged_on=form.exchanged_on.data, direction=form.direction.data,
+        channel=form.channel.data, counterpart=form.counterpart.data, summary=form.summary.data,
+        handling_code=form.handling_code.data, restriction=form.restriction.data,
+        source_grade=form.source_grade.data, information_grade=form.information_grade.data)
+    with pending.attached(form, "document", current_user) as document:
+        if form.validate_on_submit():
+            with unit_of_work(form) as work:
+                exchange = services.add_exchange(case, current_user, data, document=document)
+        else:
+            add_rule_errors(form, lambda: services.check_exchange(current_user, data))
+    if work is not None and work.done:
+        flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
+        return redirect(url_for("police_cases.detail", reference=case.reference)
+                        + "#exchanges")
+    # 507 when the disk is full
+    return render_detail(case, work.status if work is not None else 422, exchange_form=form)
 
 
 @cases_bp.route("/<reference>/notices", methods=["POST"])
@@ -355,7 +362,7 @@ register_add_identifier(bp, Permission.WORK_LIAISON_CASES, _visible_person, _ren
 
 
 def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
-    form.closing_reason.choices = [(o.value, o.label) for o in Outcome]
+    form.closing_reason.choices = choose("Choose the outcome", choices(Outcome))
 
 
 register_case_actions(cases_bp, access.CASE_TYPE, render_detail, _prepare_step_form)

@@ -12,6 +12,7 @@ from tracker.cases.models import Case, CaseKind
 from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.police.categories import Outcome
+from tracker.domain import Problems
 from tracker.vocabulary import Labelled
 
 
@@ -64,7 +65,12 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
     # 1. Check everything first: a refused move changes nothing on the case.
     reason = outcome = None
     if move.name == "await_counterpart":
-        reason = hold.waiting_reason(details, "Say what the case is waiting for.")
+        problems = Problems()
+        with problems.check():
+            reason = hold.waiting_reason(details, "Say what the case is waiting for.")
+        with problems.check():
+            hold.hold_date(case, details, at)
+        problems.raise_all()
     if move.name == "close":
         try:
             outcome = Outcome(details.get("closing_reason")).value
