@@ -34,7 +34,8 @@ class SecondFactorForm(TrackerForm):
     code = StringField(
         "Code from your authenticator app",
         validators=[InputRequired(), MaxLength(20),
-                    Regexp(r"^\s*\d{3}\s?\d{3}\s*$", message="Enter the six digits the app shows.")],
+                    Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
+                           message="Enter the six digits the app shows.")],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
 
