@@ -109,9 +109,10 @@ def test_same_birth_date_and_a_folded_name_match(officer):
         full_name="Mohammed Chaudhary", date_of_birth="1990-02-14"))
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert f'value="{known.id}"' in html
-    assert f'value="{same_name_other_day.id}"' not in html
-    assert f'value="{other_name_same_day.id}"' not in html
+    # The candidates' radio buttons (a bare value="N" could be an officer in the assignee list).
+    assert f'id="use_person-{known.id}"' in html
+    assert f'id="use_person-{same_name_other_day.id}"' not in html
+    assert f'id="use_person-{other_name_same_day.id}"' not in html
 
 
 def test_confirming_a_new_person(officer):
