@@ -37,7 +37,7 @@ def answered(response, *statuses: int) -> str:
     if response.status_code in (302, 303):
         assert "/login" not in response.headers["Location"], "signed out by bad input"
     if response.status_code == 422:
-        assert 'class="error"' in html or "alert-error" in html, "refused without saying why"
+        assert re.search(r'class="error(-summary)?"|alert-error', html), "refused without saying why"
     assert "<script>alert(1)</script>" not in html
     return html
 
