@@ -226,7 +226,7 @@ def test_list_filters(officer, own_request, status, category, office, priority, 
 
 
 @FUZZ
-@given(q=NASTY, reference=NASTY)
+@given(q=NASTY, reference=NASTY.filter(lambda typed: "/" not in typed))  # see the police twin
 def test_search_and_addresses(officer, own_request, q, reference):
     get(officer, "/consular/search", {"q": q})
     address = quote(reference, safe="")

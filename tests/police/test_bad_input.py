@@ -221,8 +221,10 @@ def test_list_filter_and_search(officer, case, q, status, category, country):
     assert row_counts() == before
 
 
+# A slash, even encoded, splits the address into other routes (werkzeug decodes %2F and merges
+# the slashes): not a reference.
 @FUZZ
-@given(reference=NASTY)
+@given(reference=NASTY.filter(lambda typed: "/" not in typed))
 def test_odd_references_in_the_address(officer, reference):
     limiter.reset()
     from urllib.parse import quote
