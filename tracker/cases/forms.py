@@ -47,7 +47,6 @@ class TransitionForm(TrackerForm):
                            description="The request returns to work by itself on this day.")
     closing_reason = SelectField("Outcome", choices=[], validate_choice=False)
     cancel_reason = SelectField("Why cancel", choices=[], validate_choice=False)
-    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class AssignForm(TrackerForm):

@@ -135,6 +135,13 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
         return back(case, "#documents")
 
 
+def _posted_version() -> int | None:
+    """The case version the step page was opened on; one that is not a number names no saved
+    state, and counts as missing."""
+    raw = (request.form.get("version") or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
 def _check_version(case: Case, move: workflow.Transition, version: int | None) -> None:
     """A step that needs confirmation must name the version its page showed; any step that
     names one is refused when the case has changed since (the one conflict page)."""
@@ -157,7 +164,7 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
         prepare_step_form(case, form)
         # Only this step's fields are shown, so only they are read: an error in a field the
         # page does not show could never be put right.
-        asked = {"csrf_token", "comment", "version", *case_type.step_fields.get(name, ())}
+        asked = {"csrf_token", "comment", *case_type.step_fields.get(name, ())}
         for unasked in [field.name for field in form if field.name not in asked]:
             del form[unasked]
         refusal = flow.refusal(case, name, current_user)
@@ -170,13 +177,9 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
             status = 409
         elif request.method == "POST":
             status = 422
-            if form.version.errors:
-                # A version that is not a number names no saved state: as stale as an old one.
-                form.version.errors = []
-                form.version.data = None
             if form.validate_on_submit():
                 with unit_of_work(form) as work:
-                    _check_version(case, move, form.version.data)
+                    _check_version(case, move, _posted_version())
                     workflow.transition(case, name, current_user, comment=form.comment.data,
                                         **{field: form[field].data
                                            for field in case_type.step_fields.get(name, ())})
@@ -184,8 +187,6 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
                     flash(f"{move.label}: done. Now {flow.label(move.target).lower()}.",
                           "success")
                     return back(case)
-        if request.method == "GET":
-            form.version.data = case.version
         return render_template("cases/step.html", case=case, move=move, form=form,
                                flow=flow, detail_endpoint=case_type.detail_endpoint,
                                consequence=flow.consequence(case, move),
