@@ -168,6 +168,13 @@ def _fill_0013(conn, ids):
     return [_count("person_identifiers", "kind = 'swedish_id'")]
 
 
+def _fill_0014(conn, ids):
+    conn.execute(text("UPDATE consular_requests SET place_of_event = 'Rawalpindi'"))
+    conn.execute(text("UPDATE report_snapshots SET comment = 'Figures checked twice'"))
+    return [_count("consular_requests", "place_of_event IS NOT NULL"),
+            _count("report_snapshots", "comment IS NOT NULL")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -176,9 +183,9 @@ FILLS = {
     "0001": _fill_0001, "0002": _fill_0002, "0003": _fill_0003, "0004": _fill_0004,
     "0005": _fill_0005, "0006": _nothing_to_fill, "0007": _fill_0007, "0008": _fill_0008,
     "0009": _fill_0009, "0010": _nothing_to_fill, "0011": _fill_0011,
-    # Being added on another branch: its downgrade drops only columns no digest covers.
     "0012_audit_seal": _nothing_to_fill,
     "0013_nordic_identifiers": _fill_0013,
+    "0014_place_of_event": _fill_0014,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -252,17 +259,30 @@ def test_downgrade_base_of_a_populated_database_refuses_without_the_flag(empty_a
     tables = _tables()
     result = empty_app.test_cli_runner().invoke(args=["db", "downgrade", "base"])
     assert result.exit_code != 0
-    assert "revision 0013_nordic_identifiers refused" in result.output
+    newest_with_data = [revision for revision in _revisions() if probes[revision]][-1]
+    assert f"revision {newest_with_data} refused" in result.output
     assert "allow-data-loss=1" in result.output
     assert _current_revision() == _revisions()[-1]
     assert _tables() == tables
     assert all(_held(sum(probes.values(), [])))
 
 
+def _clear_data_after_0011() -> None:
+    """Empty what revisions after 0011 added, so that the tests below meet 0011 first (a new
+    revision with data clears its own here)."""
+    with _connect() as conn:
+        conn.execute(text("UPDATE consular_requests SET place_of_event = NULL"))
+        conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
+        conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
+                          "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
+        conn.commit()
+
+
 def test_a_downgrade_refused_part_way_changes_nothing(empty_app):
     """The steps before the refusing one (here 0013 and 0011, their data cleared) are undone
     too: one transaction for the whole run, on SQLite as on PostgreSQL."""
     _populate_every_revision()
+    _clear_data_after_0011()
     with _connect() as conn:
         conn.execute(text("DELETE FROM person_identifiers WHERE kind = 'swedish_id'"))
         conn.execute(text("UPDATE liaison_cases SET fir_number = NULL"))
@@ -276,9 +296,8 @@ def test_a_downgrade_refused_part_way_changes_nothing(empty_app):
 
 def test_the_refusal_names_the_revision_and_what_would_be_lost(empty_app):
     _populate_every_revision()
-    with pytest.raises(DataLossRefused,
-                       match=r"revision 0013_nordic_identifiers refused.*"
-                             r"person_identifiers where kind IN .*: 1 row"):
+    _clear_data_after_0011()
+    with pytest.raises(DataLossRefused, match=r"revision 0011 refused.*fir_number: 1 row"):
         command.downgrade(_alembic_config(), "base")
 
 

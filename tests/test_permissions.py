@@ -149,6 +149,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     # liaison officer the police aggregates; administrators none.
     ("reports.monthly", "GET"): only({C: 200, P: 200, M: 200}),
     ("reports.export", "GET"): only({C: 200, P: 200, M: 200}),
+    ("reports.publish_month", "GET"): only({M: 200}),
     ("reports.publish_month", "POST"): only({M: 302}),
 }
 

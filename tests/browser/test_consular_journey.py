@@ -115,7 +115,12 @@ def test_officer_logs_an_emergency_passport_and_works_it_to_resolved(
     page.get_by_label("Summary", exact=True).fill("Passport lost on the Karakoram Highway")
     page.get_by_label("Details", exact=True).fill(
         "Lost at a checkpoint near Chilas; flight to Oslo from Islamabad in four days.")
-    page.get_by_label("Assign to", exact=True).select_option(label=OFFICER.display_name)
+    # An embassy officer serves the consulates too: the request is logged for Islamabad, and
+    # officers are listed with their office.
+    expect(page.get_by_label("Logged for", exact=True)).to_have_value(
+        page.get_by_label("Logged for", exact=True).locator("option").first.get_attribute("value"))
+    page.get_by_label("Where it happened", exact=True).fill("Chilas")
+    page.get_by_label("Assign to", exact=True).select_option(label=f"{OFFICER.display_name} (ISB)")
     page.get_by_label("Name, as the person writes it", exact=True).fill("Åse Ødegård Khan")
     page.get_by_label("Date of birth", exact=True).fill("1990-05-17")
     page.get_by_label("Identity number", exact=True).select_option(
@@ -247,7 +252,8 @@ def test_death_abroad_is_resolved_only_with_a_managers_approval(
         f"{OFFICER.display_name} asks a manager to approve the outcome: Remains repatriated.")
 
     # The officer cannot approve their own: no button, and the step's address refuses too.
-    expect(page.get_by_role("button", name="Approve the resolution")).to_have_count(0)
+    expect(page.get_by_role("region", name="What you can do").get_by_text(
+        "Approve the resolution")).to_have_count(0)
     expect(page.get_by_role("link", name=re.compile("^Send back"))).to_have_count(0)
     answer = page.goto(f"/consular/requests/{reference}/steps/approve")
     assert answer.status == 409
@@ -273,7 +279,13 @@ def test_death_abroad_is_resolved_only_with_a_managers_approval(
 
     actions = page.get_by_role("region", name="What you can do")
     expect(actions.get_by_role("link", name="Send back…", exact=True)).to_be_visible()
-    take_step_directly(page, "Approve the resolution", "Resolved")
+    # Approving is confirmed on its own page, which says what will happen.
+    open_step_page(page, reference, "Approve the resolution")
+    expect(page.get_by_text("The request will be resolved as 'Remains repatriated'")
+           ).to_be_visible()
+    page.get_by_label("Comment").fill("Papers from the hospital checked")
+    page.get_by_role("button", name="Confirm", exact=True).click()
+    step_done(page, "Approve the resolution", "Resolved")
     expect(page.get_by_role("region", name="Details")).to_contain_text("Remains repatriated")
     last = timeline_items(page).last
     expect(last).to_contain_text("Approve the resolution: Pending approval → Resolved")

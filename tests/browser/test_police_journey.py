@@ -69,7 +69,8 @@ def test_child_abduction_case_stays_in_the_compartment(page, sign_in, screenshot
     # Close: returned under the Hague convention.
     page.get_by_role("link", name="Close…").click()
     page.get_by_label("Outcome").select_option(label="Child returned under the Hague convention")
-    page.get_by_role("button", name="Close").click()
+    expect(page.get_by_text("The case will be closed with the outcome you choose")).to_be_visible()
+    page.get_by_role("button", name="Confirm").click()
     expect(page.locator(".case-flags .status")).to_have_text("Closed")
     expect(page.locator("#timeline")).to_contain_text("Outcome: Child returned under the Hague convention")
     screenshot("police-case-closed.png")

@@ -37,10 +37,16 @@ def test_manager_reads_downloads_and_publishes_last_month(page, sign_in, screens
     assert saved.suffix == ".pdf" and saved.read_bytes().startswith(b"%PDF")
 
     month = heading.inner_text().removeprefix("Monthly report: ")
-    page.get_by_role("button", name=f"Publish {month}").click()
+    # Publishing is confirmed on its own page, with a comment kept on the report.
+    page.get_by_role("link", name=f"Publish {month}…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Publish the report for {month}")
+    expect(page.get_by_text(re.compile(r"will be frozen as they are now"))).to_be_visible()
+    page.get_by_label("Comment (optional)").fill("Checked against the visa log")
+    page.get_by_role("button", name="Confirm").click()
     expect(page.get_by_role("status").filter(has_text="Published")).to_be_visible()
     expect(page.get_by_text(re.compile(r"Published .* by Ingrid Fjellvang"))).to_be_visible()
-    expect(page.get_by_role("button", name=re.compile("^Publish"))).to_have_count(0)
+    expect(page.get_by_text("Checked against the visa log")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("^Publish"))).to_have_count(0)
     assert console_errors() == []
 
 
@@ -50,7 +56,7 @@ def test_liaison_officer_sees_the_police_aggregates_only(page, sign_in, console_
     expect(page.get_by_role("heading", name="Police liaison (aggregates only)")).to_be_visible()
     expect(page.get_by_role("heading", name="Consular section")).to_have_count(0)
     expect(page.locator("#chart-police")).to_have_attribute("data-drawn", "yes")
-    expect(page.get_by_role("button", name=re.compile("^Publish"))).to_have_count(0)
+    expect(page.get_by_role("link", name=re.compile("^Publish"))).to_have_count(0)
     assert console_errors() == []
 
 

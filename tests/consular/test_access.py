@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PDF_BYTES, make_document, make_office, make_request, make_user
+from tests.conftest import (PDF_BYTES, make_document, make_office, make_request, make_user,
+                            reload)
 from tests.consular.helpers import audit_rows, count, timeline
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
@@ -40,7 +41,8 @@ def routes(request, document):
         ("GET", f"{base}/steps/start", None),
         ("POST", f"{base}/steps/start", {}),
         ("GET", f"{base}/steps/wait", None),
-        ("POST", f"{base}/steps/cancel", {"cancel_reason": "duplicate"}),
+        ("POST", f"{base}/steps/cancel", {"cancel_reason": "duplicate",
+                                          "version": lambda: str(reload(request).version)}),
         ("POST", f"{base}/notes", {"text": "Written where it should not be"}),
         ("POST", f"{base}/contacts", {"contact_channel": "call", "contact_with": "Mother",
                                       "said": "Called"}),
@@ -63,6 +65,8 @@ def _key(method, url, request, document):
 def _open(user, method, url, data):
     if method == "GET":
         return user.get(url)
+    # A value known only when sent (the case's version at that moment).
+    data = {key: value() if callable(value) else value for key, value in (data or {}).items()}
     if data and "file" in data:
         import io
 

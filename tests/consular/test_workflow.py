@@ -313,7 +313,7 @@ def test_the_system_may_only_resume(app):
 
 
 def test_step_pages_over_http(app, login_as):
-    """An officer asks for approval on the page, a manager approves with one click."""
+    """An officer asks for approval on the page, a manager confirms the approval."""
     officer = login_as(C)
     case = make_request(office=officer.user.office, officer=officer.user,
                         category="arrest:detention")
@@ -332,7 +332,8 @@ def test_step_pages_over_http(app, login_as):
     manager = login_as(M)
     queue = manager.get("/consular/").get_data(as_text=True)
     assert case.reference in queue.split('id="q-approvals"')[1].split("</section>")[0]
-    assert manager.post(f"{url}/approve").status_code == 302
+    assert manager.post(f"{url}/approve",
+                        {"version": reload(case).version}).status_code == 302
     case = reload(case)
     assert case.status == "resolved"
     page = manager.get(f"/consular/requests/{case.reference}").get_data(as_text=True)

@@ -308,9 +308,13 @@ def test_await_the_counterpart_through_the_web(officer):
 def test_close_and_reopen_through_the_web(officer):
     case = open_case(officer.user)
     url = f"/police/cases/{case.reference}/steps/close"
-    assert officer.post(url, {"closing_reason": "solved"}).status_code == 422
+    # Closing is confirmed on its page: the post names the version it was opened on.
+    assert officer.post(url, {"closing_reason": "returned_hague"}).status_code == 409
+    assert officer.post(url, {"closing_reason": "solved",
+                              "version": case.version}).status_code == 422
     assert reload(case).status == "opened"
-    response = officer.post(url, {"closing_reason": "returned_hague"})
+    response = officer.post(url, {"closing_reason": "returned_hague",
+                                  "version": reload(case).version})
     assert response.status_code == 302
     case = reload(case)
     assert case.status == "closed" and case.closing_reason == "returned_hague"

@@ -142,7 +142,8 @@ def render_case_page(case_type: CaseType, case: Case, status: int = 422, forms: 
         case_type.template, case=case, timeline=timeline(case), documents=documents(case),
         access_log=access_history(case_type, case), flow=flow, can_work=can_work,
         steps=flow.available(case, current_user) if can_work else [],
-        one_click=case_type.one_click_steps,
+        one_click={name for name in case_type.one_click_steps
+                   if not flow.transitions[name].confirm},
         note_form=forms.get("note_form") or NoteForm(),
         contact_form=forms.get("contact_form") or ContactForm(),
         document_form=forms.get("document_form") or DocumentForm(),

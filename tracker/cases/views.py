@@ -23,6 +23,7 @@ from tracker.cases.forms import (
 )
 from tracker.cases.models import Attachment, Case
 from tracker.cases.registry import CaseType
+from tracker.domain import StaleRecord
 from tracker.extensions import db
 from tracker.forms import put_error
 from tracker.unit_of_work import unit_of_work
@@ -136,6 +137,21 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
         return back(case, "#documents")
 
 
+def _posted_version() -> int | None:
+    """The case version the step page was opened on; one that is not a number names no saved
+    state, and counts as missing."""
+    raw = (request.form.get("version") or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+
+
+def _check_version(case: Case, move: workflow.Transition, version: int | None) -> None:
+    """A step that needs confirmation must name the version its page showed; any step that
+    names one is refused when the case has changed since (the one conflict page)."""
+    if (version is None and move.confirm) or (version is not None and version != case.version):
+        raise StaleRecord("The case changed after you opened this step: nothing was done. "
+                          "Open the step again to see it as it is now.")
+
+
 def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
                   prepare_step_form: PrepareStepForm) -> None:
     @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
@@ -165,6 +181,7 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
             status = 422
             if form.validate_on_submit():
                 with unit_of_work(form) as work:
+                    _check_version(case, move, _posted_version())
                     workflow.transition(case, name, current_user, comment=form.comment.data,
                                         **{field: form[field].data
                                            for field in case_type.step_fields.get(name, ())})
@@ -174,6 +191,7 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
                     return back(case)
         return render_template("cases/step.html", case=case, move=move, form=form,
                                flow=flow, detail_endpoint=case_type.detail_endpoint,
+                               consequence=flow.consequence(case, move),
                                fields=case_type.step_fields.get(name, ())), status
 
     @bp.route("/<reference>/assign", methods=["POST"])

@@ -51,6 +51,9 @@ class Transition:
     guards: tuple[Guard, ...] = ()
     # The system (no actor: a scheduled job) may make this move.
     system: bool = False
+    # Hard to undo or decided for others (approving, closing, cancelling): never one click;
+    # the step page says what will happen and the post must name the case's version.
+    confirm: bool = False
 
     def __post_init__(self):
         object.__setattr__(self, "sources", frozenset(self.sources))
@@ -72,6 +75,8 @@ class Workflow:
         field(default_factory=list))
     # After a move: what it recorded besides the status, in words, for the timeline.
     describe: Callable[[Case, Transition], "str | None"] = lambda case, move: None
+    # Before a move: what it will do, in plain words, for the step page.
+    consequence: Callable[[Case, Transition], "str | None"] = lambda case, move: None
 
     def __post_init__(self):
         if not isinstance(self.transitions, dict):

@@ -46,9 +46,19 @@ def kindchoices() -> list[SelectChoice]:
             for category, info in CATEGORIES.items() for sub, label in info.subcategories.items()]
 
 
+def place_of_event_field() -> StringField:
+    """Free text, with the districts of the offices served as suggestions (a <datalist>)."""
+    return StringField("Where it happened", validators=[Optional(), MaxLength(120)],
+                       description="City or district: pick a suggestion or type the place.",
+                       render_kw={"list": "districts", "autocomplete": "off"})
+
+
 class NewRequestForm(PersonFields):
     """A request and the person it is about (the person fields are shared with the police)."""
 
+    office = SelectField("Logged for", coerce=_row_id, choices=[], validate_choice=False,
+                         validators=[Optional()],
+                         description="The office whose request this is.")
     kind = SelectField("What is it about", choices=choose("Choose the kind of request",
                                                           kindchoices()),
                        validators=[chosen("Choose what the request is about.")],
@@ -58,6 +68,7 @@ class NewRequestForm(PersonFields):
     channel = SelectField("Came in by", choices=choices(Channel), default="phone")
     summary = StringField("Summary", validators=[InputRequired(), MaxLength(200)],
                           description="One line a colleague understands at a glance.")
+    place_of_event = place_of_event_field()
     description = TextAreaField("Details", validators=[Optional(), MaxLength(50_000)])
     assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)
     enquiry_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
@@ -74,6 +85,7 @@ class EditRequestForm(TrackerForm):
     subcategory = SelectField("Kind of request", choices=[], validate_choice=False)
     priority = SelectField("Priority", choices=choices(Priority))
     summary = StringField("Summary", validators=[InputRequired(), MaxLength(200)])
+    place_of_event = place_of_event_field()
     description = TextAreaField("Details", validators=[Optional(), MaxLength(50_000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 

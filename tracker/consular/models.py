@@ -38,6 +38,8 @@ class ConsularRequest(Case):
         ForeignKey("persons.id"), index=True,
         comment="someone else who reported it, e.g. a relative")
     requester_relationship: Mapped[str | None] = mapped_column(String(80))
+    place_of_event: Mapped[str | None] = mapped_column(
+        String(120), comment="where it happened: a city or district, as the officer typed it")
 
     subjects: Mapped[list[Person]] = relationship(secondary=request_subjects,
                                                   order_by=Person.id)

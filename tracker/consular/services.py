@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
@@ -65,8 +65,8 @@ def _check_assignee(user_id: int | None, office: Office) -> User | None:
     user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None or not user.active or user.role is not Role.CONSULAR_OFFICER:
         raise RequestError("Choose an active consular officer.", "assigned_to")
-    if user.office_id != office.id:
-        raise RequestError("Choose an officer of the request's office.", "assigned_to")
+    if not access.serves(user, office):
+        raise RequestError(f"Choose an officer who serves {office.name}.", "assigned_to")
     return user
 
 
@@ -80,18 +80,29 @@ class RequestInput:
     description: str = ""
     assigned_to_id: int | None = None
     requester_relationship: str | None = None
+    place_of_event: str | None = None
+
+
+PLACE_LENGTH = 120
+
+
+def _check_place(place: str | None) -> str | None:
+    return _text(place, "place_of_event", PLACE_LENGTH,
+                 too_long=f"Keep the place under {PLACE_LENGTH} characters.") or None
 
 
 def create_request(actor: User, office: Office, data: RequestInput, subjects: list[Person],
                    requester: Person | None = None, *, opened_at: datetime | None = None,
                    enquiry: Enquiry | None = None) -> ConsularRequest:
     """Log a request: a reference, a due date from the category's target, the first event."""
-    if not access.can_work_in(actor, office.id):
-        raise RequestError("You can log requests for your own office only.", "office")
+    if not access.serves(actor, office):
+        raise RequestError(f"You do not serve {office.name}: log the request for an office "
+                           "you serve.", "office")
     category, subcategory = _check_category(data.category, data.subcategory)
     summary, description = _check_text(data.summary, data.description)
     priority = _choice(Priority, data.priority, "priority")
     channel = _choice(Channel, data.channel, "priority")
+    place = _check_place(data.place_of_event)
     if not subjects:
         raise RequestError("Add the person the request is about.", "subject")
     for person in [*subjects, *([requester] if requester else [])]:
@@ -107,6 +118,7 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
         due_at=add_working_days(now, target_days(category), office.time_zone),
         subjects=list(dict.fromkeys(subjects)), requester=requester,
         requester_relationship=(data.requester_relationship or "").strip()[:80] or None,
+        place_of_event=place,
     )
     db.session.add(request)
     workflow.start(request, actor, at=now)
@@ -122,21 +134,23 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
     return request
 
 
-EDITABLE = ("priority", "summary", "description", "subcategory")
+EDITABLE = ("priority", "summary", "description", "subcategory", "place_of_event")
 
 
 def update_request(request: ConsularRequest, actor: User, *, version: int | None,
-                   priority: str, summary: str, description: str, subcategory: str
-                   ) -> ConsularRequest:
-    """Edit the request's text and priority; a stale version raises StaleRequest."""
+                   priority: str, summary: str, description: str, subcategory: str,
+                   place_of_event: str | None = None) -> ConsularRequest:
+    """Edit the request's text, priority and place; a stale version raises StaleRequest."""
     if version is None or version != request.version:
         raise StaleRequest(current=request)
     _, subcategory = _check_category(request.category, subcategory)
     summary, description = _check_text(summary, description)
     priority = _choice(Priority, priority, "priority")
+    place = _check_place(place_of_event)
     changes = {}
     for name, new in (("priority", priority), ("summary", summary),
-                      ("description", description), ("subcategory", subcategory)):
+                      ("description", description), ("subcategory", subcategory),
+                      ("place_of_event", place)):
         if getattr(request, name) != new:
             changes[name] = {"from": str(getattr(request, name)), "to": str(new)}
             setattr(request, name, new)
@@ -145,7 +159,8 @@ def update_request(request: ConsularRequest, actor: User, *, version: int | None
                                      comment=", ".join(changes)))
         audit.record("consular_request.edited", object_type="consular_request",
                      object_id=request.reference, actor=actor,
-                     details={k: v for k, v in changes.items() if k != "description"})
+                     details={k: v for k, v in changes.items()
+                              if k not in ("description", "place_of_event")})
         db.session.flush()  # the version check in the UPDATE catches a concurrent save
     return request
 
@@ -235,11 +250,15 @@ def _start_of(day: date, time_zone: str, plus_days: int = 0) -> datetime:
 
 
 def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequest]:
-    """By reference, by any identifier of a subject (any notation), or by name variants."""
+    """By reference, by any identifier of a subject (any notation), by name variants, or by
+    the place of the event (a part of its name, three letters or more)."""
     text = (text or "").strip()[:200]
     if not text:
         return []
     clauses = [ConsularRequest.reference == (parse_reference(text) or text.upper()[:20])]
+    if len(text) >= 3:
+        clauses.append(func.lower(ConsularRequest.place_of_event).contains(
+            text.lower(), autoescape=True))
     person_match = person_match_clause(text)
     if person_match is not None:
         matching_people = select(Person.id).where(

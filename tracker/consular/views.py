@@ -14,7 +14,7 @@ from tracker.cases.forms import TransitionForm
 from tracker.cases.references import parse_reference
 from tracker.cases import links, registry
 from tracker.cases.views import register_case_actions
-from tracker.consular import access, services
+from tracker.consular import access, places, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
 from tracker.consular.forms import (
     RelationForm,
@@ -143,18 +143,27 @@ def search():
 # --- a request ------------------------------------------------------------------------------
 
 
-def _prepare_new_form(form: NewRequestForm) -> None:
+def _prepare_new_form(form: NewRequestForm) -> list[Office]:
+    """Fill the choices; the offices the officer serves, their own first."""
+    served = access.offices_served(current_user)
+    form.office.choices = [SelectChoice(o.id, o.name) for o in served]
+    officers = {u.id: u for office in served for u in access.assignable_officers(office.id)}
+    several = len(served) > 1
     form.assigned_to.choices = [SelectChoice(0, "Nobody yet")] + [
-        SelectChoice(u.id, u.display_name) for u in access.assignable_officers(current_user.office_id)]
-    if request.method == "GET" and current_user.role is Role.CONSULAR_OFFICER:
-        form.assigned_to.data = current_user.id  # whoever logs it at 2 a.m. usually works it
+        SelectChoice(u.id, f"{u.display_name} ({u.office.code})" if several else u.display_name)
+        for u in sorted(officers.values(), key=lambda u: u.display_name)]
+    if request.method == "GET":
+        form.office.data = current_user.office_id
+        if current_user.role is Role.CONSULAR_OFFICER:
+            form.assigned_to.data = current_user.id  # whoever logs it at 2 a.m. usually works it
+    return served
 
 
 @requests_bp.route("/new", methods=["GET", "POST"])
 @allow(Permission.WORK_CONSULAR_REQUESTS)
 def new():
     form = NewRequestForm()
-    _prepare_new_form(form)
+    served = _prepare_new_form(form)
     known: Person | None = None
     person_id = request.values.get("person", type=int) or form.person_id.data
     if person_id:
@@ -185,7 +194,8 @@ def new():
     if candidates:
         form.offer(candidates)
     return render_template("consular/new.html", form=form, known=known,
-                           candidates=candidates, enquiry=enquiry), status
+                           candidates=candidates, enquiry=enquiry,
+                           districts=places.suggestions(served)), status
 
 
 def _enquiry_to_follow(form: NewRequestForm) -> Enquiry | None:
@@ -222,9 +232,13 @@ def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = Non
         category=category, subcategory=subcategory, priority=form.priority.data,
         channel=form.channel.data, summary=form.summary.data,
         description=form.description.data or "", assigned_to_id=form.assigned_to.data or None,
-        requester_relationship=form.requester_relationship.data)
-    return services.create_request(current_user, current_user.office, data, [subject],
-                                   requester, enquiry=enquiry)
+        requester_relationship=form.requester_relationship.data,
+        place_of_event=form.place_of_event.data)
+    office = db.session.get(Office, form.office.data) if form.office.data else current_user.office
+    if office is None:
+        raise services.RequestError("Choose an office you serve.", "office")
+    return services.create_request(current_user, office, data, [subject], requester,
+                                   enquiry=enquiry)
 
 
 def render_detail(case: ConsularRequest, status: int = 422, **forms):
@@ -261,11 +275,14 @@ def edit(reference: str):
                                         priority=form.priority.data,
                                         summary=form.summary.data,
                                         description=form.description.data or "",
-                                        subcategory=form.subcategory.data)
+                                        subcategory=form.subcategory.data,
+                                        place_of_event=form.place_of_event.data)
             if work.done:
                 flash("Request saved.", "success")
                 return redirect(url_for("consular_requests.detail", reference=case.reference))
-    return render_template("consular/edit.html", case=case, form=form), status
+    return render_template("consular/edit.html", case=case, form=form,
+                           districts=places.suggestions(access.offices_served(current_user))
+                           ), status
 
 
 def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:

@@ -66,13 +66,13 @@ CONSULAR_WORKFLOW = register(Workflow(
                    {Status.IN_PROGRESS}, Status.PENDING_APPROVAL, WORKERS,
                    guards=(_needs_approval,)),
         Transition("approve", "Approve the resolution", {Status.PENDING_APPROVAL},
-                   Status.RESOLVED, MANAGERS, guards=(_not_the_requester,)),
+                   Status.RESOLVED, MANAGERS, guards=(_not_the_requester,), confirm=True),
         Transition("send_back", "Send back", {Status.PENDING_APPROVAL},
-                   Status.IN_PROGRESS, MANAGERS, comment_required=True),
-        Transition("close", "Close", {Status.RESOLVED}, Status.CLOSED, WORKERS),
+                   Status.IN_PROGRESS, MANAGERS, comment_required=True, confirm=True),
+        Transition("close", "Close", {Status.RESOLVED}, Status.CLOSED, WORKERS, confirm=True),
         Transition("reopen", "Reopen", {Status.RESOLVED, Status.CLOSED},
                    Status.IN_PROGRESS, WORKERS, comment_required=True),
-        Transition("cancel", "Cancel", OPEN, Status.CANCELLED, WORKERS),
+        Transition("cancel", "Cancel", OPEN, Status.CANCELLED, WORKERS, confirm=True),
     ),
 ))
 
@@ -144,3 +144,25 @@ def _describe(case: Case, move: Transition) -> str | None:
 
 
 CONSULAR_WORKFLOW.describe = _describe
+
+
+def _consequence(case: Case, move: Transition) -> str | None:
+    """What a step that needs confirmation will do, for its page."""
+    asker = case.approval_requested_by.display_name if case.approval_requested_by else None
+    if move.name == "approve":
+        return (f"The request will be resolved as '{case.closing_reason_label}', with your "
+                f"approval on its timeline" + (f" for {asker} to see." if asker else "."))
+    if move.name == "send_back":
+        return ("The outcome '" + (case.closing_reason_label or "") + "' will not be approved: "
+                "the request goes back to work" + (f" with {asker}" if asker else "")
+                + ", and your comment says why.")
+    if move.name == "close":
+        return (f"The request will be closed with the outcome '{case.closing_reason_label}' "
+                "and leave the open queues; reopening it later needs a reason.")
+    if move.name == "cancel":
+        return ("The request will be cancelled for the reason you choose and leave the open "
+                "queues; it is not counted as resolved.")
+    return None
+
+
+CONSULAR_WORKFLOW.consequence = _consequence

@@ -175,7 +175,8 @@ def break_glass(reference: str):
                 services.break_glass(case, current_user, form.reason.data)
             if work.done:
                 return redirect(url_for("police_cases.detail", reference=case.reference))
-    return render_template("police/break_glass.html", case=case, form=form), status
+    return render_template("police/break_glass.html", case=case, form=form,
+                           hours=access.BREAK_GLASS_HOURS), status
 
 
 @cases_bp.route("/<reference>/edit", methods=["GET", "POST"])

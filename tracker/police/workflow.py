@@ -53,7 +53,7 @@ POLICE_WORKFLOW = register(Workflow(
         Transition("suspend", "Suspend",
                    {Status.ACTIVE, Status.AWAITING_COUNTERPART, Status.MLA_PENDING},
                    Status.SUSPENDED, LIAISON, comment_required=True),
-        Transition("close", "Close", OPEN, Status.CLOSED, LIAISON),
+        Transition("close", "Close", OPEN, Status.CLOSED, LIAISON, confirm=True),
         Transition("reopen", "Reopen", {Status.CLOSED}, Status.ACTIVE, LIAISON,
                    comment_required=True),
     ),
@@ -97,3 +97,13 @@ def _describe(case: Case, move: Transition) -> str | None:
 
 
 POLICE_WORKFLOW.describe = _describe
+
+
+def _consequence(case: Case, move: Transition) -> str | None:
+    if move.name == "close":
+        return ("The case will be closed with the outcome you choose and its clock stopped; "
+                "reopening it later needs a reason.")
+    return None
+
+
+POLICE_WORKFLOW.consequence = _consequence

@@ -22,5 +22,7 @@ class ReportSnapshot(Base):
     figures: Mapped[str] = mapped_column(Text, comment="the report's tables, as JSON")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    comment: Mapped[str | None] = mapped_column(
+        Text, comment="what the publishing manager said, shown on the report and its PDF")
 
     published_by: Mapped[User] = relationship()

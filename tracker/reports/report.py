@@ -137,7 +137,15 @@ class MonthNotOver(Exception):
     pass
 
 
-def publish(month: Month, office: Office | None, manager: User) -> ReportSnapshot:
+def last_publication(month: Month, office: Office | None) -> ReportSnapshot | None:
+    """The latest report published for the same office (or all offices) before `month`."""
+    return db.session.scalar(select(ReportSnapshot).where(
+        ReportSnapshot.scope == (office.code if office else "all"),
+        ReportSnapshot.month < str(month)).order_by(ReportSnapshot.month.desc()).limit(1))
+
+
+def publish(month: Month, office: Office | None, manager: User,
+            comment: str | None = None) -> ReportSnapshot:
     """Freeze the month's figures as they are now; they are what is shown from then on.
 
     Only a month that has ended: a month still running would freeze half its figures.
@@ -149,7 +157,8 @@ def publish(month: Month, office: Office | None, manager: User) -> ReportSnapsho
     report = live_report(month, office)
     snapshot = ReportSnapshot(month=str(month), scope=report.scope_key,
                               figures=json.dumps(report.to_dict(), ensure_ascii=False),
-                              published_by_id=manager.id)
+                              published_by_id=manager.id,
+                              comment=(comment or "").strip() or None)
     db.session.add(snapshot)
     try:
         # Two managers publishing at once: the unique (month, scope) keeps the first.
@@ -157,7 +166,8 @@ def publish(month: Month, office: Office | None, manager: User) -> ReportSnapsho
     except IntegrityError:
         raise AlreadyPublished()
     audit.record("report.published", object_type="report",
-                 object_id=f"{month}/{report.scope_key}", actor=manager)
+                 object_id=f"{month}/{report.scope_key}", actor=manager,
+                 reason=snapshot.comment)
     db.session.flush()
     return snapshot
 

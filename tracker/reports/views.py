@@ -15,12 +15,14 @@ from tracker.extensions import db
 from tracker.unit_of_work import unit_of_work
 from tracker.reports import exports
 from tracker.reports.charts import chart_data
+from tracker.reports.forms import PublishForm
 from tracker.reports.periods import Month
 from tracker.reports.render import report_section, suppression_note
 from tracker.reports.report import (
     AlreadyPublished,
     MonthNotOver,
     differences,
+    last_publication,
     monthly_report,
     publish,
     threshold,
@@ -88,22 +90,37 @@ def monthly():
                                utcnow(), current_user.office.time_zone).last_months(13)][::-1])
 
 
-@bp.route("/publish", methods=["POST"])
+@bp.route("/publish", methods=["GET", "POST"])
 @allow(Permission.PUBLISH_REPORTS)
 def publish_month():
+    """GET: what publishing the month will do, with a comment field; POST: publish it."""
     month, office, _ = _chosen()
-    try:
-        with unit_of_work():
-            publish(month, office, current_user)
-    except AlreadyPublished:
+    back = redirect(url_for("reports.monthly", month=str(month),
+                            office=office.code if office else "all"))
+    form = PublishForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            with unit_of_work():
+                publish(month, office, current_user, form.comment.data)
+        except AlreadyPublished:
+            flash(f"The report for {month.label} was published already.", "info")
+        except MonthNotOver:
+            flash(f"{month.label} is not over yet: a month is published once it has ended.",
+                  "error")
+        else:
+            flash(f"Published: the report for {month.label} now stays as it is.", "success")
+        return back
+    report = monthly_report(month, office)
+    if report.snapshot is not None:
         flash(f"The report for {month.label} was published already.", "info")
-    except MonthNotOver:
+        return back
+    if utcnow() < month.bounds(report.time_zone)[1]:
         flash(f"{month.label} is not over yet: a month is published once it has ended.",
               "error")
-    else:
-        flash(f"Published: the report for {month.label} now stays as it is.", "success")
-    return redirect(url_for("reports.monthly", month=str(month),
-                            office=office.code if office else "all"))
+        return back
+    return render_template("reports/publish.html", form=form, month=month, office=office,
+                           last=last_publication(month, office)
+                           ), 422 if request.method == "POST" else 200
 
 
 @bp.route("/export/<fmt>")

@@ -1,0 +1,13 @@
+"""The one form of the reports: publishing a month."""
+from __future__ import annotations
+
+from wtforms import TextAreaField
+from wtforms.validators import Length, Optional
+
+from tracker.forms import TrackerForm
+
+
+class PublishForm(TrackerForm):
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=2000)],
+                            description="Shown with the published report and in its PDF, "
+                                        "e.g. what the figures do not show.")
