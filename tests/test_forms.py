@@ -179,7 +179,7 @@ def test_a_liaison_case_is_not_closed_without_an_outcome(liaison_officer):
     url = f"/police/cases/{case.reference}/steps/close"
     options = select_options(page(liaison_officer.get(url)), "closing_reason")
     assert options[0][0] == "" and not any(selected for _, selected in options)
-    response = liaison_officer.post(url, {"closing_reason": ""})
+    response = liaison_officer.post(url, {"closing_reason": "", "version": str(case.version)})
     assert response.status_code == 422
     assert field_error(page(response), "closing_reason") == ["Choose the outcome."]
     assert reload(case).status == "opened"

@@ -46,8 +46,11 @@ def folder(app) -> Path:
 
 
 def files(app) -> set[str]:
+    """The files in the attachment folder (not its folders: `pending/` holds the uploads kept
+    across a failed submit, swept on their own)."""
     path = folder(app)
-    return set(os.listdir(path)) if path.exists() else set()
+    return {entry.name for entry in os.scandir(path) if entry.is_file()} if path.exists() \
+        else set()
 
 
 def age(app, name: str, seconds: int) -> None:
