@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, StringField
 
 from tests.conftest import PDF_BYTES, audit_rows, count, make_person, make_request, reload
+from tests.consular.helpers import new_request_form
 from tests.police.helpers import (
     case_form,
     exchange_form,
@@ -43,13 +44,6 @@ def consular_officer(login_as):
 def liaison_officer(login_as):
     return login_as(Role.POLICE_LIAISON_OFFICER)
 
-
-def new_request_form(**fields) -> dict:
-    values = {"kind": "passport:lost_or_stolen", "priority": "urgent", "channel": "walk_in",
-              "summary": "Passport stolen in Saddar", "description": "", "assigned_to": "0",
-              "full_name": "Sana Testesen", "identifier_kind": "", "identifier_value": ""}
-    values.update(fields)
-    return values
 
 
 def summary_links(html: str) -> list[tuple[str, str]]:

@@ -15,6 +15,7 @@ from tests.conftest import (
     make_request,
     make_user,
 )
+from tests.consular import helpers as consular_helpers
 from tests.consular.helpers import fnr
 from tracker.audit.models import AuditEvent
 from tracker.auth.models import Role
@@ -44,11 +45,7 @@ SECRET_NAME = "Zarghuna Hiddenfield"
 
 
 def new_request_form(**fields) -> dict:
-    data = {"kind": "passport:lost_or_stolen", "priority": "urgent", "channel": "walk_in",
-            "summary": "Passport stolen", "description": "", "assigned_to": "0",
-            "full_name": "Someone Typed", "identifier_kind": "", "identifier_value": ""}
-    data.update(fields)
-    return data
+    return consular_helpers.new_request_form(**{"full_name": "Someone Typed", **fields})
 
 
 @pytest.fixture

@@ -37,3 +37,12 @@ URDU_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 def in_urdu_digits(text: str) -> str:
     return text.translate(URDU_DIGITS)
+
+
+def new_request_form(**fields) -> dict:
+    """What an officer posts to log a request: a lost passport, a new person; `fields` replace."""
+    values = {"kind": "passport:lost_or_stolen", "priority": "urgent", "channel": "walk_in",
+              "summary": "Passport stolen in Saddar", "description": "", "assigned_to": "0",
+              "full_name": "Sana Testesen", "identifier_kind": "", "identifier_value": ""}
+    values.update(fields)
+    return values

@@ -9,7 +9,9 @@ from datetime import date
 import pytest
 
 from tests.conftest import audit_rows, count, make_office, make_person, make_request, reload
-from tests.police.helpers import field_error, open_case, page, police_person, row_counts
+from tests.consular.helpers import new_request_form
+from tests.police.helpers import (field_error, open_case, page, party_form, police_person,
+                                  row_counts)
 from tracker.auth.models import Role
 from tracker.consular.models import ConsularRequest
 from tracker.extensions import db
@@ -24,20 +26,6 @@ def fnr(seed: int, born: date = BORN, d_number: bool = False) -> str:
     return synthetic.norwegian_id(born, random.Random(seed), d_number=d_number)
 
 
-def request_form(**fields) -> dict:
-    data = {"kind": "passport:lost_or_stolen", "priority": "urgent", "channel": "walk_in",
-            "summary": "Passport stolen in Saddar", "assigned_to": "0",
-            "full_name": "Sana Testesen", "identifier_kind": "", "identifier_value": ""}
-    data.update(fields)
-    return data
-
-
-def party_form(**fields) -> dict:
-    data = {"role": "suspect", "full_name": "Tariq Testmann", "other_names": "",
-            "date_of_birth": "", "nationality": "", "identifier_kind": "",
-            "identifier_value": "", "identifier_country": ""}
-    data.update(fields)
-    return data
 
 
 @pytest.fixture
@@ -64,13 +52,13 @@ def liaison(login_as):
 def test_a_birth_date_the_number_contradicts_is_refused_next_to_the_date(
         consular, kind, number):
     before = count(Person), count(ConsularRequest)
-    response = consular.post("/consular/requests/new", request_form(
+    response = consular.post("/consular/requests/new", new_request_form(
         date_of_birth="1985-04-18", identifier_kind=kind, identifier_value=number))
     assert response.status_code == 422
     [error] = field_error(page(response), "date_of_birth")
     assert "17 April 1985" in error and "18 April 1985" in error
     assert (count(Person), count(ConsularRequest)) == before
-    agreeing = consular.post("/consular/requests/new", request_form(
+    agreeing = consular.post("/consular/requests/new", new_request_form(
         date_of_birth="1985-04-17", identifier_kind=kind, identifier_value=number))
     assert agreeing.status_code == 302, page(agreeing)
     assert count(Person) == before[0] + 1
@@ -91,7 +79,7 @@ def test_the_police_party_form_checks_the_birth_date_too(liaison):
 
 def test_a_number_without_its_kind_is_refused_not_dropped(consular, liaison):
     before = count(Person), count(ConsularRequest)
-    response = consular.post("/consular/requests/new", request_form(identifier_value=fnr(9)))
+    response = consular.post("/consular/requests/new", new_request_form(identifier_value=fnr(9)))
     assert response.status_code == 422
     assert field_error(page(response), "identifier_kind") == [CHOOSE_KIND]
     assert fnr(9) in page(response)  # what was typed is still in the field
@@ -104,7 +92,7 @@ def test_a_number_without_its_kind_is_refused_not_dropped(consular, liaison):
 
 
 def test_a_swedish_number_is_accepted_and_shown_in_swedish_notation(consular):
-    response = consular.post("/consular/requests/new", request_form(
+    response = consular.post("/consular/requests/new", new_request_form(
         full_name="Elsa Testsson", date_of_birth="1970-10-03", identifier_kind="swedish_id",
         identifier_value="701063-2391"))
     assert response.status_code == 302, page(response)

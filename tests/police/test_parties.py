@@ -19,6 +19,7 @@ from tests.police.helpers import (
     liaison,
     open_case,
     page,
+    party_form,
     police_person,
     row_counts,
     wrong_check_digit,
@@ -35,13 +36,6 @@ from tracker.police.models import CaseParty
 def officer(login_as):
     return login_as(P)
 
-
-def party_form(**fields) -> dict:
-    values = {"role": "suspect", "full_name": "Tariq Testmann", "other_names": "",
-              "date_of_birth": "", "nationality": "", "identifier_kind": "",
-              "identifier_value": "", "identifier_country": ""}
-    values.update(fields)
-    return values
 
 
 def post_party(officer, case, **fields):
