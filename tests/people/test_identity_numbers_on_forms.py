@@ -17,6 +17,7 @@ from tracker.consular.models import ConsularRequest
 from tracker.extensions import db
 from tracker.people import synthetic
 from tracker.people.models import Person, PersonIdentifier, PossibleDuplicate
+from tracker.police import services as police_services
 
 BORN = date(1985, 4, 17)
 CHOOSE_KIND = "Choose what kind of number this is."
@@ -192,8 +193,27 @@ def test_another_offices_or_compartments_person_cannot_be_targeted(consular, log
     assert _add(outsider, "consular", person, **valid).status_code == 404
     assert _add(liaison, "police", person, **valid).status_code == 404
     assert _add(consular, "consular", police_side, **valid).status_code == 404
-    assert _add(consular, "police", police_side, **valid).status_code in (403, 404)
+    assert _add(consular, "police", police_side, **valid).status_code == 404  # hidden pages
     assert count(PersonIdentifier) == before
+
+
+def test_a_person_known_only_from_a_restricted_case_cannot_be_given_a_number(login_as):
+    """A liaison officer not named on the restricted case: the person does not exist for them,
+    until they break the glass."""
+    named = login_as(Role.POLICE_LIAISON_OFFICER)
+    case = open_case(named.user)
+    person = police_person("Qasim Informant Testmann", named.user)
+    police_services.add_party(case, named.user, person, "witness")
+    police_services.set_restriction(case, named.user, True, [])
+    db.session.commit()
+    outsider = login_as(Role.POLICE_LIAISON_OFFICER)
+    before = count(PersonIdentifier)
+    response = _add(outsider, "police", person, identifier_kind="norwegian_id",
+                    identifier_value=fnr(18))
+    assert response.status_code == 404
+    assert count(PersonIdentifier) == before
+    assert _add(named, "police", person, identifier_kind="norwegian_id",
+                identifier_value=fnr(18)).status_code == 302
 
 
 def test_a_liaison_officer_adds_a_second_number(liaison):
