@@ -39,7 +39,9 @@ WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 REPORT_ON_LOAD = """
 window.addEventListener("load", () => {
   if (!window.axe || !window.reportAccessibility) return;
-  axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+  // Kept, so that the check at the test's end waits for it (axe runs one check at a time).
+  window.accessibilityRun = axe.run(document, {runOnly: {type: "tag", values: %s},
+                                               resultTypes: ["violations"]})
     .then(result => window.reportAccessibility(location.pathname + location.search,
       result.violations.map(v => ({rule: v.id, impact: v.impact, help: v.help,
                                     where: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))));
@@ -95,9 +97,10 @@ def accessibility(context):
     for page in context.pages:  # the last page may not have reported yet: check it now
         if page.is_closed() or not page.url.startswith("http"):
             continue
-        found = page.evaluate("""(tags) => axe.run(document, {runOnly: {type: "tag", values: tags},
+        found = page.evaluate("""(tags) => Promise.resolve(window.accessibilityRun).catch(() => null)
+            .then(() => axe.run(document, {runOnly: {type: "tag", values: tags},
             resultTypes: ["violations"]}).then(r => r.violations.map(v => ({rule: v.id,
-            impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))""",
+            impact: v.impact, help: v.help, where: v.nodes.slice(0, 3).map(n => n.target.join(" "))}))))""",
                               WCAG_AA)
         checked.append((page.url, found))
     problems = [f"{where}: {v['rule']} ({v['impact']}): {v['help']} at {', '.join(v['where'])}"
