@@ -41,3 +41,28 @@ def next_reference(prefix: str, year: int, digits: int = 5) -> str:
         .values(last_number=ReferenceCounter.last_number + 1)
         .returning(ReferenceCounter.last_number))
     return f"{prefix}-{year}-{number:0{digits}d}"
+
+
+_PREFIX_NUMBER = re.compile(r"([A-Za-z]{3})\s*[-/. ]?\s*([0-9]{1,9})")
+_YEAR_NUMBER = re.compile(r"([0-9]{4})\s*[-/. ]\s*([0-9]{1,9})")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def reference_patterns(text: str, digits: int = 5) -> list[str]:
+    """LIKE patterns for a part of a reference: "isb 16" (any year), "2026-16" (any office),
+    "00016" or "16" (the number); "isb 2026" also means that office's year. A whole reference
+    is `parse_reference`'s; a part too short to tell anything gives no pattern."""
+    text = (text or "").strip()
+    if parse_reference(text, digits):
+        return []
+    if match := _PREFIX_NUMBER.fullmatch(text):
+        prefix, number = match.group(1).upper(), match.group(2)
+        patterns = [f"{prefix}-%-{int(number):0{digits}d}"]
+        if len(number) == 4:
+            patterns.append(f"{prefix}-{number}-%")
+        return patterns
+    if match := _YEAR_NUMBER.fullmatch(text):
+        return [f"%-{match.group(1)}-{int(match.group(2)):0{digits}d}"]
+    if _NUMBER.fullmatch(text) and int(text) > 0:
+        return [f"%-{int(text):0{digits}d}"]
+    return []

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
@@ -14,8 +14,8 @@ from tracker.cases import registry, workflow
 from tracker.cases.checks import Checks
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import add_working_days, office_today
-from tracker.cases.models import Priority, TimelineEvent, TimelineKind
-from tracker.cases.references import next_reference, parse_reference
+from tracker.cases.models import CaseKind, Priority, TimelineEvent, TimelineKind
+from tracker.cases.references import next_reference
 from tracker.consular import access
 from tracker.consular.categories import Category, Channel
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
@@ -23,8 +23,8 @@ from tracker.consular.workflow import OPEN, Status
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.people.models import Compartment, Person
-from tracker.people.services import person_match_clause
 from tracker.domain import FieldError, StaleRecord
+from tracker.search import service as search
 
 
 class RequestError(FieldError):
@@ -249,29 +249,33 @@ def _start_of(day: date, time_zone: str, plus_days: int = 0) -> datetime:
                             tzinfo=ZoneInfo(time_zone))
 
 
+def _requests_of_persons(persons):
+    """Requests about (or reported by) any of the persons: an indexed lookup per person."""
+    return or_(ConsularRequest.id.in_(select(request_subjects.c.request_id)
+                                      .where(request_subjects.c.person_id.in_(persons))),
+               ConsularRequest.requester_id.in_(persons))
+
+
+SEARCH = search.SearchSpec(
+    kind=CaseKind.CONSULAR_REQUEST, model=ConsularRequest, compartment=Compartment.CONSULAR,
+    digits=5, cases_of_persons=_requests_of_persons,
+    persons_of=lambda r: [*r.subjects, *([r.requester] if r.requester else [])],
+    load_options=lambda: (selectinload(ConsularRequest.subjects).selectinload(Person.identifiers),
+                  selectinload(ConsularRequest.subjects).selectinload(Person.other_names),
+                  selectinload(ConsularRequest.requester).selectinload(Person.identifiers),
+                  selectinload(ConsularRequest.requester).selectinload(Person.other_names),
+                  selectinload(ConsularRequest.assigned_to)))
+
+
+def search_results(text: str, limit: int = 50) -> list[search.Result]:
+    """The reader's requests matching `text` (reference or a part of it, identifier, name,
+    words of the summary, place, notes, contacts and document names), best first, marked."""
+    return search.search(SEARCH, text, limit)
+
+
 def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequest]:
-    """By reference, by any identifier of a subject (any notation), by name variants, or by
-    the place of the event (a part of its name, three letters or more)."""
-    text = (text or "").strip()[:200]
-    if not text:
-        return []
-    clauses = [ConsularRequest.reference == (parse_reference(text) or text.upper()[:20])]
-    if len(text) >= 3:
-        clauses.append(func.lower(ConsularRequest.place_of_event).contains(
-            text.lower(), autoescape=True))
-    person_match = person_match_clause(text)
-    if person_match is not None:
-        matching_people = select(Person.id).where(
-            Person.compartment == Compartment.CONSULAR, person_match)
-        clauses.append(ConsularRequest.id.in_(
-            select(request_subjects.c.request_id)
-            .where(request_subjects.c.person_id.in_(matching_people))))
-        clauses.append(ConsularRequest.requester_id.in_(matching_people))
-    stmt = (select(ConsularRequest).where(or_(*clauses))
-            .order_by(ConsularRequest.opened_at.desc(), ConsularRequest.id.desc()).limit(limit)
-            .options(selectinload(ConsularRequest.subjects),
-                     selectinload(ConsularRequest.assigned_to)))
-    return list(db.session.scalars(stmt))
+    """The requests of `search_results`, without the marks."""
+    return [result.case for result in search_results(text, limit)]
 
 
 # --- enquiries ------------------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
 
@@ -15,12 +15,11 @@ from tracker.cases.checks import Checks
 from tracker.cases.links import ConsularLink
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import office_today
-from tracker.cases.models import Priority, TimelineEvent, TimelineKind
+from tracker.cases.models import CaseKind, Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference, parse_reference
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.people.models import Compartment, Person
-from tracker.people.services import person_match_clause
 from tracker.police import access
 from tracker.police.categories import (
     Counterpart,
@@ -42,6 +41,8 @@ from tracker.police.models import (
     LiaisonCase,
 )
 from tracker.domain import FieldError, Problems, StaleRecord
+from tracker.search import service as search
+from tracker.search.highlight import mark_all
 
 REFERENCE_PREFIX = "POL"
 REFERENCE_DIGITS = 4
@@ -303,33 +304,37 @@ def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:
     return allowed, len(case.exchanges) - len(allowed)
 
 
-def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
-    """By reference, title, operation, agency or counterpart reference, or a party's name or
-    identifier (police persons only), among the cases the reader may open.
+SEARCH = search.SearchSpec(
+    kind=CaseKind.LIAISON_CASE, model=LiaisonCase, compartment=Compartment.POLICE,
+    digits=REFERENCE_DIGITS,
+    cases_of_persons=lambda persons: LiaisonCase.id.in_(
+        select(CaseParty.case_id).where(CaseParty.person_id.in_(persons))),
+    persons_of=lambda case: [party.person for party in case.parties],
+    load_options=lambda: (selectinload(LiaisonCase.named_officers),
+                  selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
+                  .selectinload(Person.identifiers),
+                  selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
+                  .selectinload(Person.other_names)))
+
+
+def search_results(text: str, limit: int = 50) -> list[search.Result]:
+    """By reference or a part of it, a party's identifier or name (police persons only), or
+    words of the title, details (operation, agency and counterpart references), notes,
+    contacts, document names and exchanges, among the cases the reader may open; best first.
 
     A restricted case the reader may not open is found by its exact reference only, so that
     an officer who holds the reference can ask to break the glass.
     """
-    text = (text or "").strip()[:200]
-    if not text:
-        return []
-    like = text.lower()
-    reference = parse_reference(text, REFERENCE_DIGITS) or text.upper()[:20]
-    clauses = [LiaisonCase.reference == reference,
-               func.lower(LiaisonCase.summary).contains(like, autoescape=True),
-               func.lower(LiaisonCase.operation_name).contains(like, autoescape=True),
-               func.lower(LiaisonCase.agency_reference).contains(like, autoescape=True),
-               func.lower(LiaisonCase.counterpart_reference).contains(like, autoescape=True)]
-    person_match = person_match_clause(text)
-    if person_match is not None:
-        clauses.append(LiaisonCase.id.in_(
-            select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
-            .where(Person.compartment == Compartment.POLICE, person_match)))
-    stmt = (select(LiaisonCase).where(or_(*clauses))
-            .order_by(LiaisonCase.opened_at.desc()).limit(limit)
-            .options(selectinload(LiaisonCase.named_officers)))
-    found = list(db.session.scalars(stmt))
-    if not found:
+    found = search.search(SEARCH, text, limit)
+    reference = parse_reference(search.clean(text), REFERENCE_DIGITS)
+    if not found and reference:
         closed = access.restricted_by_reference(reference)
-        found = [closed] if closed is not None else []
+        if closed is not None:
+            found = [search.Result(closed, (search.REFERENCE, 0),
+                                   [search.Hit("reference", mark_all(closed.reference))])]
     return found
+
+
+def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
+    """The cases of `search_results`, without the marks."""
+    return [result.case for result in search_results(text, limit)]

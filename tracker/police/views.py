@@ -81,9 +81,12 @@ def _case_input(form: CaseForm) -> services.CaseInput:
 def cases():
     form = CaseFilterForm(request.args)
     rows: list[LiaisonCase] = []
+    hits = {}
     if form.validate():
         if form.q.data:
-            rows = services.find_cases(form.q.data)
+            results = services.search_results(form.q.data)
+            rows = [result.case for result in results]
+            hits = {result.case.id: result.hits for result in results}
         else:
             stmt = select(LiaisonCase).order_by(LiaisonCase.opened_at.desc()).limit(200)
             status = form.status.data or ""  # not in the address at all: the open cases
@@ -100,7 +103,7 @@ def cases():
                 selectinload(LiaisonCase.named_officers))))
     persons = people.find_persons(Compartment.POLICE, form.q.data) \
         if form.q.data and not form.errors else []
-    return render_template("police/cases.html", form=form, rows=rows, persons=persons,
+    return render_template("police/cases.html", form=form, rows=rows, persons=persons, hits=hits,
                            needs_reason=access.needs_reason), 200 if not form.errors else 400
 
 

@@ -1,0 +1,205 @@
+"""The search box of both compartments: reference, identifier, name and words, ranked.
+
+Each way of matching is one statement that finds the few candidates through an index (the
+reference's trigram or unique index, the identifier index, the trigram index on folded names,
+the full-text index) and leaves the reader's scope to the data layer (tracker/cases/scope.py),
+which checks it per candidate with an indexed EXISTS. Nothing builds the reader's population as
+a set. The candidates are ranked (reference, then identifier, then name, then words by the
+database's own text rank), the best `limit` loaded once, and what matched marked in each.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markupsafe import Markup
+from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table
+
+from tracker.cases.models import CaseKind
+from tracker.cases.references import parse_reference, reference_patterns
+from tracker.extensions import db
+from tracker.people.identifiers import search_forms
+from tracker.people.models import Compartment, Person, PersonIdentifier
+from tracker.people.names import name_tokens
+from tracker.people.services import identifier_clause
+from tracker.search.highlight import Terms, highlight, mark_all
+from tracker.search.models import SearchEntry
+from tracker.search.schema import FTS_TABLE
+
+MAX_TEXT = 200
+MAX_WORDS = 8
+# The matching persons looked at per name search: a name as common as "Muhammad" matches a
+# third of all persons; the newest requests of the first thousand are shown.
+MAX_PERSONS = 1000
+MAX_ENTRIES = 200  # text matches ranked per search
+_WORD = re.compile(r"[^\W_]+")
+
+FIELD_LABELS = {"summary": "Summary", "place": "Place", "details": "Case details",
+                "note": "Note", "contact": "Contact", "document": "Document",
+                "exchange": "Exchange", "reference": "Reference", "identifier": "Identifier",
+                "name": "Name"}
+# Rank of each way of matching: a reference beats an identifier beats a name beats words.
+REFERENCE, PART_OF_REFERENCE, IDENTIFIER, NAME, WORDS = 500, 450, 400, 200, 100
+
+
+@dataclass(frozen=True)
+class SearchSpec:
+    """What a compartment tells the search: its cases, and how a person leads to them."""
+
+    kind: CaseKind
+    model: type
+    compartment: Compartment
+    digits: int  # of the reference's number
+    # a SELECT of person ids -> a clause on `model`: the cases those persons are in
+    cases_of_persons: Callable[[Select], object]
+    # a case -> the persons shown with it (their names and identifiers may have matched)
+    persons_of: Callable[[object], list[Person]]
+    # () -> loader options for the results (a function: options made at import would
+    # configure the mappers before every model is imported)
+    load_options: Callable[[], tuple] = tuple
+
+
+@dataclass
+class Hit:
+    """One thing that matched, in words and with the matching text marked."""
+
+    field: str
+    text: Markup
+
+    @property
+    def label(self) -> str:
+        return FIELD_LABELS.get(self.field, self.field.capitalize())
+
+
+@dataclass
+class Result:
+    case: object
+    rank: tuple
+    hits: list[Hit] = field(default_factory=list)
+
+
+@dataclass
+class _Candidate:
+    rank: tuple
+    ways: set[str] = field(default_factory=set)
+    entries: list[tuple[str, str]] = field(default_factory=list)  # (field, body)
+
+    def add(self, rank: tuple, way: str) -> None:
+        self.rank = max(self.rank, rank)
+        self.ways.add(way)
+
+
+def clean(text: str | None) -> str:
+    return " ".join((text or "").split())[:MAX_TEXT]
+
+
+def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
+    """The reader's cases of one compartment that match `text`, best first, marked."""
+    text = clean(text)
+    if not text:
+        return []
+    exact = parse_reference(text, spec.digits)
+    if exact:
+        found = db.session.scalars(select(spec.model).where(spec.model.reference == exact)
+                                   .options(*spec.load_options())).all()
+        if found:  # a whole reference means that case, and nothing else is looked for
+            return [Result(found[0], (REFERENCE, 0), [Hit("reference", mark_all(exact))])]
+    candidates: dict[int, _Candidate] = {}
+
+    def found_by(ids, rank: tuple, way: str) -> None:
+        for case_id in ids:
+            candidates.setdefault(case_id, _Candidate(rank)).add(rank, way)
+
+    patterns = reference_patterns(text, spec.digits)
+    if patterns:
+        found_by(_newest(spec, or_(*(spec.model.reference.like(p) for p in patterns)), limit),
+                 (PART_OF_REFERENCE, 0), "reference")
+    forms = search_forms(text)
+    if forms:
+        persons = select(PersonIdentifier.person_id).where(identifier_clause(forms))
+        found_by(_newest(spec, spec.cases_of_persons(_live_persons(spec, Person.id.in_(persons))),
+                         limit), (IDENTIFIER, 0), "identifier")
+    tokens = [t for t in name_tokens(text) if len(t) >= 2]
+    if tokens and not exact and not patterns:
+        match = and_(*(Person.folded_name.contains(t, autoescape=True) for t in tokens))
+        found_by(_newest(spec, spec.cases_of_persons(_live_persons(spec, match)), limit),
+                 (NAME, 0), "name")
+    words = [w for w in _WORD.findall(text) if len(w) >= 2][:MAX_WORDS]
+    if words:
+        for case_id, field_, body, rank in db.session.execute(_word_statement(spec, words)):
+            candidates.setdefault(case_id, _Candidate((WORDS, rank))).add((WORDS, rank),
+                                                                           "words")
+            candidates[case_id].entries.append((field_, body))
+    best = sorted(candidates.items(), key=lambda item: (item[1].rank, item[0]),
+                  reverse=True)[:limit]
+    if not best:
+        return []
+    loaded = {case.id: case for case in db.session.scalars(
+        select(spec.model).where(spec.model.id.in_([case_id for case_id, _ in best]))
+        .options(*spec.load_options()))}
+    terms = (Terms(words=tuple(k for w in words for k in name_tokens(w)[:1])),
+             Terms(names=tuple(tokens)))
+    return [Result(loaded[case_id], candidate.rank,
+                   _hits(spec, loaded[case_id], candidate, text, patterns, forms, terms))
+            for case_id, candidate in best if case_id in loaded]
+
+
+def _live_persons(spec: SearchSpec, clause) -> Select:
+    """Ids of the compartment's persons (not merged away) that meet `clause`, the first few."""
+    return (select(Person.id).where(Person.compartment == spec.compartment,
+                                    Person.merged_into_id.is_(None), clause)
+            .limit(MAX_PERSONS))
+
+
+def _newest(spec: SearchSpec, clause, limit: int) -> list[int]:
+    """The ids of the newest `limit` cases that meet the clause (the scope added by the data
+    layer)."""
+    return list(db.session.scalars(
+        select(spec.model.id).where(clause)
+        .order_by(spec.model.opened_at.desc(), spec.model.id.desc()).limit(limit)))
+
+
+def _word_statement(spec: SearchSpec, words: list[str]) -> Select:
+    """(case id, field, body, rank) of the entries holding every word (each as a prefix)."""
+    columns = (SearchEntry.case_id, SearchEntry.field, SearchEntry.body)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = func.to_tsquery("simple", func.tracker_unaccent(
+            " & ".join(f"{w}:*" for w in words)))
+        document = literal_column("search_entries.document")
+        rank = func.ts_rank(document, query)
+        stmt = select(*columns, rank).where(document.op("@@")(query))
+    else:
+        fts = table(FTS_TABLE, column("rowid"))
+        rank = -func.bm25(literal_column(FTS_TABLE))
+        stmt = (select(*columns, rank).join_from(SearchEntry, fts, fts.c.rowid == SearchEntry.id)
+                .where(literal_column(FTS_TABLE).op("MATCH")(
+                    " AND ".join(f'"{w}"*' for w in words))))
+    return (stmt.where(SearchEntry.kind == spec.kind.value)
+            .order_by(rank.desc(), SearchEntry.case_id.desc()).limit(MAX_ENTRIES))
+
+
+def _hits(spec: SearchSpec, case, candidate: _Candidate, text: str, patterns: list[str],
+          forms: list[tuple[str, str]], terms: tuple[Terms, Terms]) -> list[Hit]:
+    word_terms, name_terms = terms
+    hits: list[Hit] = []
+    if "reference" in candidate.ways:
+        hits.append(Hit("reference", mark_all(case.reference)))
+    persons = spec.persons_of(case)
+    if "identifier" in candidate.ways:
+        values = {value for _, value in forms}
+        for person in persons:
+            for identifier in person.identifiers:
+                if identifier.value in values:
+                    hits.append(Hit("identifier", Markup("{}: {} {}").format(
+                        person.full_name, identifier.kind.label, mark_all(identifier.shown))))
+    if "name" in candidate.ways:
+        for person in persons:
+            for name in [person.full_name, *(n.name for n in person.other_names)]:
+                shown = highlight(name, name_terms.matches, snippet=False)
+                if "<mark>" in shown:
+                    hits.append(Hit("name", shown))
+                    break
+    for field_, body in candidate.entries[:3]:
+        hits.append(Hit(field_, highlight(body, word_terms.matches)))
+    return hits
