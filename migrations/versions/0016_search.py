@@ -87,4 +87,4 @@ def downgrade():
     op.drop_index(op.f('ix_search_entries_case_id'), table_name='search_entries')
     op.drop_table('search_entries')
     if dialect == 'postgresql':
-        op.execute("DROP FUNCTION IF EXISTS tracker_unaccent(text)")
+        op.execute("DROP FUNCTION IF EXISTS tracker_search_text(text)")

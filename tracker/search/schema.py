@@ -149,11 +149,14 @@ POSTGRESQL_INDEXES = [
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
     "CREATE EXTENSION IF NOT EXISTS unaccent",
     # unaccent() is only STABLE (its dictionary could change): a generated column and an
-    # index need an IMMUTABLE function, so the dictionary is named explicitly.
-    "CREATE FUNCTION tracker_unaccent(text) RETURNS text LANGUAGE sql IMMUTABLE "
-    "PARALLEL SAFE STRICT AS $$ SELECT unaccent('unaccent'::regdictionary, $1) $$",
+    # index need an IMMUTABLE function, so the dictionary is named explicitly. Punctuation
+    # becomes a space, as in SQLite's tokenizer: PostgreSQL's parser would otherwise read
+    # "KRIPOS-2026-4711" as a word and two negative numbers, "FIA/ISB/77" as one file path.
+    "CREATE FUNCTION tracker_search_text(text) RETURNS text LANGUAGE sql IMMUTABLE "
+    "PARALLEL SAFE STRICT AS $$ SELECT regexp_replace("
+    "unaccent('unaccent'::regdictionary, $1), '[[:punct:]]+', ' ', 'g') $$",
     "ALTER TABLE search_entries ADD COLUMN document tsvector GENERATED ALWAYS AS "
-    "(to_tsvector('simple'::regconfig, tracker_unaccent(body))) STORED",
+    "(to_tsvector('simple'::regconfig, tracker_search_text(body))) STORED",
     "CREATE INDEX ix_search_entries_document ON search_entries USING gin (document)",
     "CREATE INDEX ix_persons_folded_name_trgm ON persons USING gin (folded_name gin_trgm_ops)",
     "CREATE INDEX ix_cases_reference_trgm ON cases USING gin (reference gin_trgm_ops)",

@@ -164,8 +164,10 @@ def _word_statement(spec: SearchSpec, words: list[str]) -> Select:
     """(case id, field, body, rank) of the entries holding every word (each as a prefix)."""
     columns = (SearchEntry.case_id, SearchEntry.field, SearchEntry.body)
     if db.session.get_bind().dialect.name == "postgresql":
-        query = func.to_tsquery("simple", func.tracker_unaccent(
-            " & ".join(f"{w}:*" for w in words)))
+        # Each word folded by the same function as the text, then as a prefix; the words are
+        # bound parameters of letters and digits only, so they cannot be operators.
+        query = func.to_tsquery("simple", func.concat_ws(
+            " & ", *(func.tracker_search_text(w).concat(":*") for w in words)))
         document = literal_column("search_entries.document")
         rank = func.ts_rank(document, query)
         stmt = select(*columns, rank).where(document.op("@@")(query))
