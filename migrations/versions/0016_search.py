@@ -12,7 +12,7 @@ Downgrade drops the entries, the triggers and the indexes: it keeps no data (eve
 copy of text kept in its own table). The extensions stay installed; refolded names stay.
 
 Revision ID: 0016_search
-Revises: 0014_place_of_event
+Revises: 0015_account_language
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -22,7 +22,7 @@ from tracker.search import schema
 
 # revision identifiers, used by Alembic.
 revision = '0016_search'
-down_revision = '0014_place_of_event'
+down_revision = '0015_account_language'
 branch_labels = None
 depends_on = None
 
