@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table
 
@@ -35,10 +36,10 @@ MAX_PERSONS = 1000
 MAX_ENTRIES = 200  # text matches ranked per search
 _WORD = re.compile(r"[^\W_]+")
 
-FIELD_LABELS = {"summary": "Summary", "place": "Place", "details": "Case details",
-                "note": "Note", "contact": "Contact", "document": "Document",
-                "exchange": "Exchange", "reference": "Reference", "identifier": "Identifier",
-                "name": "Name"}
+FIELD_LABELS = {"summary": _l("Summary"), "place": _l("Place"), "details": _l("Case details"),
+                "note": _l("Note"), "contact": _l("Contact"), "document": _l("Document"),
+                "exchange": _l("Exchange"), "reference": _l("Reference"),
+                "identifier": _l("Identifier"), "name": _l("Name")}
 # Rank of each way of matching: a reference beats an identifier beats a name beats words.
 REFERENCE, PART_OF_REFERENCE, IDENTIFIER, NAME, WORDS = 500, 450, 400, 200, 100
 
@@ -69,7 +70,7 @@ class Hit:
 
     @property
     def label(self) -> str:
-        return FIELD_LABELS.get(self.field, self.field.capitalize())
+        return str(FIELD_LABELS.get(self.field, self.field))
 
 
 @dataclass
