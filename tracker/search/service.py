@@ -121,7 +121,8 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
         persons = select(PersonIdentifier.person_id).where(identifier_clause(forms))
         found_by(_newest(spec, spec.cases_of_persons(_live_persons(spec, Person.id.in_(persons))),
                          limit), (IDENTIFIER, 0), "identifier")
-    tokens = [t for t in name_tokens(text) if len(t) >= 2]
+    # A name has letters: a number typed is an identifier or a reference, not a name.
+    tokens = [t for t in name_tokens(text) if len(t) >= 2 and not t.isdigit()]
     if tokens and not exact and not patterns:
         match = and_(*(Person.folded_name.contains(t, autoescape=True) for t in tokens))
         found_by(_newest(spec, spec.cases_of_persons(_live_persons(spec, match)), limit),
@@ -142,7 +143,7 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
     terms = (Terms(words=tuple(k for w in words for k in name_tokens(w)[:1])),
              Terms(names=tuple(tokens)))
     return [Result(loaded[case_id], candidate.rank,
-                   _hits(spec, loaded[case_id], candidate, text, patterns, forms, terms))
+                   _hits(spec, loaded[case_id], candidate, forms, terms))
             for case_id, candidate in best if case_id in loaded]
 
 
@@ -182,8 +183,10 @@ def _word_statement(spec: SearchSpec, words: list[str]) -> Select:
             .order_by(rank.desc(), SearchEntry.case_id.desc()).limit(MAX_ENTRIES))
 
 
-def _hits(spec: SearchSpec, case, candidate: _Candidate, text: str, patterns: list[str],
-          forms: list[tuple[str, str]], terms: tuple[Terms, Terms]) -> list[Hit]:
+def _hits(spec: SearchSpec, case, candidate: _Candidate, forms: list[tuple[str, str]],
+          terms: tuple[Terms, Terms]) -> list[Hit]:
+    """What matched in one result, marked: the reference, a person's identifier or name, and
+    up to three texts."""
     word_terms, name_terms = terms
     hits: list[Hit] = []
     if "reference" in candidate.ways:
