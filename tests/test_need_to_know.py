@@ -38,7 +38,7 @@ from tracker.people.models import (
 )
 from tracker.police import services as police
 from tracker.police.models import BreakGlass, CaseParty, Exchange, InterpolNotice, LiaisonCase
-from tracker.search.models import SearchEntry
+from tracker.search.models import PoliceSearchEntry, SearchEntry
 
 C, P, M, A = (Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER, Role.MANAGER,
               Role.ADMINISTRATOR)
@@ -308,7 +308,7 @@ def test_every_get_route_that_shows_case_content_logs_a_read(app, login_as):
 
 SCOPED = [Case, ConsularRequest, LiaisonCase, Person, PersonName, PersonIdentifier,
           PersonRelation, Attachment, TimelineEvent, JournalNote, CaseParty, Exchange,
-          InterpolNotice, BreakGlass, ConsularLink, SearchEntry]
+          InterpolNotice, BreakGlass, ConsularLink, SearchEntry, PoliceSearchEntry]
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ RAW = {
     "police timeline": "SELECT count(*) FROM timeline_events t JOIN cases c ON c.id = t.case_id"
                        " WHERE c.kind = 'liaison_case'",
     "police names": "SELECT count(*) FROM person_identifiers i",
-    "police search text": "SELECT count(*) FROM search_entries WHERE kind = 'liaison_case'",
+    "police search text": "SELECT count(*) FROM police_search_entries",
 }
 
 

@@ -25,6 +25,7 @@ from tracker.extensions import db
 from tracker.people.models import Compartment, Person
 from tracker.domain import FieldError, StaleRecord
 from tracker.search import service as search
+from tracker.search.models import SearchEntry
 
 
 class RequestError(FieldError):
@@ -249,22 +250,27 @@ def _start_of(day: date, time_zone: str, plus_days: int = 0) -> datetime:
                             tzinfo=ZoneInfo(time_zone))
 
 
-def _requests_of_persons(persons):
-    """Requests about (or reported by) any of the persons: an indexed lookup per person."""
-    return or_(ConsularRequest.id.in_(select(request_subjects.c.request_id)
-                                      .where(request_subjects.c.person_id.in_(persons))),
-               ConsularRequest.requester_id.in_(persons))
+def _requests_of_persons(ids: list[int]) -> list:
+    """Requests about any of the persons, and requests any of them reported."""
+    return [ConsularRequest.id.in_(select(request_subjects.c.request_id)
+                                   .where(request_subjects.c.person_id.in_(ids))),
+            ConsularRequest.requester_id.in_(ids)]
+
+
+def _prefixes() -> list[str]:
+    return list(db.session.scalars(select(Office.code)))
 
 
 SEARCH = search.SearchSpec(
-    kind=CaseKind.CONSULAR_REQUEST, model=ConsularRequest, compartment=Compartment.CONSULAR,
-    digits=5, cases_of_persons=_requests_of_persons,
+    kind=CaseKind.CONSULAR_REQUEST, model=ConsularRequest, entries=SearchEntry,
+    compartment=Compartment.CONSULAR, digits=5, prefixes=_prefixes,
+    cases_of_persons=_requests_of_persons,
     persons_of=lambda r: [*r.subjects, *([r.requester] if r.requester else [])],
     load_options=lambda: (selectinload(ConsularRequest.subjects).selectinload(Person.identifiers),
-                  selectinload(ConsularRequest.subjects).selectinload(Person.other_names),
-                  selectinload(ConsularRequest.requester).selectinload(Person.identifiers),
-                  selectinload(ConsularRequest.requester).selectinload(Person.other_names),
-                  selectinload(ConsularRequest.assigned_to)))
+                          selectinload(ConsularRequest.subjects).selectinload(Person.other_names),
+                          selectinload(ConsularRequest.requester).selectinload(Person.identifiers),
+                          selectinload(ConsularRequest.requester).selectinload(Person.other_names),
+                          selectinload(ConsularRequest.assigned_to)))
 
 
 def search_results(text: str, limit: int = 50) -> list[search.Result]:

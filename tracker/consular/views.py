@@ -133,11 +133,11 @@ def search():
     query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:200]
     results = services.search_results(query) if query else []
     rows = [result.case for result in results]
+    if len(rows) == 1 and rows[0].reference == (parse_reference(query) or query.upper()):
+        return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     # Only persons the officer may see: a person of another office's requests stays hidden,
     # as their page does.
     persons = people.find_persons(Compartment.CONSULAR, query) if query else []
-    if len(rows) == 1 and rows[0].reference == (parse_reference(query) or query.upper()):
-        return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     return render_template("consular/search.html", q=query, rows=rows, persons=persons,
                            hits={result.case.id: result.hits for result in results})
 

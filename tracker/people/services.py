@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from tracker.audit import service as audit
 from tracker.auth.models import User
 from tracker.cases import scope
+from tracker.cases.references import parse_reference, reference_parts
 from tracker.extensions import db
 from tracker.people import duplicates
 from tracker.people.identifiers import (
@@ -156,8 +157,11 @@ def person_match_clause(text: str):
     same_identifier = identifier_clause(search_forms(text))
     if same_identifier is not None:
         clauses.append(Person.id.in_(select(PersonIdentifier.person_id).where(same_identifier)))
-    tokens = name_tokens(text)
-    if tokens:
+    # A reference (or a part of one) is not a name: looked for as three name words, it cost a
+    # scan of every person (docs/benchmarks.md). Nor is a word of digits.
+    looks_like_reference = parse_reference(text) or reference_parts(text)
+    tokens = [token for token in name_tokens(text) if not token.isdigit()]
+    if tokens and not looks_like_reference:
         clauses.append(and_(*(Person.folded_name.contains(token, autoescape=True)
                               for token in tokens)))
     return or_(*clauses) if clauses else None

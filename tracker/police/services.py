@@ -42,6 +42,7 @@ from tracker.police.models import (
 )
 from tracker.domain import FieldError, Problems, StaleRecord
 from tracker.search import service as search
+from tracker.search.models import PoliceSearchEntry
 from tracker.search.highlight import mark_all
 
 REFERENCE_PREFIX = "POL"
@@ -305,16 +306,16 @@ def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:
 
 
 SEARCH = search.SearchSpec(
-    kind=CaseKind.LIAISON_CASE, model=LiaisonCase, compartment=Compartment.POLICE,
-    digits=REFERENCE_DIGITS,
-    cases_of_persons=lambda persons: LiaisonCase.id.in_(
-        select(CaseParty.case_id).where(CaseParty.person_id.in_(persons))),
+    kind=CaseKind.LIAISON_CASE, model=LiaisonCase, entries=PoliceSearchEntry,
+    compartment=Compartment.POLICE, digits=REFERENCE_DIGITS, prefixes=lambda: [REFERENCE_PREFIX],
+    cases_of_persons=lambda ids: [LiaisonCase.id.in_(
+        select(CaseParty.case_id).where(CaseParty.person_id.in_(ids)))],
     persons_of=lambda case: [party.person for party in case.parties],
     load_options=lambda: (selectinload(LiaisonCase.named_officers),
-                  selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
-                  .selectinload(Person.identifiers),
-                  selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
-                  .selectinload(Person.other_names)))
+                          selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
+                          .selectinload(Person.identifiers),
+                          selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
+                          .selectinload(Person.other_names)))
 
 
 def search_results(text: str, limit: int = 50) -> list[search.Result]:

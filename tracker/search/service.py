@@ -1,11 +1,15 @@
 """The search box of both compartments: reference, identifier, name and words, ranked.
 
-Each way of matching is one statement that finds the few candidates through an index (the
-reference's trigram or unique index, the identifier index, the trigram index on folded names,
-the full-text index) and leaves the reader's scope to the data layer (tracker/cases/scope.py),
-which checks it per candidate with an indexed EXISTS. Nothing builds the reader's population as
-a set. The candidates are ranked (reference, then identifier, then name, then words by the
-database's own text rank), the best `limit` loaded once, and what matched marked in each.
+Each way of matching finds its few candidates through an index and leaves the reader's scope
+to the data layer (tracker/cases/scope.py), which checks it per candidate with an indexed
+EXISTS; nothing builds the reader's population as a set. A part of a reference becomes the
+whole references it can be (every office's prefix, every year: equality on the unique index);
+an identifier the persons holding it (the identifier index); a name the persons whose folded
+name holds it, then their cases; words the entries holding them (the full-text index). The
+candidates' ids come without ORDER BY ... LIMIT, which would tempt the planner to walk every
+case newest first and test each: they are few, and sorted here. They are ranked (reference,
+identifier, name, then words by the database's own text rank), the best `limit` loaded once,
+and what matched marked in each.
 """
 from __future__ import annotations
 
@@ -15,18 +19,19 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, and_, column, func, literal_column, or_, select, table
+from sqlalchemy import Select, and_, column, func, literal_column, or_, select
+from sqlalchemy import table as table_
 
 from tracker.cases.models import CaseKind
-from tracker.cases.references import parse_reference, reference_patterns
+from tracker.cases.references import parse_reference, reference_parts
 from tracker.extensions import db
 from tracker.people.identifiers import search_forms
 from tracker.people.models import Compartment, Person, PersonIdentifier
 from tracker.people.names import name_tokens
 from tracker.people.services import identifier_clause
 from tracker.search.highlight import Terms, highlight, mark_all
-from tracker.search.models import SearchEntry
-from tracker.search.schema import FTS_TABLE
+from tracker.db import utcnow
+from tracker.search.schema import TABLES
 
 MAX_TEXT = 200
 MAX_WORDS = 8
@@ -34,6 +39,8 @@ MAX_WORDS = 8
 # third of all persons; the newest requests of the first thousand are shown.
 MAX_PERSONS = 1000
 MAX_ENTRIES = 200  # text matches ranked per search
+MAX_CASES = 2000  # cases looked at per way of matching
+FIRST_YEAR = 2000  # of references that a part of one may mean
 _WORD = re.compile(r"[^\W_]+")
 
 FIELD_LABELS = {"summary": _l("Summary"), "place": _l("Place"), "details": _l("Case details"),
@@ -50,10 +57,12 @@ class SearchSpec:
 
     kind: CaseKind
     model: type
+    entries: type  # the table of its searchable text (tracker.search.models)
     compartment: Compartment
     digits: int  # of the reference's number
-    # a SELECT of person ids -> a clause on `model`: the cases those persons are in
-    cases_of_persons: Callable[[Select], object]
+    prefixes: Callable[[], list[str]]  # every prefix its references may have
+    # person ids -> clauses on `model`, each: the cases those persons are in one way
+    cases_of_persons: Callable[[list[int]], list]
     # a case -> the persons shown with it (their names and identifiers may have matched)
     persons_of: Callable[[object], list[Person]]
     # () -> loader options for the results (a function: options made at import would
@@ -83,6 +92,7 @@ class Result:
 @dataclass
 class _Candidate:
     rank: tuple
+    opened: object = None  # when the case was opened, where known: newest first in a rank
     ways: set[str] = field(default_factory=set)
     entries: list[tuple[str, str]] = field(default_factory=list)  # (field, body)
 
@@ -108,32 +118,34 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
             return [Result(found[0], (REFERENCE, 0), [Hit("reference", mark_all(exact))])]
     candidates: dict[int, _Candidate] = {}
 
-    def found_by(ids, rank: tuple, way: str) -> None:
-        for case_id in ids:
-            candidates.setdefault(case_id, _Candidate(rank)).add(rank, way)
+    def found_by(rows, rank: tuple, way: str) -> None:
+        for case_id, opened in rows:
+            candidate = candidates.setdefault(case_id, _Candidate(rank))
+            candidate.add(rank, way)
+            candidate.opened = opened
 
-    patterns = reference_patterns(text, spec.digits)
-    if patterns:
-        found_by(_newest(spec, or_(*(spec.model.reference.like(p) for p in patterns)), limit),
-                 (PART_OF_REFERENCE, 0), "reference")
+    parts = reference_parts(text)
+    if parts:
+        found_by(_cases(spec, [_reference_clause(spec, parts)]), (PART_OF_REFERENCE, 0),
+                 "reference")
     forms = search_forms(text)
     if forms:
-        persons = select(PersonIdentifier.person_id).where(identifier_clause(forms))
-        found_by(_newest(spec, spec.cases_of_persons(_live_persons(spec, Person.id.in_(persons))),
-                         limit), (IDENTIFIER, 0), "identifier")
+        holders = select(PersonIdentifier.person_id).where(identifier_clause(forms))
+        found_by(_cases_of_persons(spec, Person.id.in_(holders)), (IDENTIFIER, 0),
+                 "identifier")
     # A name has letters: a number typed is an identifier or a reference, not a name.
     tokens = [t for t in name_tokens(text) if len(t) >= 2 and not t.isdigit()]
-    if tokens and not exact and not patterns:
-        match = and_(*(Person.folded_name.contains(t, autoescape=True) for t in tokens))
-        found_by(_newest(spec, spec.cases_of_persons(_live_persons(spec, match)), limit),
-                 (NAME, 0), "name")
+    if tokens and not exact and not parts:
+        found_by(_cases_of_persons(spec, and_(*(
+            Person.folded_name.contains(t, autoescape=True) for t in tokens))),
+            (NAME, 0), "name")
     words = [w for w in _WORD.findall(text) if len(w) >= 2][:MAX_WORDS]
     if words:
         for case_id, field_, body, rank in db.session.execute(_word_statement(spec, words)):
             candidates.setdefault(case_id, _Candidate((WORDS, rank))).add((WORDS, rank),
                                                                            "words")
             candidates[case_id].entries.append((field_, body))
-    best = sorted(candidates.items(), key=lambda item: (item[1].rank, item[0]),
+    best = sorted(candidates.items(), key=lambda item: (item[1].rank, item[1].opened, item[0]),
                   reverse=True)[:limit]
     if not best:
         return []
@@ -147,40 +159,68 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
             for case_id, candidate in best if case_id in loaded]
 
 
-def _live_persons(spec: SearchSpec, clause) -> Select:
-    """Ids of the compartment's persons (not merged away) that meet `clause`, the first few."""
-    return (select(Person.id).where(Person.compartment == spec.compartment,
-                                    Person.merged_into_id.is_(None), clause)
-            .limit(MAX_PERSONS))
+def _reference_clause(spec: SearchSpec, parts) -> object:
+    """The references a part of one can mean: equality on the unique index (no LIKE: under
+    row security PostgreSQL cannot use an index for it), except an office's whole year."""
+    years = [str(y) for y in range(FIRST_YEAR, utcnow().year + 2)]
+    prefixes = [p.upper() for p in spec.prefixes()]
+    whole, clauses = set(), []
+    for prefix, year, number in parts:
+        if number is None:
+            clauses.append(spec.model.reference.like(f"{prefix}-{year}-%"))
+            continue
+        whole.update(f"{p}-{y}-{number:0{spec.digits}d}"
+                     for p in ([prefix] if prefix else prefixes)
+                     for y in ([year] if year else years))
+    if whole:
+        clauses.append(spec.model.reference.in_(sorted(whole)))
+    return or_(*clauses)
 
 
-def _newest(spec: SearchSpec, clause, limit: int) -> list[int]:
-    """The ids of the newest `limit` cases that meet the clause (the scope added by the data
-    layer)."""
-    return list(db.session.scalars(
-        select(spec.model.id).where(clause)
-        .order_by(spec.model.opened_at.desc(), spec.model.id.desc()).limit(limit)))
+def _cases(spec: SearchSpec, clauses: list) -> list[tuple[int, object]]:
+    """(id, opened) of the reader's cases meeting any clause; each clause one statement, with
+    no ORDER BY: the matches are few, and sorted by the caller."""
+    rows = {}
+    for clause in clauses:
+        rows.update(db.session.execute(
+            select(spec.model.id, spec.model.opened_at).where(clause).limit(MAX_CASES)).all())
+    return list(rows.items())
+
+
+def _cases_of_persons(spec: SearchSpec, clause) -> list[tuple[int, object]]:
+    """The cases of the compartment's persons (not merged away) that meet `clause`: the
+    persons first, the first MAX_PERSONS of them, then their cases by the persons' ids."""
+    ids = list(db.session.scalars(
+        select(Person.id).where(Person.compartment == spec.compartment,
+                                Person.merged_into_id.is_(None), clause)
+        .limit(MAX_PERSONS)))
+    return _cases(spec, spec.cases_of_persons(ids)) if ids else []
 
 
 def _word_statement(spec: SearchSpec, words: list[str]) -> Select:
     """(case id, field, body, rank) of the entries holding every word (each as a prefix)."""
-    columns = (SearchEntry.case_id, SearchEntry.field, SearchEntry.body)
+    entries = spec.entries
+    table, fts_name = TABLES[spec.kind.value]
+    columns = (entries.case_id, entries.field, entries.body)
     if db.session.get_bind().dialect.name == "postgresql":
         # Each word folded by the same function as the text, then as a prefix; the words are
-        # bound parameters of letters and digits only, so they cannot be operators.
-        query = func.to_tsquery("simple", func.concat_ws(
-            " & ", *(func.tracker_search_text(w).concat(":*") for w in words)))
-        document = literal_column("search_entries.document")
+        # bound parameters of letters and digits only, so they cannot be operators. Joined with
+        # || (immutable), the query is a constant when planned, so the GIN index is costed.
+        query_text = None
+        for w in words:
+            term = func.tracker_search_text(w).concat(":*")
+            query_text = term if query_text is None else query_text.concat(" & ").concat(term)
+        query = func.to_tsquery("simple", query_text)
+        document = literal_column(f"{table}.document")
         rank = func.ts_rank(document, query)
         stmt = select(*columns, rank).where(document.op("@@")(query))
     else:
-        fts = table(FTS_TABLE, column("rowid"))
-        rank = -func.bm25(literal_column(FTS_TABLE))
-        stmt = (select(*columns, rank).join_from(SearchEntry, fts, fts.c.rowid == SearchEntry.id)
-                .where(literal_column(FTS_TABLE).op("MATCH")(
+        fts = table_(fts_name, column("rowid"))
+        rank = -func.bm25(literal_column(fts_name))
+        stmt = (select(*columns, rank).join_from(entries, fts, fts.c.rowid == entries.id)
+                .where(literal_column(fts_name).op("MATCH")(
                     " AND ".join(f'"{w}"*' for w in words))))
-    return (stmt.where(SearchEntry.kind == spec.kind.value)
-            .order_by(rank.desc(), SearchEntry.case_id.desc()).limit(MAX_ENTRIES))
+    return stmt.order_by(rank.desc(), entries.case_id.desc()).limit(MAX_ENTRIES)
 
 
 def _hits(spec: SearchSpec, case, candidate: _Candidate, forms: list[tuple[str, str]],
