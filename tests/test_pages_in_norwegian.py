@@ -1,0 +1,96 @@
+"""The pages in bokmål for a Norwegian reader, unchanged in English for everyone else; the
+sign-in page's language links."""
+from __future__ import annotations
+
+import re
+
+from tests.conftest import csrf_token, login, make_user
+from tracker.auth.models import Role
+
+NB = {"Accept-Language": "nb-NO,nb;q=0.9"}
+EN = {"Accept-Language": "en-GB,en;q=0.9"}
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# --- the sign-in page's language links ----------------------------------------------------
+
+
+def test_the_sign_in_page_offers_both_languages_each_named_in_itself(client):
+    page = text(client.get("/login", headers=EN))
+    assert re.search(r'<a href="/login\?lang=nb" lang="nb" hreflang="nb">Norsk bokmål</a>', page)
+    assert re.search(r'<a href="/login\?lang=en" lang="en" hreflang="en" aria-current="true">'
+                     r'English</a>', page)
+
+
+def test_a_language_link_holds_for_the_session_whatever_the_browser_says(client):
+    page = text(client.get("/login?lang=nb", headers=EN))
+    assert '<html lang="nb">' in page
+    assert "<h1>Logg inn</h1>" in page
+    assert 'hreflang="nb" aria-current="true"' in page
+    # Later pages without the link: still bokmål, although the browser asks for English.
+    assert '<html lang="nb">' in text(client.get("/login", headers=EN))
+    assert "Fant ikke siden" in text(client.get("/no-such-page", headers=EN))
+    # And back.
+    assert "<h1>Sign in</h1>" in text(client.get("/login?lang=en", headers=NB))
+    assert '<html lang="en">' in text(client.get("/login", headers=NB))
+
+
+def test_a_language_that_is_not_offered_changes_nothing(client):
+    page = text(client.get("/login?lang=de", headers=EN))
+    assert '<html lang="en">' in page and "<h1>Sign in</h1>" in page
+    with client.session_transaction() as saved:
+        assert "language" not in saved
+
+
+def test_the_language_picked_before_sign_in_is_kept_after_it_and_after_sign_out(client):
+    user = make_user(Role.CONSULAR_OFFICER)
+    client.get("/login?lang=nb", headers=EN)
+    assert login(client, user.email).status_code == 302
+    home = text(client.get("/", headers=EN))
+    assert '<html lang="nb">' in home and ">Logg ut</button>" in home
+    out = client.post("/logout", data={"csrf_token": csrf_token(client)}, headers=EN,
+                      follow_redirects=True)
+    assert "Du er logget ut." in text(out) and "<h1>Logg inn</h1>" in text(out)
+
+
+def test_the_accounts_own_choice_comes_before_the_sign_in_pages_link(client):
+    user = make_user(Role.CONSULAR_OFFICER, language="en")
+    client.get("/login?lang=nb")
+    login(client, user.email)
+    assert '<html lang="en">' in text(client.get("/", headers=NB))
+
+
+def test_a_wrong_password_is_said_in_the_readers_language(client):
+    user = make_user(Role.CONSULAR_OFFICER)
+    client.get("/login?lang=nb")
+    page = text(login(client, user.email, "not the password at all"))
+    assert "E-postadressen eller passordet er ikke riktig." in page
+    assert "Det er et problem" in page
+
+
+# --- the frame of every page, error pages -------------------------------------------------
+
+
+def test_navigation_and_frame_in_norwegian(login_as):
+    officer = login_as(Role.MANAGER)
+    page = text(officer.get("/", headers=NB))
+    nav = page[page.index('<nav aria-label="Hovedmeny">'):page.index("</nav>")]
+    for label in ("Forside", "Konsulært arbeid", "Henvendelser", "Rapporter"):
+        assert f">{label}</a>" in nav
+    assert "Gå til hovedinnholdet" in page
+    assert "Personopplysninger: kun etter tjenstlig behov" in page
+    english = text(officer.get("/", headers=EN))
+    assert ">Consular work</a>" in english and "Skip to main content" in english
+
+
+def test_error_pages_in_norwegian_and_english(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    page = officer.get("/no-such-page", headers=NB)
+    assert page.status_code == 404
+    assert "Feil 404" in text(page) and "<h1>Fant ikke siden</h1>" in text(page)
+    assert "Gå til forsiden" in text(page)
+    english = text(officer.get("/no-such-page"))
+    assert "Error 404" in english and "<h1>Page not found</h1>" in english
