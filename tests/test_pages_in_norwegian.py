@@ -94,3 +94,25 @@ def test_error_pages_in_norwegian_and_english(login_as):
     assert "Gå til forsiden" in text(page)
     english = text(officer.get("/no-such-page"))
     assert "Error 404" in english and "<h1>Page not found</h1>" in english
+
+
+# --- home -------------------------------------------------------------------------------
+
+
+def test_the_officers_home_page_in_norwegian(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER, display_name="Kari Testesen")
+    page = text(officer.get("/", headers=NB))
+    assert "<h1>Hei, Kari</h1>" in page
+    assert "åpne henvendelser tildelt deg" in page and "Hva du kan gjøre" in page
+    assert "Registrer en henvendelse" in page
+    assert re.search(r"Logget inn · fra \S+</li>", page)  # the sign-in just made
+    english = text(officer.get("/", headers=EN))
+    assert "<h1>Good to see you, Kari</h1>" in english
+    assert "open requests assigned to you" in english and "Signed in · from" in english
+
+
+def test_the_administrators_home_page_in_norwegian(login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    page = text(admin.get("/", headers=NB))
+    assert "aktive kontoer" in page and "Opprett en konto" in page
+    assert "kontoendringer som venter på en annen administrator" in page
