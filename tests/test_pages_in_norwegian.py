@@ -116,3 +116,40 @@ def test_the_administrators_home_page_in_norwegian(login_as):
     page = text(admin.get("/", headers=NB))
     assert "aktive kontoer" in page and "Opprett en konto" in page
     assert "kontoendringer som venter på en annen administrator" in page
+
+
+# --- administration ---------------------------------------------------------------------
+
+
+def test_the_account_pages_in_norwegian(login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    page = text(admin.get("/admin/users", headers=NB))
+    assert "<h1>Brukerkontoer</h1>" in page and ">Sist innlogget</th>" in page
+    assert "Finn etter navn eller e-post" in page
+    page = text(admin.get("/admin/approvals", headers=NB))
+    assert "Kontoendringer som venter på en annen administrator" in page
+    assert "Ingenting venter på godkjenning." in page
+    page = text(admin.get("/admin/offices", headers=NB))
+    assert ">Tidssone</th>" in page and "Opprett et kontor" in page
+
+
+def test_what_an_administrator_did_is_said_in_norwegian_with_the_right_plural(login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    officer = login_as(Role.CONSULAR_OFFICER, display_name="Kari Testesen")
+    answer = admin.post(f"/admin/users/{officer.user.id}/end-sessions", headers=NB,
+                        follow_redirects=True)
+    assert "1 økt for Kari Testesen er avsluttet." in text(answer)
+    answer = admin.post(f"/admin/users/{officer.user.id}/password", headers=NB,
+                        follow_redirects=True)
+    assert "Tilbakestilling av passord for Kari Testesen er foreslått" in text(answer)
+    answer = admin.post(f"/admin/users/{officer.user.id}/end-sessions", headers=EN,
+                        follow_redirects=True)
+    assert "0 session(s) of Kari Testesen ended." in text(answer)
+
+
+def test_the_audit_log_in_norwegian(login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    page = text(admin.get("/admin/audit/", headers=NB))
+    assert "<h1>Revisjonslogg</h1>" in page and ">Filtrer</button>" in page
+    assert "<code>flask audit verify</code> kontrollerer" in page
+    assert 'data-label="Hvem"' in page
