@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token, login, make_user
+from tests.conftest import csrf_token, login, make_request, make_user
 from tracker.auth.models import Role
 
 NB = {"Accept-Language": "nb-NO,nb;q=0.9"}
@@ -153,3 +153,43 @@ def test_the_audit_log_in_norwegian(login_as):
     assert "<h1>Revisjonslogg</h1>" in page and ">Filtrer</button>" in page
     assert "<code>flask audit verify</code> kontrollerer" in page
     assert 'data-label="Hvem"' in page
+
+
+# --- consular work ----------------------------------------------------------------------
+
+
+def test_the_consular_queues_and_lists_in_norwegian(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    make_request(officer=officer.user, summary="Lost passport in Lahore")
+    page = text(officer.get("/consular/", headers=NB))
+    assert "<h1>Konsulært arbeid</h1>" in page and "Mine henvendelser" in page
+    assert 'placeholder="Referanse, ID-nummer eller navn"' in page
+    assert ">Saksbehandler</th>" in page and 'data-label="Frist"' in page
+    page = text(officer.get("/consular/requests/", headers=NB))
+    assert "Konsulære henvendelser" in page and "Lost passport in Lahore" in page  # as stored
+    english = text(officer.get("/consular/", headers=EN))
+    assert "<h1>Consular work</h1>" in english and "My requests" in english
+
+
+def test_logging_a_request_in_norwegian(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    page = text(officer.get("/consular/requests/new", headers=NB))
+    assert "<h1>Registrer en henvendelse</h1>" in page and "Personen det gjelder" in page
+    assert "Meldt av en annen?" in page and ">Registrer henvendelsen</button>" in page
+    answer = officer.post("/consular/requests/new", {}, headers=NB)
+    assert answer.status_code == 422 and "Det er et problem" in text(answer)
+
+
+def test_enquiries_and_service_targets_in_norwegian(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    page = text(officer.get("/consular/enquiries", headers=NB))
+    assert "<h1>Registrer en forespørsel</h1>" in page and "Ingen forespørsler registrert ennå." in page
+    admin = login_as(Role.ADMINISTRATOR)
+    page = text(admin.get("/consular/service-targets", headers=NB))
+    assert "<h1>Behandlingsfrister</h1>" in page and ">Virkedager</th>" in page
+
+
+def test_the_duplicate_queue_in_norwegian(login_as):
+    manager = login_as(Role.MANAGER)
+    page = text(manager.get("/consular/duplicates", headers=NB))
+    assert "<h1>Mulige dubletter</h1>" in page and "Ingenting å sammenligne." in page
