@@ -6,6 +6,8 @@ import re
 
 from tests.conftest import csrf_token, login, make_request, make_user
 from tracker.auth.models import Role
+from tracker.db import utcnow
+from tracker.reports.periods import Month
 
 NB = {"Accept-Language": "nb-NO,nb;q=0.9"}
 EN = {"Accept-Language": "en-GB,en;q=0.9"}
@@ -194,3 +196,21 @@ def test_the_duplicate_queue_in_norwegian(login_as):
     manager = login_as(Role.MANAGER)
     page = text(manager.get("/consular/duplicates", headers=NB))
     assert "<h1>Mulige dubletter</h1>" in page and "Ingenting å sammenligne." in page
+
+
+# --- reports ----------------------------------------------------------------------------
+
+
+def test_the_pdf_report_is_framed_in_the_readers_language(login_as):
+    from tests.reports.pages import pdf_text
+
+    manager = login_as(Role.MANAGER, display_name="Mona Testesen")
+    month = Month.containing(utcnow(), "Asia/Karachi").previous()
+    norwegian = pdf_text(manager.get(f"/reports/export/pdf?month={month}&office=all",
+                                     headers=NB).data)
+    assert "Månedsrapport:" in norwegian and "Side 1 av" in norwegian
+    assert "UTC av Mona Testesen (løpende tall, ikke publisert)" in norwegian
+    english = pdf_text(manager.get(f"/reports/export/pdf?month={month}&office=all",
+                                   headers=EN).data)
+    assert "Monthly report:" in english and "Page 1 of" in english
+    assert "UTC by Mona Testesen (live figures, not published)" in english
