@@ -41,7 +41,7 @@ COMPILED := $(CATALOGUES:.po=.mo)
 translations: $(VENV)/.installed
 	mkdir -p build
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
-	  --no-wrap -o build/messages.pot .
+	  --no-wrap --ignore-dirs '.*' -o build/messages.pot .
 	$(BIN)/pybabel update -i build/messages.pot -d tracker/translations \
 	  --no-fuzzy-matching --ignore-obsolete --no-wrap
 

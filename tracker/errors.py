@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -15,27 +17,27 @@ from tracker.files import is_disk_full
 from tracker.unit_of_work import EditConflict
 
 MESSAGES = {
-    400: ("The request could not be understood",
-          "Something in what was sent was not right. Go back, reload the page and try again."),
-    403: ("You do not have access to this page",
-          "Your role does not include this page. Ask an administrator if you need it."),
-    404: ("Page not found", "There is nothing at this address, or you may not see it."),
-    405: ("That is not possible here", "This page cannot be used that way."),
-    409: ("Someone else changed this record",
-          "It was saved by someone else after you opened it. Reload to see their changes."),
-    413: ("The file is too large", "Choose a smaller file and try again."),
-    429: ("Too many attempts", "Wait a minute, then try again."),
-    500: ("Something went wrong", "The error has been logged. Try again in a moment."),
-    503: ("The tracker is unavailable",
-          "The database cannot be reached just now. Try again in a minute."),
-    507: ("The server's disk is full",
-          "What you sent was not saved. Tell the system administrator."),
+    400: (_l("The request could not be understood"),
+          _l("Something in what was sent was not right. Go back, reload the page and try again.")),
+    403: (_l("You do not have access to this page"),
+          _l("Your role does not include this page. Ask an administrator if you need it.")),
+    404: (_l("Page not found"), _l("There is nothing at this address, or you may not see it.")),
+    405: (_l("That is not possible here"), _l("This page cannot be used that way.")),
+    409: (_l("Someone else changed this record"),
+          _l("It was saved by someone else after you opened it. Reload to see their changes.")),
+    413: (_l("The file is too large"), _l("Choose a smaller file and try again.")),
+    429: (_l("Too many attempts"), _l("Wait a minute, then try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Try again in a moment.")),
+    503: (_l("The tracker is unavailable"),
+          _l("The database cannot be reached just now. Try again in a minute.")),
+    507: (_l("The server's disk is full"),
+          _l("What you sent was not saved. Tell the system administrator.")),
 }
 # A 503 of another kind: a wait reached its bound (a long lock, a slow statement, every
 # pooled connection in use). Nothing is broken; the officer only needs to try again.
-BUSY = ("The tracker is busy",
-        "The system is busy just now and could not finish in time. "
-        "Wait a few seconds and try again.")
+BUSY = (_l("The tracker is busy"),
+        _l("The system is busy just now and could not finish in time. "
+           "Wait a few seconds and try again."))
 RETRY_AFTER_BUSY = 10  # seconds, in the Retry-After header
 RETRY_AFTER_UNAVAILABLE = 60
 
@@ -114,9 +116,9 @@ def register(app: Flask) -> None:
             return _unavailable()
         if code not in MESSAGES:
             # Keep the real status (e.g. 416 for a bad Range), with a plain message.
-            title = error.name or "The request could not be served"
+            title = error.name or _("The request could not be served")
             return render_template("errors/error.html", status=code, title=title,
-                                   text="Go back and try again.", bare=False), code
+                                   text=_("Go back and try again."), bare=False), code
         return render_error(code)
 
     def stale_record(error: Exception):
@@ -128,8 +130,8 @@ def register(app: Flask) -> None:
         return render_conflict(getattr(error, "message", None))
 
     def csrf_error(error: CSRFError):
-        return render_error(400, "The form had expired or was sent from elsewhere. "
-                                 "Reload the page and try again.")
+        return render_error(400, _("The form had expired or was sent from elsewhere. "
+                                   "Reload the page and try again."))
 
     def server_error(error):
         original = getattr(error, "original_exception", error)

@@ -1,6 +1,7 @@
 """Languages of the interface: Norwegian bokmål and English (Flask-Babel).
 
-Each account may choose its language; otherwise the browser's Accept-Language decides, and a
+Each account may choose its language; before signing in, the sign-in page's language links
+choose it for the browser's session; otherwise the browser's Accept-Language decides, and a
 browser that asks for neither gets English. Norwegian in any written form (no, nb, nn) is served
 in bokmål, the only Norwegian catalogue.
 """
@@ -8,13 +9,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 LANGUAGES = {"nb": "Norsk bokmål", "en": "English"}
 DEFAULT_LANGUAGE = "en"
 _NORWEGIAN = ("nb", "no", "nn")
+SESSION_KEY = "language"
 
 babel = Babel()
 
@@ -31,9 +33,26 @@ def browser_language() -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands, jobs and reports made outside a page: English
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
-    return browser_language()
+    chosen = session.get(SESSION_KEY)
+    return chosen if chosen in LANGUAGES else browser_language()
+
+
+def remember_language(value: str | None) -> None:
+    """The language picked on the sign-in page, for this browser's session; others ignored."""
+    if value in LANGUAGES:
+        session[SESSION_KEY] = value
+
+
+def clear_session() -> None:
+    """Empty the session (signing in or out), keeping only the language picked for it."""
+    chosen = session.get(SESSION_KEY)
+    session.clear()
+    if chosen in LANGUAGES:
+        session[SESSION_KEY] = chosen
 
 
 def select_timezone() -> str:

@@ -6,6 +6,8 @@ from datetime import datetime
 from typing import Callable, NamedTuple
 
 from flask import Flask, current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import IntegerConverter
 
 from tracker.auth.models import Role
@@ -22,25 +24,28 @@ DEFAULT_TIME_ZONE = "Asia/Karachi"
 
 
 class NavigationLink(NamedTuple):
-    label: str
+    label: str  # in the reader's language
     endpoint: str
     current: bool
 
 
 # The main navigation, in order: label, page, and which pages mark it as the current one. A
 # link shows exactly when its page would open for the reader (`can`, from ROLE_PERMISSIONS).
-NAVIGATION: tuple[tuple[str, str, Callable[[str], bool]], ...] = (
-    ("Home", "main.home", lambda e: e == "main.home"),
-    ("Consular work", "consular.queues", lambda e: e in ("consular.queues", "consular.search")),
-    ("Requests", "consular_requests.request_list", lambda e: e.startswith("consular_requests.")),
-    ("Enquiries", "consular.enquiries", lambda e: e == "consular.enquiries"),
-    ("Duplicates", "consular.duplicate_queue", lambda e: "duplicate" in e),
-    ("Liaison cases", "police.cases", lambda e: e.startswith("police")),
-    ("Reports", "reports.monthly", lambda e: e.startswith("reports.")),
-    ("Accounts", "admin.users", lambda e: e.startswith("admin.") and "office" not in e),
-    ("Offices", "admin.offices", lambda e: "office" in e),
-    ("Service targets", "consular.service_targets", lambda e: e == "consular.service_targets"),
-    ("Audit log", "audit.log", lambda e: e == "audit.log"),
+NAVIGATION: tuple[tuple[object, str, Callable[[str], bool]], ...] = (
+    (_l("Home"), "main.home", lambda e: e == "main.home"),
+    (_l("Consular work"), "consular.queues",
+     lambda e: e in ("consular.queues", "consular.search")),
+    (_l("Requests"), "consular_requests.request_list",
+     lambda e: e.startswith("consular_requests.")),
+    (_l("Enquiries"), "consular.enquiries", lambda e: e == "consular.enquiries"),
+    (_l("Duplicates"), "consular.duplicate_queue", lambda e: "duplicate" in e),
+    (_l("Liaison cases"), "police.cases", lambda e: e.startswith("police")),
+    (_l("Reports"), "reports.monthly", lambda e: e.startswith("reports.")),
+    (_l("Accounts"), "admin.users", lambda e: e.startswith("admin.") and "office" not in e),
+    (_l("Offices"), "admin.offices", lambda e: "office" in e),
+    (_l("Service targets"), "consular.service_targets",
+     lambda e: e == "consular.service_targets"),
+    (_l("Audit log"), "audit.log", lambda e: e == "audit.log"),
 )
 
 
@@ -130,7 +135,7 @@ class IdConverter(IntegerConverter):
 def file_size(size: int) -> str:
     """1 KB, 2.4 MB; never "0 KB" for a small file."""
     if size < 1024:
-        return "under 1 KB"
+        return _("under 1 KB")
     if size < 1024 * 1024:
         return f"{round(size / 1024):,} KB"
     return f"{size / (1024 * 1024):.1f} MB"
@@ -139,7 +144,7 @@ def file_size(size: int) -> str:
 def navigation() -> list[NavigationLink]:
     """The main navigation's links the signed-in reader may open."""
     endpoint = request.endpoint or ""
-    return [NavigationLink(label, target, is_current(endpoint))
+    return [NavigationLink(str(label), target, is_current(endpoint))
             for label, target, is_current in NAVIGATION if can(target)]
 
 

@@ -7,10 +7,13 @@ from sqlalchemy import select, update
 
 from tests.conftest import DEFAULT_PASSWORD, csrf_from, csrf_token, login, make_user, reload
 from tracker.audit.models import AuditEvent
+from tracker.auth import views
 from tracker.auth.models import FailedLogin, Role, UserSession
-from tracker.auth.views import BAD_CREDENTIALS, LOCKED
 from tracker.db import utcnow
 from tracker.extensions import db
+
+BAD_CREDENTIALS = str(views.BAD_CREDENTIALS)  # the English text
+LOCKED = str(views.LOCKED)
 
 
 def _actions():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta, timezone
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -26,14 +27,16 @@ class AuditFilterForm(TrackerForm):
     class Meta:
         csrf = False  # a GET search form changes nothing
 
-    actor = StringField("Account (e-mail contains)", validators=[Optional(), MaxLength(254)])
-    action = StringField("Action (starts with)", description="For example login or user.",
+    actor = StringField(_l("Account (e-mail contains)"),
+                        validators=[Optional(), MaxLength(254)])
+    action = StringField(_l("Action (starts with)"), description=_l("For example login or user."),
                          validators=[Optional(), MaxLength(64)])
-    object_type = SelectField("Object", choices=[SelectChoice("", "Any"), SelectChoice("user", "Account"),
-                                       SelectChoice("office", "Office")],
+    object_type = SelectField(_l("Object"), choices=[SelectChoice("", _l("Any")),
+                                                     SelectChoice("user", _l("Account")),
+                                                     SelectChoice("office", _l("Office"))],
                               default="")
-    date_from = DateField("From (UTC date)", validators=[Optional()])
-    date_to = DateField("To (UTC date, inclusive)", validators=[Optional()])
+    date_from = DateField(_l("From (UTC date)"), validators=[Optional()])
+    date_to = DateField(_l("To (UTC date, inclusive)"), validators=[Optional()])
 
 
 @bp.route("/")

@@ -11,6 +11,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 from wtforms.fields.choices import SelectChoice
@@ -83,11 +85,12 @@ def new_user():
                         password=form.password.data or "", active=form.active.data)
             if work.done:
                 if proposal is not None:
-                    flash(f"Account for {user.display_name} created, inactive: a second "
-                          f"administrator must approve it as {user.role.label}. The approver "
-                          "receives its one-time password.", "info")
+                    flash(_("Account for %(name)s created, inactive: a second administrator "
+                            "must approve it as %(role)s. The approver receives its one-time "
+                            "password.", name=user.display_name, role=user.role.label), "info")
                 else:
-                    flash(f"Account for {user.display_name} created.", "success")
+                    flash(_("Account for %(name)s created.", name=user.display_name),
+                          "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None), status
 
@@ -118,11 +121,11 @@ def edit_user(user_id: int):
                         office=office, active=form.active.data, version=form.version.data)
             if work.done:
                 if held:
-                    flash(f"{Role(form.role.data).label} for {user.display_name} proposed: "
-                          "nothing changes until a second administrator approves it "
-                          "(other changes to the name are saved).", "info")
+                    flash(_("%(role)s for %(name)s proposed: nothing changes until a second "
+                            "administrator approves it (other changes to the name are saved).",
+                            role=Role(form.role.data).label, name=user.display_name), "info")
                 else:
-                    flash("Account saved.", "success")
+                    flash(_("Account saved."), "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=user,
                            sessions=open_sessions(user),
@@ -141,15 +144,15 @@ def _propose_reset(user_id: int, kind: AccountChangeKind, what: str):
     except AccountError as exc:
         flash(str(exc), "error")
     else:
-        flash(f"{what} of {user.display_name} proposed: nothing changes until a second "
-              "administrator approves it.", "info")
+        flash(_("%(what)s of %(name)s proposed: nothing changes until a second administrator "
+                "approves it.", what=what, name=user.display_name), "info")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @allow(Permission.MANAGE_ACCOUNTS)
 def set_user_password(user_id: int):
-    return _propose_reset(user_id, AccountChangeKind.PASSWORD_RESET, "A password reset")
+    return _propose_reset(user_id, AccountChangeKind.PASSWORD_RESET, _("A password reset"))
 
 
 @bp.route("/users/<int:user_id>/end-sessions", methods=["POST"])
@@ -158,7 +161,9 @@ def end_user_sessions(user_id: int):
     user = _get_or_404(User, user_id)
     with unit_of_work():
         count = services.end_sessions(user)
-    flash(f"{count} session(s) of {user.display_name} ended.", "success")
+    flash(ngettext("%(num)d session(s) of %(name)s ended.",
+                   "%(num)d session(s) of %(name)s ended.", count, name=user.display_name),
+          "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -166,7 +171,7 @@ def end_user_sessions(user_id: int):
 @allow(Permission.MANAGE_ACCOUNTS)
 def reset_second_factor(user_id: int):
     return _propose_reset(user_id, AccountChangeKind.SECOND_FACTOR_RESET,
-                          "An authenticator reset")
+                          _("An authenticator reset"))
 
 
 # --- approvals: the second administrator ----------------------------------------------------
@@ -203,8 +208,8 @@ def approve_change(proposal_id: int):
     if error:
         return error
     if approval.one_time_password is None:
-        flash(f"Approved: {proposal.kind.label.lower()} for {proposal.target.display_name}.",
-              "success")
+        flash(_("Approved: %(change)s for %(name)s.", change=proposal.kind.label.lower(),
+                name=proposal.target.display_name), "success")
         return redirect(url_for("admin.approvals_list"))
     # Shown once, in this answer only: never flashed (the session cookie is not secret).
     response = make_response(render_template("admin/approved.html", proposal=proposal,
@@ -216,22 +221,22 @@ def approve_change(proposal_id: int):
 @bp.route("/approvals/<int:proposal_id>/refuse", methods=["POST"])
 @allow(Permission.APPROVE_ACCOUNT_CHANGES)
 def refuse_change(proposal_id: int):
-    proposal, _, error = _decision(proposal_id, approvals.refuse)
+    proposal, _decided, error = _decision(proposal_id, approvals.refuse)
     if error:
         return error
-    flash(f"Refused: {proposal.kind.label.lower()} for {proposal.target.display_name}. "
-          "Nothing was changed.", "success")
+    flash(_("Refused: %(change)s for %(name)s. Nothing was changed.",
+            change=proposal.kind.label.lower(), name=proposal.target.display_name), "success")
     return redirect(url_for("admin.approvals_list"))
 
 
 @bp.route("/approvals/<int:proposal_id>/withdraw", methods=["POST"])
 @allow(Permission.MANAGE_ACCOUNTS)
 def withdraw_change(proposal_id: int):
-    proposal, _, error = _decision(proposal_id, approvals.withdraw)
+    proposal, _decided, error = _decision(proposal_id, approvals.withdraw)
     if error:
         return error
-    flash(f"Withdrawn: {proposal.kind.label.lower()} for {proposal.target.display_name}.",
-          "success")
+    flash(_("Withdrawn: %(change)s for %(name)s.", change=proposal.kind.label.lower(),
+            name=proposal.target.display_name), "success")
     return redirect(url_for("admin.approvals_list"))
 
 
@@ -257,7 +262,7 @@ def new_office():
                 services.create_office(code=form.code.data, name=form.name.data,
                                        kind=form.kind.data, time_zone=form.time_zone.data)
             if work.done:
-                flash("Office created.", "success")
+                flash(_("Office created."), "success")
                 return redirect(url_for("admin.offices"))
     return render_template("admin/office_form.html", form=form, office=None), status
 
@@ -278,6 +283,6 @@ def edit_office(office_id: int):
                                        kind=form.kind.data, time_zone=form.time_zone.data,
                                        active=form.active.data, version=form.version.data)
             if work.done:
-                flash("Office saved.", "success")
+                flash(_("Office saved."), "success")
                 return redirect(url_for("admin.offices"))
     return render_template("admin/office_form.html", form=form, office=office), status

@@ -1,8 +1,9 @@
 """Server-side sessions: started at sign-in, checked on every request, ended from anywhere.
 
-The signed Flask cookie carries only a random token (plus the CSRF token and flash
-messages). Whether the token still means "signed in" is decided here, from the
-`user_sessions` table, so ending a session on the server refuses any saved copy of the cookie.
+The signed Flask cookie carries only a random token (plus the CSRF token, flash messages and
+the language picked on the sign-in page). Whether the token still means "signed in" is
+decided here, from the `user_sessions` table, so ending a session on the server refuses any
+saved copy of the cookie.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from sqlalchemy import select, update
 from tracker.auth.models import User, UserSession
 from tracker.db import utcnow
 from tracker.extensions import db, login_manager
+from tracker.i18n import clear_session
 from tracker.unit_of_work import unit_of_work
 
 SESSION_KEY = "sid"
@@ -31,7 +33,7 @@ def _digest(token: str) -> str:
 
 def start_session(user: User) -> UserSession:
     """Sign the user in with a brand-new session (the old cookie's contents are dropped)."""
-    session.clear()
+    clear_session()
     token = secrets.token_urlsafe(32)
     row = UserSession(
         id=_digest(token),
@@ -60,7 +62,7 @@ def end_current_session(reason: str) -> None:
             .values(ended_at=utcnow(), end_reason=reason)
         )
     logout_user()
-    session.clear()
+    clear_session()
 
 
 def end_user_sessions(user: User, reason: str, *, keep_current: bool = False) -> int:

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.auth import services
@@ -26,13 +27,14 @@ from tracker.auth.permissions import Permission, allow, public
 from tracker.auth.services import LoginOutcome
 from tracker.auth.sessions import open_sessions, start_session
 from tracker.extensions import db, limiter
+from tracker.i18n import clear_session, remember_language
 from tracker.unit_of_work import unit_of_work
 
 bp = Blueprint("auth", __name__)
 
-BAD_CREDENTIALS = "The e-mail address or password is not right."
-LOCKED = ("Too many failed sign-in attempts for this account. "
-          "Wait a minute, then try again.")
+BAD_CREDENTIALS = _l("The e-mail address or password is not right.")
+LOCKED = _l("Too many failed sign-in attempts for this account. "
+            "Wait a minute, then try again.")
 PENDING_KEY = "pending_second_factor"
 PENDING_SECONDS = 300
 ENROL_KEY = "enrol_secret"
@@ -69,6 +71,7 @@ def _checked_in_unit_of_work(check, *args) -> bool:
 @public
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
+    remember_language(request.args.get("lang"))
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
@@ -80,7 +83,7 @@ def login():
             if result.outcome is LoginOutcome.OK:
                 return _finish_login(result.user, request.args.get("next"))
             if result.outcome is LoginOutcome.NEEDS_SECOND_FACTOR:
-                session.clear()
+                clear_session()
                 session[PENDING_KEY] = {"user": result.user.id, "at": int(time.time()),
                                         "next": request.args.get("next")}
                 return redirect(url_for("auth.second_factor"))
@@ -110,7 +113,7 @@ def second_factor():
     user = _pending_user()
     if user is None:
         session.pop(PENDING_KEY, None)
-        flash("Please sign in again.", "info")
+        flash(_("Please sign in again."), "info")
         return redirect(url_for("auth.login"))
     form = SecondFactorForm()
     status = 200
@@ -125,7 +128,7 @@ def second_factor():
                 next_url = session[PENDING_KEY].get("next")
                 return _finish_login(user, next_url)
             else:
-                form.code.errors.append("This code is not right, or was used already.")
+                form.code.errors.append(_("This code is not right, or was used already."))
                 status = 401
     return render_template("auth/second_factor.html", form=form), status
 
@@ -135,7 +138,7 @@ def second_factor():
 def logout():
     with unit_of_work():
         services.sign_out(current_user)
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -173,7 +176,7 @@ def change_password():
             services.change_own_password(current_user, form.current_password.data,
                                          form.new_password.data)
         if work.done:
-            flash("Your password is changed. Your other sessions have been ended.", "success")
+            flash(_("Your password is changed. Your other sessions have been ended."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(password_form=form), 422
 
@@ -182,8 +185,8 @@ def change_password():
 @allow(Permission.USE_OWN_ACCOUNT)
 def enrol_second_factor():
     if current_user.has_second_factor:
-        flash("Your authenticator app is already set up. If you lost it, ask an "
-              "administrator to reset it.", "info")
+        flash(_("Your authenticator app is already set up. If you lost it, ask an "
+                "administrator to reset it."), "info")
         return redirect(url_for("auth.account"))
     # The secret waits in the signed session cookie until a code proves the app has it.
     secret = session.get(ENROL_KEY)
@@ -197,11 +200,11 @@ def enrol_second_factor():
             if _checked_in_unit_of_work(services.confirm_second_factor, current_user, secret,
                                         form.code.data):
                 session.pop(ENROL_KEY, None)
-                flash("Your authenticator app is set up. You will be asked for a code "
-                      "each time you sign in.", "success")
+                flash(_("Your authenticator app is set up. You will be asked for a code "
+                        "each time you sign in."), "success")
                 return redirect(url_for("auth.account"))
-            form.code.errors.append("This code does not match. Check the app and the "
-                                    "clock of the phone, then try the newest code.")
+            form.code.errors.append(_("This code does not match. Check the app and the "
+                                      "clock of the phone, then try the newest code."))
     uri = pyotp.TOTP(secret).provisioning_uri(
         name=current_user.email, issuer_name=current_app.config["TOTP_ISSUER"])
     qr = segno.make(uri, error="m").svg_data_uri(scale=5, border=2)

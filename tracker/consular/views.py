@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -151,7 +153,7 @@ def _prepare_new_form(form: NewRequestForm) -> list[Office]:
     form.office.choices = [SelectChoice(o.id, o.name) for o in served]
     officers = {u.id: u for office in served for u in access.assignable_officers(office.id)}
     several = len(served) > 1
-    form.assigned_to.choices = [SelectChoice(0, "Nobody yet")] + [
+    form.assigned_to.choices = [SelectChoice(0, _("Nobody yet"))] + [
         SelectChoice(u.id, f"{u.display_name} ({u.office.code})" if several else u.display_name)
         for u in sorted(officers.values(), key=lambda u: u.display_name)]
     if request.method == "GET":
@@ -189,7 +191,7 @@ def new():
             candidates = choice.candidates
         else:
             if work.done:
-                flash(f"Request {created.reference} logged.", "success")
+                flash(_("Request %(reference)s logged.", reference=created.reference), "success")
                 return redirect(url_for("consular_requests.detail",
                                         reference=created.reference))
     status = 200 if request.method == "GET" else 422
@@ -223,7 +225,7 @@ def _enquiry_to_follow(form: NewRequestForm) -> Enquiry | None:
 
 def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = None
             ) -> ConsularRequest:
-    category, _, subcategory = (form.kind.data or "").partition(":")
+    category, _sep, subcategory = (form.kind.data or "").partition(":")
     requester = None
     if (form.requester_name.data or "").strip():
         requester = people.create_person(
@@ -238,7 +240,7 @@ def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = Non
         place_of_event=form.place_of_event.data)
     office = db.session.get(Office, form.office.data) if form.office.data else current_user.office
     if office is None:
-        raise services.RequestError("Choose an office you serve.", "office")
+        raise services.RequestError(_("Choose an office you serve."), "office")
     return services.create_request(current_user, office, data, [subject], requester,
                                    enquiry=enquiry)
 
@@ -280,7 +282,7 @@ def edit(reference: str):
                                         subcategory=form.subcategory.data,
                                         place_of_event=form.place_of_event.data)
             if work.done:
-                flash("Request saved.", "success")
+                flash(_("Request saved."), "success")
                 return redirect(url_for("consular_requests.detail", reference=case.reference))
     return render_template("consular/edit.html", case=case, form=form,
                            districts=places.suggestions(access.offices_served(current_user))
@@ -288,10 +290,10 @@ def edit(reference: str):
 
 
 def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
-    form.waiting_on.choices = choose("Choose who it waits on", choices(WaitingOn))
-    form.closing_reason.choices = choose("Choose the outcome", [
+    form.waiting_on.choices = choose(_("Choose who it waits on"), choices(WaitingOn))
+    form.closing_reason.choices = choose(_("Choose the outcome"), [
         SelectChoice(k, v) for k, v in case.category.info.closing_reasons.items()])
-    form.cancel_reason.choices = choose("Choose why", choices(CancelReason))
+    form.cancel_reason.choices = choose(_("Choose why"), choices(CancelReason))
 
 
 register_case_actions(requests_bp, access.CASE_TYPE, render_detail, _prepare_step_form)
@@ -375,10 +377,10 @@ def add_relation(person_id: int):
                         if p.id == form.related.data), None)
         with unit_of_work(form) as work:
             if related is None:
-                raise people.PersonError("Choose one of the persons listed.", "related")
+                raise people.PersonError(_("Choose one of the persons listed."), "related")
             people.relate(found, related, form.kind.data, actor=current_user)
         if work.done:
-            flash("Relation recorded.", "success")
+            flash(_("Relation recorded."), "success")
             return redirect(url_for("consular.person", person_id=found.id))
     return _render_person(found, about, reported, form, 422)
 
@@ -398,7 +400,7 @@ def enquiries():
                 services.log_enquiry(current_user, channel=form.channel.data,
                                      topic=form.topic.data, received_on=form.received_on.data)
             if work.done:
-                flash("Enquiry counted.", "success")
+                flash(_("Enquiry counted."), "success")
                 return redirect(url_for("consular.enquiries"))
     today = db.session.scalars(
         select(Enquiry).where(Enquiry.office_id == current_user.office_id)
@@ -428,8 +430,9 @@ def service_targets():
             except services.RequestError as exc:  # one form per category: shown in its row
                 errors[category] = str(exc)
             else:
-                flash(f"{category.label}: target set to {form.working_days.data} working days.",
-                      "success")
+                flash(ngettext("%(category)s: target set to %(num)d working days.",
+                               "%(category)s: target set to %(num)d working days.",
+                               form.working_days.data, category=category.label), "success")
                 return redirect(url_for("consular.service_targets"))
         else:
             errors[category] = "; ".join(e for errs in form.errors.values() for e in errs)

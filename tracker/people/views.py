@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
@@ -27,8 +29,9 @@ DECISIONS = {"merge": duplicates.merge, "not-same": duplicates.not_the_same,
 
 
 class DecisionForm(TrackerForm):
-    reason = TextAreaField("Why?", validators=[InputRequired(), Length(min=10), MaxLength(2000)],
-                           description="Recorded with your name in the audit log.")
+    reason = TextAreaField(_l("Why?"),
+                           validators=[InputRequired(), Length(min=10), MaxLength(2000)],
+                           description=_l("Recorded with your name in the audit log."))
     version = HiddenField()
 
     def opened_version(self) -> int | None:
@@ -81,9 +84,9 @@ def register_duplicate_queue(bp: Blueprint, compartment: Compartment, permission
                 DECISIONS[decision](pair, current_user, form.reason.data,
                                     version=form.opened_version())
             if work.done:
-                flash({"merge": "Merged: the later record now points to the kept one.",
-                       "not-same": "Recorded as two different persons.",
-                       "undo": "Merge undone: both records are as they were."}[decision],
+                flash({"merge": _("Merged: the later record now points to the kept one."),
+                       "not-same": _("Recorded as two different persons."),
+                       "undo": _("Merge undone: both records are as they were.")}[decision],
                       "success")
                 return redirect(url_for(f"{prefix}.duplicate_pair", pair_id=pair.id))
         return _render(_pair(pair_id), form, 422)
@@ -104,6 +107,6 @@ def register_add_identifier(bp: Blueprint, permission: Permission,
             with unit_of_work(form) as work:
                 people.add_identifier(found, form.identifier_input(), current_user)
             if work.done:
-                flash("Identity number added.", "success")
+                flash(_("Identity number added."), "success")
                 return redirect(url_for(person_endpoint, person_id=found.id) + "#identifiers")
         return render_person(found, identifier_form=form, status=422)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -94,7 +95,7 @@ def monthly():
 @allow(Permission.PUBLISH_REPORTS)
 def publish_month():
     """GET: what publishing the month will do, with a comment field; POST: publish it."""
-    month, office, _ = _chosen()
+    month, office, _sections = _chosen()
     back = redirect(url_for("reports.monthly", month=str(month),
                             office=office.code if office else "all"))
     form = PublishForm()
@@ -103,20 +104,22 @@ def publish_month():
             with unit_of_work():
                 publish(month, office, current_user, form.comment.data)
         except AlreadyPublished:
-            flash(f"The report for {month.label} was published already.", "info")
+            flash(_("The report for %(month)s was published already.", month=month.label),
+                  "info")
         except MonthNotOver:
-            flash(f"{month.label} is not over yet: a month is published once it has ended.",
-                  "error")
+            flash(_("%(month)s is not over yet: a month is published once it has ended.",
+                    month=month.label), "error")
         else:
-            flash(f"Published: the report for {month.label} now stays as it is.", "success")
+            flash(_("Published: the report for %(month)s now stays as it is.",
+                    month=month.label), "success")
         return back
     report = monthly_report(month, office)
     if report.snapshot is not None:
-        flash(f"The report for {month.label} was published already.", "info")
+        flash(_("The report for %(month)s was published already.", month=month.label), "info")
         return back
     if utcnow() < month.bounds(report.time_zone)[1]:
-        flash(f"{month.label} is not over yet: a month is published once it has ended.",
-              "error")
+        flash(_("%(month)s is not over yet: a month is published once it has ended.",
+                month=month.label), "error")
         return back
     return render_template("reports/publish.html", form=form, month=month, office=office,
                            last=last_publication(month, office)
@@ -130,10 +133,10 @@ def export(fmt: str):
         abort(404)
     month, office, sections = _chosen()
     report = monthly_report(month, office)
-    produced = (f"Produced {utcnow().strftime('%Y-%m-%d %H:%M')} UTC by "
-                f"{current_user.display_name}"
-                + (f" (published {report.snapshot.published_at:%Y-%m-%d})"
-                   if report.snapshot else " (live figures, not published)"))
+    produced = _("Produced %(time)s UTC by %(name)s", time=utcnow().strftime("%Y-%m-%d %H:%M"),
+                 name=current_user.display_name) + " " + (
+        _("(published %(date)s)", date=f"{report.snapshot.published_at:%Y-%m-%d}")
+        if report.snapshot else _("(live figures, not published)"))
     mimetype, write = FORMATS[fmt]
     body = write(report, sections, threshold(), produced)
     with unit_of_work():
