@@ -90,6 +90,7 @@ def downgrade():
             op.execute(f"DROP TABLE IF EXISTS {fts}")
         op.drop_index(f'ix_{table}_origin', table_name=table)
         op.drop_index(op.f(f'ix_{table}_case_id'), table_name=table)
-        op.drop_table(table)
+    op.drop_table('police_search_entries')
+    op.drop_table('search_entries')
     if dialect == 'postgresql':
         op.execute("DROP FUNCTION IF EXISTS tracker_search_text(text)")

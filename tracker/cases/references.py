@@ -59,7 +59,7 @@ def reference_parts(text: str) -> list[tuple[str | None, str | None, int | None]
     if match := _PREFIX_NUMBER.fullmatch(text):
         prefix, number = match.group(1).upper(), match.group(2)
         parts = [(prefix, None, int(number))] if int(number) else []
-        if len(number) == 4:
+        if len(number) == 4 and 2000 <= int(number) <= 2099:  # a year, as far as it may be
             parts.append((prefix, number, None))
         return parts
     if match := _YEAR_NUMBER.fullmatch(text):
