@@ -131,8 +131,7 @@ def test_a_new_case_without_its_choice_is_refused(liaison_officer, field):
 def test_an_exchange_without_a_handling_code_is_refused(liaison_officer):
     case = open_case(liaison_officer.user)
     url = f"/police/cases/{case.reference}/exchanges"
-    options = select_options(page(liaison_officer.get(f"/police/cases/{case.reference}")),
-                             "handling_code")
+    options = select_options(page(liaison_officer.get(url)), "handling_code")
     assert options[0] == ("", True) or (options[0][0] == "" and not any(s for _, s in options))
     response = liaison_officer.post(url, exchange_form(handling_code=""))
     assert response.status_code == 422
