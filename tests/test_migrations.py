@@ -175,6 +175,12 @@ def _fill_0014(conn, ids):
             _count("report_snapshots", "comment IS NOT NULL")]
 
 
+def _fill_0017(conn, ids):
+    _insert(conn, "timeline_events", case_id=ids["liaison_case"], kind="break_glass",
+            comment="Covering for a named colleague on leave")
+    return [_count("timeline_events", "kind = 'break_glass'")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -186,6 +192,7 @@ FILLS = {
     "0012_audit_seal": _nothing_to_fill,
     "0013_nordic_identifiers": _fill_0013,
     "0014_place_of_event": _fill_0014,
+    "0017_casepage": _fill_0017,
 }
 ALLOW = ["allow-data-loss=1"]
 

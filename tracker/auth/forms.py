@@ -16,7 +16,7 @@ from wtforms.widgets import HiddenInput
 
 from tracker.auth.models import OfficeKind, Role
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from tracker.forms import MaxLength, TrackerForm
+from tracker.forms import MaxLength, TrackerForm, choose, chosen
 from tracker.vocabulary import choices
 
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
@@ -70,6 +70,9 @@ class UserForm(TrackerForm):
 
 
 class NewUserForm(UserForm):
+    # A new account's role decides what it may reach: chosen, never the first in the list.
+    role = SelectField("Role", choices=choose("Choose the role", role_choices()),
+                       validators=[chosen("Choose the account's role.")])
     email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "off"})
     password = PasswordField("Initial password",

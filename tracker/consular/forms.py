@@ -65,7 +65,8 @@ class NewRequestForm(PersonFields):
                        description="Category and kind of request.")
     priority = SelectField("Priority", choices=choose("Choose the priority", choices(Priority)),
                            validators=[chosen("Choose the priority.")])
-    channel = SelectField("Came in by", choices=choices(Channel), default="phone")
+    channel = SelectField("Came in by", choices=choose("Choose how it came in", choices(Channel)),
+                          validators=[chosen("Choose how the request came in.")])
     summary = StringField("Summary", validators=[InputRequired(), MaxLength(200)],
                           description="One line a colleague understands at a glance.")
     place_of_event = place_of_event_field()
@@ -112,8 +113,10 @@ class RequestFilterForm(TrackerForm):
 
 
 class EnquiryForm(TrackerForm):
-    topic = SelectField("Topic", choices=choices(Category))
-    channel = SelectField("Came in by", choices=choices(Channel), default="phone")
+    topic = SelectField("Topic", choices=choose("Choose the topic", choices(Category)),
+                        validators=[chosen("Choose what the enquiry was about.")])
+    channel = SelectField("Came in by", choices=choose("Choose how it came in", choices(Channel)),
+                          validators=[chosen("Choose how the enquiry came in.")])
     received_on = DateField("Date", validators=[Optional()],
                             description="Leave empty for today.")
 

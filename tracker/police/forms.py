@@ -41,7 +41,8 @@ class CaseForm(TrackerForm):
     category = SelectField("Kind of case",
                            choices=choose("Choose the kind of case", choices(PoliceCategory)),
                            validators=[chosen("Choose the kind of case.")])
-    country = SelectField("Handled for", choices=choices(NordicCountry),
+    country = SelectField("Handled for", choices=choose("Choose the country", choices(NordicCountry)),
+                          validators=[chosen("Choose the Nordic country the case is handled for.")],
                           description="The Nordic police service that asked.")
     requesting_agency = StringField("Requesting agency", validators=[InputRequired(),
                                                                      MaxLength(120)],
@@ -49,7 +50,9 @@ class CaseForm(TrackerForm):
                                                 "Ríkislögreglustjóri, Polismyndigheten/NOA.")
     agency_reference = StringField("Their reference", validators=[Optional(), MaxLength(80)])
     operation_name = StringField("Operation name", validators=[Optional(), MaxLength(120)])
-    counterpart = SelectField("Host-country counterpart", choices=choices(Counterpart))
+    counterpart = SelectField("Host-country counterpart",
+                              choices=choose("Choose the counterpart", choices(Counterpart)),
+                              validators=[chosen("Choose the host-country counterpart.")])
     counterpart_reference = StringField("Counterpart's reference",
                                         validators=[Optional(), MaxLength(80)])
     fir_number = StringField("FIR number", validators=[Optional(), MaxLength(80)],

@@ -21,6 +21,7 @@ from tracker.reports.render import report_section, suppression_note
 from tracker.reports.report import (
     AlreadyPublished,
     MonthNotOver,
+    changes_since,
     differences,
     last_publication,
     monthly_report,
@@ -94,7 +95,7 @@ def monthly():
 @allow(Permission.PUBLISH_REPORTS)
 def publish_month():
     """GET: what publishing the month will do, with a comment field; POST: publish it."""
-    month, office, _ = _chosen()
+    month, office, sections = _chosen()
     back = redirect(url_for("reports.monthly", month=str(month),
                             office=office.code if office else "all"))
     form = PublishForm()
@@ -118,8 +119,10 @@ def publish_month():
         flash(f"{month.label} is not over yet: a month is published once it has ended.",
               "error")
         return back
+    last = last_publication(month, office)
+    changed = changes_since(last, month, office, sections, threshold()) if last else []
     return render_template("reports/publish.html", form=form, month=month, office=office,
-                           last=last_publication(month, office)
+                           last=last, changed=changed
                            ), 422 if request.method == "POST" else 200
 
 
