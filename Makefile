@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 
-.PHONY: run test install install-dev clean
+.PHONY: run test install install-dev clean translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,24 @@ $(AXE):
 	  && tar -xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js \
 	  && mv package/axe.min.js axe-$(AXE_VERSION).min.js && rm -rf package axe-core-$(AXE_VERSION).tgz
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev $(AXE)
+# The language catalogues: the .po files are kept in the repository, the compiled .mo files are
+# made here by the install. `make translations` extracts every marked string and updates the
+# catalogues; tests/test_translations.py fails while any string is untranslated or stale.
+CATALOGUES := $(wildcard tracker/translations/*/LC_MESSAGES/messages.po)
+COMPILED := $(CATALOGUES:.po=.mo)
+
+%.mo: %.po | $(BIN)/python
+	$(BIN)/pybabel compile -i $< -o $@
+
+translations: $(VENV)/.installed
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --no-wrap -o build/messages.pot .
+	$(BIN)/pybabel update -i build/messages.pot -d tracker/translations \
+	  --no-fuzzy-matching --ignore-obsolete --no-wrap
+
+install: $(VENV)/.installed $(COMPILED)
+install-dev: $(VENV)/.installed-dev $(AXE) $(COMPILED)
 
 ## Set up and serve the application on http://127.0.0.1:5000 with an embedded SQLite database.
 run: install

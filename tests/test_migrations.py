@@ -175,6 +175,11 @@ def _fill_0014(conn, ids):
             _count("report_snapshots", "comment IS NOT NULL")]
 
 
+def _fill_0015(conn, ids):
+    conn.execute(text("UPDATE users SET language = 'nb'"))
+    return [_count("users", "language IS NOT NULL")]
+
+
 def _fill_0017(conn, ids):
     _insert(conn, "timeline_events", case_id=ids["liaison_case"], kind="break_glass",
             comment="Covering for a named colleague on leave")
@@ -192,6 +197,7 @@ FILLS = {
     "0012_audit_seal": _nothing_to_fill,
     "0013_nordic_identifiers": _fill_0013,
     "0014_place_of_event": _fill_0014,
+    "0015_account_language": _fill_0015,
     "0017_casepage": _fill_0017,
 }
 ALLOW = ["allow-data-loss=1"]
@@ -280,6 +286,7 @@ def _clear_data_after_0011() -> None:
     with _connect() as conn:
         conn.execute(text("UPDATE consular_requests SET place_of_event = NULL"))
         conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
+        conn.execute(text("UPDATE users SET language = NULL"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
         conn.commit()

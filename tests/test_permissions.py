@@ -67,6 +67,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("auth.logout", "POST"): only(signed_in(302)),
     ("auth.account", "GET"): only(signed_in(200)),
     ("auth.change_password", "POST"): only(signed_in(422)),
+    ("auth.choose_language", "POST"): only(signed_in(422)),
     ("auth.enrol_second_factor", "GET"): only(signed_in(200)),
     ("auth.enrol_second_factor", "POST"): only(signed_in(422)),
     ("admin.users", "GET"): only({A: 200}),

@@ -41,6 +41,7 @@ def create_app(config: Mapping[str, object] | None = None) -> Flask:
 
 
 def _init_extensions(app: Flask) -> None:
+    from tracker import i18n
     from tracker.db import configure_engine
     from tracker.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -50,6 +51,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), compare_type=True,
                     render_as_batch=True)
     csrf.init_app(app)
+    i18n.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     # Sign-in redirects are made by tracker.auth.permissions.enforce_access; sessions are

@@ -4,11 +4,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from typing import Callable, NamedTuple
-from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request
 from werkzeug.routing import IntegerConverter
-from flask_login import current_user
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import can, enforce_access
@@ -64,16 +62,6 @@ def security_headers(response):
     if current_app.config.get("HSTS"):
         headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     return response
-
-
-def local_time(value: datetime | None, fmt: str = "%d %b %Y %H:%M") -> str:
-    """Show a UTC timestamp in the viewer's office time zone."""
-    if value is None:
-        return ""
-    zone = DEFAULT_TIME_ZONE
-    if current_user and current_user.is_authenticated:
-        zone = current_user.office.time_zone
-    return value.astimezone(ZoneInfo(zone)).strftime(fmt)
 
 
 def field_attrs(field) -> dict[str, object]:
@@ -159,7 +147,6 @@ def register(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(security_headers)
     app.context_processor(lambda: {"now": utcnow()})
-    app.add_template_filter(local_time, "local_time")
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(audit_details, "audit_details")

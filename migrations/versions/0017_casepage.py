@@ -7,7 +7,7 @@ any exists (the data-loss guard); allowed, it deletes them (the break-glass rows
 with the reasons, stay in `break_glass` and the audit log).
 
 Revision ID: 0017_casepage
-Revises: 0014_place_of_event
+Revises: 0015_account_language
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -18,7 +18,7 @@ from tracker.migration_guard import refuse_data_loss
 
 # revision identifiers, used by Alembic.
 revision = '0017_casepage'
-down_revision = '0014_place_of_event'
+down_revision = '0015_account_language'
 branch_labels = None
 depends_on = None
 

@@ -13,10 +13,12 @@ from wtforms import (
 )
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from wtforms.widgets import HiddenInput
+from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import OfficeKind, Role
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
 from tracker.forms import MaxLength, TrackerForm, choose, chosen
+from tracker.i18n import LANGUAGES
 from tracker.vocabulary import choices
 
 PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
@@ -38,6 +40,12 @@ class SecondFactorForm(TrackerForm):
                            message="Enter the six digits the app shows.")],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
+
+
+class LanguageForm(TrackerForm):
+    language = SelectField(_l("Language of the pages"),
+                           choices=[("", _l("As my browser asks"))] + list(LANGUAGES.items()),
+                           description=_l("Dates are written 01.12.2026 in Norwegian."))
 
 
 class PasswordChangeForm(TrackerForm):

@@ -92,6 +92,8 @@ class User(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    language: Mapped[str | None] = mapped_column(
+        String(5), comment="interface language chosen by the officer (nb, en); NULL follows the browser")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     office: Mapped[Office] = relationship(lazy="joined")

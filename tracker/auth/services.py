@@ -9,12 +9,14 @@ from enum import Enum
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import pyotp
+from flask_babel import gettext as _
 from flask import current_app, has_request_context, request
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from tracker.audit import service as audit
 from tracker.auth.models import FailedLogin, Office, OfficeKind, Role, User
+from tracker.i18n import LANGUAGES
 from tracker.auth.passwords import (
     check_password_rules,
     hash_password,
@@ -349,6 +351,18 @@ def change_own_password(user: User, current: str, new: str) -> None:
         raise AccountError("This is not your current password (or there were too many "
                            "wrong tries: wait a minute).", "current_password")
     set_password(user, new, actor=user, keep_current_session=True)
+
+
+def choose_language(user: User, language: str | None) -> None:
+    """The officer's own choice of interface language; None follows the browser."""
+    if language not in (None, *LANGUAGES):
+        raise AccountError(_("Choose a language from the list."), "language")
+    if user.language == language:
+        return
+    audit.record("user.language_changed", object_type="user", object_id=user.id, actor=user,
+                 details={"from": user.language, "to": language})
+    user.language = language
+    db.session.flush()
 
 
 def end_sessions(user: User, *, actor=None) -> int:

@@ -16,10 +16,11 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth import services
-from tracker.auth.forms import LoginForm, PasswordChangeForm, SecondFactorForm
+from tracker.auth.forms import LanguageForm, LoginForm, PasswordChangeForm, SecondFactorForm
 from tracker.auth.models import User
 from tracker.auth.permissions import Permission, allow, public
 from tracker.auth.services import LoginOutcome
@@ -141,8 +142,26 @@ def logout():
 @bp.route("/account")
 @allow(Permission.USE_OWN_ACCOUNT)
 def account():
-    return render_template("auth/account.html", sessions=open_sessions(current_user),
-                           password_form=PasswordChangeForm())
+    return _account_page()
+
+
+def _account_page(**forms):
+    forms.setdefault("password_form", PasswordChangeForm())
+    forms.setdefault("language_form", LanguageForm(language=current_user.language or ""))
+    return render_template("auth/account.html", sessions=open_sessions(current_user), **forms)
+
+
+@bp.route("/account/language", methods=["POST"])
+@allow(Permission.USE_OWN_ACCOUNT)
+def choose_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            services.choose_language(current_user, form.language.data or None)
+        if work.done:
+            flash(_("Your choice of language is saved."), "success")
+            return redirect(url_for("auth.account"))
+    return _account_page(language_form=form), 422
 
 
 @bp.route("/account/password", methods=["POST"])
@@ -156,8 +175,7 @@ def change_password():
         if work.done:
             flash("Your password is changed. Your other sessions have been ended.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", sessions=open_sessions(current_user),
-                           password_form=form), 422
+    return _account_page(password_form=form), 422
 
 
 @bp.route("/account/second-factor", methods=["GET", "POST"])
