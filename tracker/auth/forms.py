@@ -79,8 +79,8 @@ class UserForm(TrackerForm):
 
 class NewUserForm(UserForm):
     # A new account's role decides what it may reach: chosen, never the first in the list.
-    role = SelectField("Role", choices=choose("Choose the role", role_choices()),
-                       validators=[chosen("Choose the account's role.")])
+    role = SelectField("Role", choices=choose(_l("Choose the role"), role_choices()),
+                       validators=[chosen(_l("Choose the account's role."))])
     email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "off"})
     password = PasswordField("Initial password",

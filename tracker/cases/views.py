@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from flask_babel import gettext as _
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -65,7 +66,7 @@ def _journal_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
             if work.done:
                 flash("Note added.", "success")
                 return back(case, "#timeline")
-        return page(case, "Add a note", "cases/_note_form.html",
+        return page(case, _("Add a note"), "cases/_note_form.html",
                     200 if request.method == "GET" else 422, form=form)
 
     @bp.route("/<reference>/contacts", methods=["GET", "POST"])
@@ -80,7 +81,7 @@ def _journal_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
             if work.done:
                 flash("Contact recorded.", "success")
                 return back(case, "#timeline")
-        return page(case, "Record a contact", "cases/_contact_form.html",
+        return page(case, _("Record a contact"), "cases/_contact_form.html",
                     200 if request.method == "GET" else 422, form=form)
 
 
@@ -91,7 +92,7 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
         case = registry.load(case_type, reference, True)
         form = DocumentForm()
         if request.method == "GET":
-            return page(case, "Add a document", "cases/_document_form.html", form=form)
+            return page(case, _("Add a document"), "cases/_document_form.html", form=form)
         work = None
         with pending.attached(form, "file", current_user) as upload:
             if form.validate_on_submit():
@@ -101,7 +102,7 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
             flash("Document added.", "success")
             return back(case, "#documents")
         # 507 when the disk is full
-        return page(case, "Add a document", "cases/_document_form.html",
+        return page(case, _("Add a document"), "cases/_document_form.html",
                     work.status if work is not None else 422, form=form)
 
     def _document(case: Case, document_id: int) -> Attachment:
@@ -141,7 +142,7 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
                 return back(case, "#documents")
         elif request.method == "POST" and not form.reason.data:
             form.reason.errors = ["Say why the document is removed."]
-        return page(case, "Remove a document", "cases/_remove_document_form.html",
+        return page(case, _("Remove a document"), "cases/_remove_document_form.html",
                     200 if request.method == "GET" else 422, form=form, attachment=attachment)
 
 
@@ -218,5 +219,5 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, page,
                     assignment.assign(case, current_user, eligible.get(chosen))
                 flash("Assignment saved.", "success")
                 return back(case)
-        return page(case, "Assign the case", "cases/_assign_form.html",
+        return page(case, _("Assign the case"), "cases/_assign_form.html",
                     200 if request.method == "GET" else 422, form=form)

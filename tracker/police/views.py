@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from flask_babel import gettext as _
 from flask import (
     Blueprint,
     Response,
@@ -232,13 +233,13 @@ def add_party(reference: str):
                 services.add_party(case, current_user, person, form.role.data)
         except people.NeedsChoice as choice:
             form.offer(choice.candidates)
-            return action_page(case, "Add a person", "police/_party_form.html", form,
+            return action_page(case, _("Add a person"), "police/_party_form.html", form,
                                candidates=choice.candidates)
         if work.done:
             flash("Person added to the case.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#parties")
-    return action_page(case, "Add a person", "police/_party_form.html", form)
+    return action_page(case, _("Add a person"), "police/_party_form.html", form)
 
 
 @cases_bp.route("/<reference>/exchanges", methods=["GET", "POST"])
@@ -247,7 +248,7 @@ def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
     if request.method == "GET":
-        return action_page(case, "Log an exchange", "police/_exchange_form.html", form)
+        return action_page(case, _("Log an exchange"), "police/_exchange_form.html", form)
     work = None
     data = services.ExchangeInput(
         exchanged_on=form.exchanged_on.data, direction=form.direction.data,
@@ -265,7 +266,7 @@ def add_exchange(reference: str):
         return redirect(url_for("police_cases.detail", reference=case.reference)
                         + "#exchanges")
     # 507 when the disk is full
-    return action_page(case, "Log an exchange", "police/_exchange_form.html", form,
+    return action_page(case, _("Log an exchange"), "police/_exchange_form.html", form,
                        work.status if work is not None else 422)
 
 
@@ -279,7 +280,7 @@ def add_notice(reference: str):
             services.add_notice(case, current_user, form.colour.data, form.number.data)
         if work.done:
             return redirect(url_for("police_cases.detail", reference=case.reference))
-    return action_page(case, "Add an INTERPOL notice", "police/_notice_form.html", form)
+    return action_page(case, _("Add an INTERPOL notice"), "police/_notice_form.html", form)
 
 
 @cases_bp.route("/<reference>/restriction", methods=["GET", "POST"])
@@ -294,7 +295,7 @@ def set_restriction(reference: str):
         flash("Restriction saved." if form.restricted.data else "Restriction lifted.",
               "success")
         return redirect(url_for("police_cases.detail", reference=case.reference))
-    return action_page(case, "Restriction", "police/_restriction_form.html", form)
+    return action_page(case, _("Restriction"), "police/_restriction_form.html", form)
 
 
 @cases_bp.route("/<reference>/links", methods=["GET", "POST"])
@@ -310,7 +311,7 @@ def link_consular(reference: str):
                   "you share it.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#links")
-    return action_page(case, "Link a consular request", "police/_link_form.html", form)
+    return action_page(case, _("Link a consular request"), "police/_link_form.html", form)
 
 
 @cases_bp.route("/<reference>/links/<int:link_id>/share", methods=["POST"])
