@@ -287,6 +287,7 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("UPDATE consular_requests SET place_of_event = NULL"))
         conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
         conn.execute(text("UPDATE users SET language = NULL"))
+        conn.execute(text("DELETE FROM timeline_events WHERE kind = 'break_glass'"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
         conn.commit()
