@@ -194,6 +194,12 @@ def _fill_0016(conn, ids):
     return []
 
 
+def _fill_0017(conn, ids):
+    _insert(conn, "timeline_events", case_id=ids["liaison_case"], kind="break_glass",
+            comment="Covering for a named colleague on leave")
+    return [_count("timeline_events", "kind = 'break_glass'")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -207,6 +213,7 @@ FILLS = {
     "0014_place_of_event": _fill_0014,
     "0015_account_language": _fill_0015,
     "0016_search": _fill_0016,
+    "0017_casepage": _fill_0017,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -295,6 +302,7 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("UPDATE consular_requests SET place_of_event = NULL"))
         conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
         conn.execute(text("UPDATE users SET language = NULL"))
+        conn.execute(text("DELETE FROM timeline_events WHERE kind = 'break_glass'"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
         conn.commit()

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import OfficeKind, Role
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from tracker.forms import MaxLength, TrackerForm
+from tracker.forms import MaxLength, TrackerForm, choose, chosen
 from tracker.i18n import LANGUAGES
 from tracker.vocabulary import choices
 
@@ -78,6 +78,9 @@ class UserForm(TrackerForm):
 
 
 class NewUserForm(UserForm):
+    # A new account's role decides what it may reach: chosen, never the first in the list.
+    role = SelectField("Role", choices=choose(_l("Choose the role"), role_choices()),
+                       validators=[chosen(_l("Choose the account's role."))])
     email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "off"})
     password = PasswordField("Initial password",

@@ -101,6 +101,7 @@ class TimelineKind(StrEnum):
     DOCUMENT_REMOVED = "document_removed"
     ASSIGNED = "assigned"
     EDITED = "edited"
+    BREAK_GLASS = "break_glass"  # a restricted case opened by someone not named on it
 
 
 class TimelineEvent(Base):

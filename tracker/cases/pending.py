@@ -88,8 +88,10 @@ def discard(pending: PendingUpload) -> None:
     pending.path.with_name(f"{pending.token}.name").unlink(missing_ok=True)
 
 
-def sweep(max_age: timedelta = MAX_AGE, now: float | None = None) -> int:
-    """Remove pending uploads older than `max_age`; how many were removed."""
+def sweep(max_age: timedelta = MAX_AGE, now: float | None = None, dry_run: bool = False
+          ) -> int:
+    """Remove pending uploads older than `max_age` (with `dry_run`, only count them); how many
+    were (or would be) removed."""
     root = storage_dir() / "pending"
     if not root.is_dir():
         return 0
@@ -97,7 +99,8 @@ def sweep(max_age: timedelta = MAX_AGE, now: float | None = None) -> int:
     removed = 0
     for path in root.glob("*/*"):
         if TOKEN.match(path.name) and path.stat().st_mtime < limit:
-            discard(PendingUpload(path.name, "", path))
+            if not dry_run:
+                discard(PendingUpload(path.name, "", path))
             removed += 1
     return removed
 

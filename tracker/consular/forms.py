@@ -1,6 +1,7 @@
 """Forms of the consular section."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -65,7 +66,8 @@ class NewRequestForm(PersonFields):
                        description="Category and kind of request.")
     priority = SelectField("Priority", choices=choose("Choose the priority", choices(Priority)),
                            validators=[chosen("Choose the priority.")])
-    channel = SelectField("Came in by", choices=choices(Channel), default="phone")
+    channel = SelectField("Came in by", choices=choose(_l("Choose how it came in"), choices(Channel)),
+                          validators=[chosen(_l("Choose how the request came in."))])
     summary = StringField("Summary", validators=[InputRequired(), MaxLength(200)],
                           description="One line a colleague understands at a glance.")
     place_of_event = place_of_event_field()
@@ -112,8 +114,10 @@ class RequestFilterForm(TrackerForm):
 
 
 class EnquiryForm(TrackerForm):
-    topic = SelectField("Topic", choices=choices(Category))
-    channel = SelectField("Came in by", choices=choices(Channel), default="phone")
+    topic = SelectField("Topic", choices=choose(_l("Choose the topic"), choices(Category)),
+                        validators=[chosen(_l("Choose what the enquiry was about."))])
+    channel = SelectField("Came in by", choices=choose(_l("Choose how it came in"), choices(Channel)),
+                          validators=[chosen(_l("Choose how the enquiry came in."))])
     received_on = DateField("Date", validators=[Optional()],
                             description="Leave empty for today.")
 

@@ -245,9 +245,9 @@ def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = Non
                                    enquiry=enquiry)
 
 
-def render_detail(case: ConsularRequest, status: int = 422, **forms):
-    """The request page; `forms` replaces an empty form with one that carries errors."""
-    return registry.render_case_page(access.CASE_TYPE, case, status, forms,
+def render_detail(case: ConsularRequest):
+    """The request page: it reads first; each action opens its own page."""
+    return registry.render_case_page(access.CASE_TYPE, case,
                                      police_involved=links.police_involved(case.id))
 
 
@@ -257,7 +257,7 @@ def detail(reference: str):
     case = load_request(reference)
     with unit_of_work():
         registry.record_read(case, current_user)
-    return render_detail(case, status=200)
+    return render_detail(case)
 
 
 @requests_bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -296,7 +296,7 @@ def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
     form.cancel_reason.choices = choose(_("Choose why"), choices(CancelReason))
 
 
-register_case_actions(requests_bp, access.CASE_TYPE, render_detail, _prepare_step_form)
+register_case_actions(requests_bp, access.CASE_TYPE, _prepare_step_form)
 
 
 # --- persons --------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Forms of the police compartment."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -41,7 +42,8 @@ class CaseForm(TrackerForm):
     category = SelectField("Kind of case",
                            choices=choose("Choose the kind of case", choices(PoliceCategory)),
                            validators=[chosen("Choose the kind of case.")])
-    country = SelectField("Handled for", choices=choices(NordicCountry),
+    country = SelectField("Handled for", choices=choose(_l("Choose the country"), choices(NordicCountry)),
+                          validators=[chosen(_l("Choose the Nordic country the case is handled for."))],
                           description="The Nordic police service that asked.")
     requesting_agency = StringField("Requesting agency", validators=[InputRequired(),
                                                                      MaxLength(120)],
@@ -49,7 +51,9 @@ class CaseForm(TrackerForm):
                                                 "Ríkislögreglustjóri, Polismyndigheten/NOA.")
     agency_reference = StringField("Their reference", validators=[Optional(), MaxLength(80)])
     operation_name = StringField("Operation name", validators=[Optional(), MaxLength(120)])
-    counterpart = SelectField("Host-country counterpart", choices=choices(Counterpart))
+    counterpart = SelectField("Host-country counterpart",
+                              choices=choose(_l("Choose the counterpart"), choices(Counterpart)),
+                              validators=[chosen(_l("Choose the host-country counterpart."))])
     counterpart_reference = StringField("Counterpart's reference",
                                         validators=[Optional(), MaxLength(80)])
     fir_number = StringField("FIR number", validators=[Optional(), MaxLength(80)],

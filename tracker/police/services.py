@@ -276,6 +276,9 @@ def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
         raise CaseError("Say why, in a sentence.", "reason")
     entry = BreakGlass(case_id=case.id, user_id=actor.id, reason=reason)
     db.session.add(entry)
+    # On the timeline too, so the officers named on the case see who opened it and why.
+    db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.BREAK_GLASS,
+                                 comment=reason))
     audit.record("liaison_case.break_glass", object_type="liaison_case",
                  object_id=case.reference, actor=actor, reason=reason)
     db.session.flush()

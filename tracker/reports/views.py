@@ -22,6 +22,7 @@ from tracker.reports.render import report_section, suppression_note
 from tracker.reports.report import (
     AlreadyPublished,
     MonthNotOver,
+    changes_since,
     differences,
     last_publication,
     monthly_report,
@@ -95,7 +96,7 @@ def monthly():
 @allow(Permission.PUBLISH_REPORTS)
 def publish_month():
     """GET: what publishing the month will do, with a comment field; POST: publish it."""
-    month, office, _sections = _chosen()
+    month, office, sections = _chosen()
     back = redirect(url_for("reports.monthly", month=str(month),
                             office=office.code if office else "all"))
     form = PublishForm()
@@ -121,8 +122,10 @@ def publish_month():
         flash(_("%(month)s is not over yet: a month is published once it has ended.",
                 month=month.label), "error")
         return back
+    last = last_publication(month, office)
+    changed = changes_since(last, month, office, sections, threshold()) if last else []
     return render_template("reports/publish.html", form=form, month=month, office=office,
-                           last=last_publication(month, office)
+                           last=last, changed=changed
                            ), 422 if request.method == "POST" else 200
 
 
