@@ -6,21 +6,24 @@ import re
 
 from typing import Callable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from tracker.domain import FieldError
+from tracker.domain import FieldError, too_long
 
 # C0 controls other than tab, line feed and carriage return: nobody types them, and
 # PostgreSQL refuses NUL in text outright.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = "This contains a character that cannot be used here."
-HIDDEN_FIELD_MESSAGE = "This form could not be read as it was sent. Reload the page and try again."
-# WTForms' own messages, which make sense only next to their field.
-GENERIC_MESSAGES = {"This field is required.", "Not a valid date value.",
-                    "Not a valid integer value.", "Not a valid choice.", CONTROL_MESSAGE}
+CONTROL_MESSAGE = _l("This contains a character that cannot be used here.")
+HIDDEN_FIELD_MESSAGE = _l("This form could not be read as it was sent. Reload the page and try "
+                          "again.")
+# WTForms' own messages (in the reader's language from WTForms' catalogue), which make sense
+# only next to their field.
+GENERIC_MESSAGES = ("This field is required.", "Not a valid date value.",
+                    "Not a valid integer value.", "Not a valid choice.")
 
 
 def has_control_characters(value: object) -> bool:
@@ -82,7 +85,7 @@ class MaxLength:
     def __call__(self, form, field) -> None:
         typed = typed_length(field.data)
         if typed > self.limit:
-            raise ValidationError(f"At most {self.limit:,} characters; you typed {typed:,}.")
+            raise ValidationError(too_long(self.limit, typed))
 
 
 def typed_length(value: object) -> int:
@@ -115,7 +118,8 @@ def error_summary(form) -> list[tuple[str | None, str]]:
 
 def _named(field: Field, message: str) -> str:
     """A message that does not say which field it is about names it, away from the field."""
-    if message in GENERIC_MESSAGES:
+    generic = {field.gettext(m) for m in GENERIC_MESSAGES} | {str(CONTROL_MESSAGE)}
+    if str(message) in generic:
         return f"{field.label.text}: {message}"
     return message
 

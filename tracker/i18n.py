@@ -6,10 +6,11 @@ in bokmål, the only Norwegian catalogue.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
-from flask import Flask, request
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask import Flask, has_request_context, request
+from flask_babel import Babel, force_locale, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 LANGUAGES = {"nb": "Norsk bokmål", "en": "English"}
@@ -31,6 +32,8 @@ def browser_language() -> str:
 
 
 def select_locale() -> str:
+    if not has_request_context():  # commands, jobs and reports made outside a page: English
+        return DEFAULT_LANGUAGE
     if current_user and current_user.is_authenticated and current_user.language in LANGUAGES:
         return current_user.language
     return browser_language()
@@ -45,6 +48,21 @@ def select_timezone() -> str:
     return DEFAULT_TIME_ZONE
 
 
+@contextmanager
+def record_language():
+    """Text written into a record (a timeline line, a comment) is English whoever writes it:
+    what is stored is never translated; pages may render a stored code in the reader's
+    language instead."""
+    with force_locale(DEFAULT_LANGUAGE):
+        yield
+
+
+def english(text) -> str:
+    """A lazy label as its English source: what is stored, or used as a key."""
+    with record_language():
+        return str(text)
+
+
 def language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
@@ -53,9 +71,11 @@ def language() -> str:
 # audit log keeps sortable ISO timestamps in both.
 _PATTERNS = {
     "nb": {"date": "dd.MM.y", "datetime": "dd.MM.y HH:mm", "seconds": "y-MM-dd HH:mm:ss",
-           "full": "EEEE d. MMMM y 'kl.' HH:mm", "month": "LLLL y"},
+           "full": "EEEE d. MMMM y 'kl.' HH:mm", "month": "LLLL y",
+           "month_short": "LLL y", "long": "d. MMMM y"},
     "en": {"date": "dd MMM y", "datetime": "dd MMM y HH:mm", "seconds": "y-MM-dd HH:mm:ss",
-           "full": "EEEE dd MMMM y, HH:mm", "month": "LLLL y"},
+           "full": "EEEE dd MMMM y, HH:mm", "month": "LLLL y",
+           "month_short": "LLL y", "long": "d MMMM y"},
 }
 
 

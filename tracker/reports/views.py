@@ -130,10 +130,7 @@ def export(fmt: str):
         abort(404)
     month, office, sections = _chosen()
     report = monthly_report(month, office)
-    produced = (f"Produced {utcnow().strftime('%Y-%m-%d %H:%M')} UTC by "
-                f"{current_user.display_name}"
-                + (f" (published {report.snapshot.published_at:%Y-%m-%d})"
-                   if report.snapshot else " (live figures, not published)"))
+    produced = exports.produced(report, current_user.display_name, utcnow())
     mimetype, write = FORMATS[fmt]
     body = write(report, sections, threshold(), produced)
     with unit_of_work():
