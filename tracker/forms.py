@@ -38,11 +38,15 @@ class TrackerForm(FlaskForm):
                     field.raw_data and any(has_control_characters(v) for v in field.raw_data)):
                 field.errors = [*field.errors, CONTROL_MESSAGE]
                 valid = False
+            if isinstance(field.errors, (list, tuple)):
+                # Messages said now, in the reader's language, as plain text (a view may join
+                # them); validators hold them as lazy strings.
+                field.errors = [str(message) for message in field.errors]
         # A hidden field shows no errors of its own, and only a changed page gets one wrong:
         # say so above the form instead of refusing without a word.
         if any(field.errors and _hidden(field) for field in self) and \
                 HIDDEN_FIELD_MESSAGE not in self.form_errors:
-            self.form_errors.append(HIDDEN_FIELD_MESSAGE)
+            self.form_errors.append(str(HIDDEN_FIELD_MESSAGE))
         return valid
 
 
@@ -68,6 +72,7 @@ def add_rule_errors(form, check: Callable[[], object]) -> bool:
 def put_error(form, field: str | None, message: str) -> None:
     """Show `message` next to `field`, or above the form when the field is not on the page."""
     target = getattr(form, field, None) if field else None
+    message = str(message)
     if target is None or _hidden(target):
         form.form_errors.append(message)  # a hidden field shows no errors: say it on top
         return
