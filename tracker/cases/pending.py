@@ -22,6 +22,7 @@ from typing import Iterator
 
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField
+from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import User
 from tracker.cases.documents import CHUNK, storage_dir
@@ -48,7 +49,7 @@ class PendingUploadFields(TrackerForm):
     """The fields a form with a file needs to keep it across a failed submit."""
 
     pending_upload = HiddenField()
-    remove_pending = BooleanField("Remove it")
+    remove_pending = BooleanField(_l("Remove it"))
 
     pending: PendingUpload | None = None  # set by `attached`, shown by the template
 

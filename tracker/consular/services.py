@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import Office, Role, User
@@ -46,17 +47,18 @@ _choice, _text = _check.choice, _check.text
 
 
 def _check_category(category: str, subcategory: str) -> tuple[Category, str]:
-    category = _choice(Category, category, "category", "Choose a category.")
+    category = _choice(Category, category, "category", _("Choose a category."))
     if subcategory not in category.info.subcategories:
-        raise RequestError(f"Choose a kind of {category.label.lower()} request.", "subcategory")
+        raise RequestError(_("Choose a kind of %(category)s request.",
+                             category=category.label.lower()), "subcategory")
     return category, subcategory
 
 
 def _check_text(summary: str, description: str) -> tuple[str, str]:
-    summary = _text(summary, "summary", 200, required=True, message="Write a one-line summary.",
-                    too_long="Keep the summary under 200 characters.")
+    summary = _text(summary, "summary", 200, required=True, message=_("Write a one-line summary."),
+                    too_long=_("Keep the summary under 200 characters."))
     description = _text(description, "description", 50_000,
-                        too_long="Keep the description under 50,000 characters.")
+                        too_long=_("Keep the description under 50,000 characters."))
     return summary, description or ""
 
 
@@ -65,9 +67,10 @@ def _check_assignee(user_id: int | None, office: Office) -> User | None:
         return None
     user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None or not user.active or user.role is not Role.CONSULAR_OFFICER:
-        raise RequestError("Choose an active consular officer.", "assigned_to")
+        raise RequestError(_("Choose an active consular officer."), "assigned_to")
     if not access.serves(user, office):
-        raise RequestError(f"Choose an officer who serves {office.name}.", "assigned_to")
+        raise RequestError(_("Choose an officer who serves %(office)s.", office=office.name),
+                           "assigned_to")
     return user
 
 
@@ -89,7 +92,8 @@ PLACE_LENGTH = 120
 
 def _check_place(place: str | None) -> str | None:
     return _text(place, "place_of_event", PLACE_LENGTH,
-                 too_long=f"Keep the place under {PLACE_LENGTH} characters.") or None
+                 too_long=_("Keep the place under %(limit)s characters.",
+                           limit=PLACE_LENGTH)) or None
 
 
 def create_request(actor: User, office: Office, data: RequestInput, subjects: list[Person],
@@ -97,18 +101,18 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
                    enquiry: Enquiry | None = None) -> ConsularRequest:
     """Log a request: a reference, a due date from the category's target, the first event."""
     if not access.serves(actor, office):
-        raise RequestError(f"You do not serve {office.name}: log the request for an office "
-                           "you serve.", "office")
+        raise RequestError(_("You do not serve %(office)s: log the request for an office "
+                             "you serve.", office=office.name), "office")
     category, subcategory = _check_category(data.category, data.subcategory)
     summary, description = _check_text(data.summary, data.description)
     priority = _choice(Priority, data.priority, "priority")
     channel = _choice(Channel, data.channel, "priority")
     place = _check_place(data.place_of_event)
     if not subjects:
-        raise RequestError("Add the person the request is about.", "subject")
+        raise RequestError(_("Add the person the request is about."), "subject")
     for person in [*subjects, *([requester] if requester else [])]:
         if person.compartment is not Compartment.CONSULAR:
-            raise RequestError("Unknown person.", "subject")
+            raise RequestError(_("Unknown person."), "subject")
     assignee = _check_assignee(data.assigned_to_id, office)
     now = opened_at or utcnow()  # `opened_at` only when loading history
     request = ConsularRequest(
@@ -290,9 +294,9 @@ def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequ
 def check_enquiry_to_follow(actor: User, enquiry: Enquiry) -> None:
     """An enquiry of the officer's office that has not become a request yet."""
     if enquiry.office_id != actor.office_id and actor.role is not Role.MANAGER:
-        raise RequestError("This enquiry was counted at another office.")
+        raise RequestError(_("This enquiry was counted at another office."))
     if enquiry.became_request_id is not None:
-        raise RequestError("This enquiry has become a request already.")
+        raise RequestError(_("This enquiry has become a request already."))
 
 
 def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | None = None
@@ -302,7 +306,7 @@ def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | No
     today = office_today(actor.office.time_zone, utcnow())
     received_on = received_on or today
     if received_on > today:
-        raise RequestError("The date is in the future.", "received_on")
+        raise RequestError(_("The date is in the future."), "received_on")
     enquiry = Enquiry(office_id=actor.office_id, received_on=received_on, channel=channel,
                       topic=topic, handled_by_id=actor.id)
     db.session.add(enquiry)
@@ -315,7 +319,7 @@ def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | No
 def set_service_target(category: Category, working_days: int, actor: User,
                        version: int | None = None) -> ServiceTarget:
     if not 1 <= working_days <= 365:
-        raise RequestError("Between 1 and 365 working days.", "working_days")
+        raise RequestError(_("Between 1 and 365 working days."), "working_days")
     target = db.session.get(ServiceTarget, category)
     if target is None:
         target = ServiceTarget(category=category, working_days=working_days)

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
@@ -19,6 +20,7 @@ from tracker.cases.models import CaseKind, Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference, parse_reference
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.i18n import record_language
 from tracker.people.models import Compartment, Person
 from tracker.police import access
 from tracker.police.categories import (
@@ -80,12 +82,12 @@ class CaseInput:
 def _checked(data: CaseInput) -> dict:
     return {
         "summary": _text(data.title, "title", 200, required=True,
-                         message="Give the case a title."),
+                         message=_("Give the case a title.")),
         "category": _choice(PoliceCategory, data.category, "category"),
         "country": _choice(NordicCountry, data.country, "country",
-                           "Choose the Nordic country the case is handled for."),
+                           _("Choose the Nordic country the case is handled for.")),
         "requesting_agency": _text(data.requesting_agency, "requesting_agency", 120,
-                                   required=True, message="Name the requesting agency."),
+                                   required=True, message=_("Name the requesting agency.")),
         "agency_reference": _text(data.agency_reference, "agency_reference", 80),
         "operation_name": _text(data.operation_name, "operation_name", 120),
         "counterpart": _choice(Counterpart, data.counterpart, "counterpart"),
@@ -134,14 +136,16 @@ def update_case(case: LiaisonCase, actor: User, data: CaseInput, version: int | 
 def add_party(case: LiaisonCase, actor: User, person: Person, role: str) -> CaseParty:
     """Involve a police person in the case in a role."""
     if person.compartment is not Compartment.POLICE:
-        raise CaseError("Unknown person.", "person")
+        raise CaseError(_("Unknown person."), "person")
     role = _choice(PartyRole, role, "role")
     if any(p.person_id == person.id and p.role is role for p in case.parties):
-        raise CaseError("This person is already in the case in this role.", "role")
+        raise CaseError(_("This person is already in the case in this role."), "role")
     party = CaseParty(case=case, person=person, role=role)
     db.session.add(party)
+    with record_language():  # the timeline keeps its words as written
+        comment = f"{role.label}: {person.full_name}"
     db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.EDITED,
-                                 comment=f"{role.label}: {person.full_name}"))
+                                 comment=comment))
     audit.record("liaison_case.party_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
                  details={"person": person.id, "role": role.value})
@@ -167,25 +171,25 @@ def check_exchange(actor: User, data: ExchangeInput) -> dict:
     problems, values = Problems(), {}
     with problems.check():
         values["handling_code"] = _choice(HandlingCode, data.handling_code, "handling_code",
-                                          "Every exchange carries a handling code (H0 to H3).")
+                                          _("Every exchange carries a handling code (H0 to H3)."))
     with problems.check():
         restriction = _text(data.restriction, "restriction", 2000)
         if values.get("handling_code") is HandlingCode.H3 and not restriction:
-            raise CaseError("State the H3 restriction.", "restriction")
+            raise CaseError(_("State the H3 restriction."), "restriction")
         values["restriction"] = restriction if values.get("handling_code") is HandlingCode.H3 \
             else None
     with problems.check():
         today = office_today(actor.office.time_zone, utcnow())
         values["exchanged_on"] = data.exchanged_on or today
         if values["exchanged_on"] > today:
-            raise CaseError("The date is in the future.", "exchanged_on")
+            raise CaseError(_("The date is in the future."), "exchanged_on")
     with problems.check():
         source = _choice(SourceGrade, data.source_grade, "source_grade") \
             if data.source_grade else None
         information = _choice(InformationGrade, data.information_grade, "information_grade") \
             if data.information_grade else None
         if (source is None) != (information is None):
-            raise CaseError("Grade both the source and the information (4x4), or neither.",
+            raise CaseError(_("Grade both the source and the information (4x4), or neither."),
                             "source_grade" if source is None else "information_grade")
         values.update(source_grade=source, information_grade=information)
     with problems.check():
@@ -194,10 +198,10 @@ def check_exchange(actor: User, data: ExchangeInput) -> dict:
         values["channel"] = _choice(ExchangeChannel, data.channel, "channel")
     with problems.check():
         values["counterpart"] = _text(data.counterpart, "counterpart", 200, required=True,
-                                      message="Say who it was exchanged with.")
+                                      message=_("Say who it was exchanged with."))
     with problems.check():
         values["summary"] = _text(data.summary, "summary", 20_000, required=True,
-                                  message="Summarise the message.")
+                                  message=_("Summarise the message."))
     problems.raise_all()
     return values
 
@@ -243,7 +247,7 @@ def wake_held_cases(now: datetime | None = None) -> list[str]:
 def add_notice(case: LiaisonCase, actor: User, colour: str, number: str) -> InterpolNotice:
     notice = InterpolNotice(case=case, colour=_choice(NoticeColour, colour, "colour"),
                             number=_text(number, "number", 40, required=True,
-                                         message="Give the notice or diffusion number."))
+                                         message=_("Give the notice or diffusion number.")))
     db.session.add(notice)
     audit.record("liaison_case.notice_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
@@ -271,9 +275,9 @@ def set_restriction(case: LiaisonCase, actor: User, restricted: bool, officer_id
 def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
     """Open a restricted case one is not named on: the reason is logged and shown."""
     reason = _text(reason, "reason", 2000, required=True,
-                   message="Say why you need to open this restricted case.")
+                   message=_("Say why you need to open this restricted case."))
     if len(reason) < 10:
-        raise CaseError("Say why, in a sentence.", "reason")
+        raise CaseError(_("Say why, in a sentence."), "reason")
     entry = BreakGlass(case_id=case.id, user_id=actor.id, reason=reason)
     db.session.add(entry)
     # On the timeline too, so the officers named on the case see who opened it and why.

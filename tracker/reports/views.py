@@ -136,10 +136,7 @@ def export(fmt: str):
         abort(404)
     month, office, sections = _chosen()
     report = monthly_report(month, office)
-    produced = _("Produced %(time)s UTC by %(name)s", time=utcnow().strftime("%Y-%m-%d %H:%M"),
-                 name=current_user.display_name) + " " + (
-        _("(published %(date)s)", date=f"{report.snapshot.published_at:%Y-%m-%d}")
-        if report.snapshot else _("(live figures, not published)"))
+    produced = exports.produced(report, current_user.display_name, utcnow())
     mimetype, write = FORMATS[fmt]
     body = write(report, sections, threshold(), produced)
     with unit_of_work():
