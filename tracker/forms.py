@@ -3,12 +3,14 @@ said rather than cut, choices that start empty, and the list of problems for the
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
 
 from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import DateField, Field
+from wtforms.widgets import TextInput
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
@@ -96,6 +98,78 @@ class MaxLength:
 def typed_length(value: object) -> int:
     """Characters as the officer sees them: a line break the browser sent as CR LF is one."""
     return len(value.replace("\r\n", "\n")) if isinstance(value, str) else 0
+
+
+class DayField(DateField):
+    """A calendar date typed as the reader writes it: 01.12.2026 or 1.12.2026 (Norwegian),
+    01/12/2026 (day first, as in Pakistan and Britain) or 2026-12-01.
+
+    A text input, not the browser's date picker: the picker follows the browser's own locale
+    (mm/dd/yyyy in an American one), whatever language the officer chose here.
+    """
+
+    widget = TextInput()
+    FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y")
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        render_kw = {"autocomplete": "off", "spellcheck": "false", "class": "input-date",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, format=list(self.FORMATS), render_kw=render_kw,
+                         **kwargs)
+        self.description = _DateHint(self.description)
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        text = " ".join(valuelist).strip()
+        self.data = None
+        if not text:
+            raise ValueError(_l("Enter a date."))
+        if re.fullmatch(r"\d{1,2}[./-]\d{1,2}[./-]\d{2}", text):
+            raise ValueError(_l("Write the year with four digits, for example 2026."))
+        for pattern in self.strptime_format:
+            try:
+                day = datetime.strptime(text, pattern).date()
+            except ValueError:
+                continue
+            if day.year < 1900:
+                raise ValueError(_l("Write the year with four digits, for example 2026."))
+            self.data = day
+            return
+        raise ValueError(_l("Enter the date as day, month and year, for example %(example)s.",
+                            example=_example()))
+
+    def _value(self):
+        if self.raw_data:
+            return " ".join(self.raw_data)
+        return input_date(self.data) if self.data else ""
+
+
+def input_date(day) -> str:
+    """How a date field shows a date: 01.12.2026 in Norwegian, 2026-12-01 in English."""
+    from tracker.i18n import language
+
+    return day.strftime("%d.%m.%Y" if language() == "nb" else "%Y-%m-%d")
+
+
+def _example() -> str:
+    return input_date(date(2026, 3, 27))
+
+
+class _DateHint:
+    """The field's own hint followed by an example in the reader's writing of dates."""
+
+    def __init__(self, own):
+        self.own = own
+
+    def __str__(self) -> str:
+        example = str(_l("For example %(example)s.", example=_example()))
+        return f"{self.own} {example}" if self.own else example
+
+    __html__ = __str__
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def choose(prompt: str, options: list[SelectChoice]) -> list[SelectChoice]:

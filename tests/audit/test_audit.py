@@ -131,7 +131,8 @@ def test_bad_filter_is_a_400_with_the_message_by_the_field(login_as):
     admin = login_as(Role.ADMINISTRATOR)
     response = admin.get("/admin/audit/?date_from=yesterday")
     assert response.status_code == 400
-    assert "Not a valid date value" in response.get_data(as_text=True)
+    assert "Enter the date as day, month and year, for example 2026-03-27." in response.get_data(
+        as_text=True)
 
 
 def test_no_route_edits_or_deletes_audit_rows(app):

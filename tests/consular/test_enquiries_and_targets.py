@@ -74,7 +74,7 @@ def test_another_offices_enquiries_are_not_in_the_recent_list(officer):
 @pytest.mark.parametrize("fields", [{"topic": "gossip", "channel": "phone"},
                                     {"topic": "advice", "channel": "telepathy"},
                                     {"topic": "advice", "channel": "phone",
-                                     "received_on": "31/12/2025"}])
+                                     "received_on": "12/31/2025"}])
 def test_bad_enquiries_save_nothing(officer, fields):
     before = count(Enquiry)
     assert officer.post("/consular/enquiries", fields).status_code == 422

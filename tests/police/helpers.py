@@ -1,6 +1,7 @@
 """Small helpers for the police compartment's tests (plain functions, not fixtures)."""
 from __future__ import annotations
 
+from html import unescape
 import random
 import re
 from datetime import date
@@ -111,8 +112,8 @@ def page(response) -> str:
 
 
 def field_error(html: str, field_id: str) -> list[str]:
-    """The error messages shown next to one field (the form macro's markup)."""
-    return [m.strip() for m in re.findall(
+    """The error messages shown next to one field (the form macro's markup), as read."""
+    return [unescape(m.strip()) for m in re.findall(
         rf'<p class="error" id="{re.escape(field_id)}-error-\d+"><span class="visually-hidden">'
         r'Error:</span>\s*(.*?)</p>', html, re.S)]
 

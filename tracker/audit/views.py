@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from flask import Blueprint, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
@@ -14,7 +14,7 @@ from tracker.audit.models import AuditEvent
 from tracker.audit.service import for_administrators, readable_by_administrators
 from tracker.auth.permissions import Permission, allow
 from tracker.extensions import db
-from tracker.forms import MaxLength, TrackerForm
+from tracker.forms import DayField, MaxLength, TrackerForm
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -35,8 +35,8 @@ class AuditFilterForm(TrackerForm):
                                                      SelectChoice("user", _l("Account")),
                                                      SelectChoice("office", _l("Office"))],
                               default="")
-    date_from = DateField(_l("From (UTC date)"), validators=[Optional()])
-    date_to = DateField(_l("To (UTC date, inclusive)"), validators=[Optional()])
+    date_from = DayField(_l("From (UTC date)"), validators=[Optional()])
+    date_to = DayField(_l("To (UTC date, inclusive)"), validators=[Optional()])
 
 
 @bp.route("/")

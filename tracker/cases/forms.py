@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.cases.models import ContactChannel
 from tracker.cases.pending import PendingUploadFields
-from tracker.forms import MaxLength, TrackerForm
+from tracker.forms import DayField, MaxLength, TrackerForm
 
 
 class NoteForm(TrackerForm):
@@ -45,7 +45,7 @@ class TransitionForm(TrackerForm):
     waiting_on = SelectField(_l("Waiting on"), choices=[], validate_choice=False)
     waiting_reason = StringField(_l("Waiting for"), validators=[Optional(), MaxLength(500)],
                                  description=_l("For example: the police report from Lahore."))
-    hold_until = DateField(_l("Hold until (optional)"), validators=[Optional()],
+    hold_until = DayField(_l("Hold until (optional)"), validators=[Optional()],
                            description=_l("The request returns to work by itself on this day."))
     closing_reason = SelectField(_l("Outcome"), choices=[], validate_choice=False)
     cancel_reason = SelectField(_l("Why cancel"), choices=[], validate_choice=False)

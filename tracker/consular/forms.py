@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     StringField,
@@ -18,7 +17,7 @@ from tracker.cases.models import Priority
 from tracker.consular.categories import CATEGORIES, Category, Channel
 from tracker.consular.workflow import Status
 from tracker.i18n import english
-from tracker.forms import MaxLength, TrackerForm, choose, chosen
+from tracker.forms import DayField, MaxLength, TrackerForm, choose, chosen
 from tracker.people.forms import PersonFields
 from tracker.people.models import RelationKind
 from tracker.vocabulary import choices
@@ -119,8 +118,8 @@ class RequestFilterForm(TrackerForm):
                            default="")
     officer = SelectField(_l("Officer"), coerce=_row_id, choices=[],
                           validate_choice=False, validators=[Optional()])
-    opened_from = DateField(_l("Opened from"), validators=[Optional()])
-    opened_to = DateField(_l("Opened to"), validators=[Optional()])
+    opened_from = DayField(_l("Opened from"), validators=[Optional()])
+    opened_to = DayField(_l("Opened to"), validators=[Optional()])
     sort = SelectField(_l("Sort"), choices=[SelectChoice("newest", _l("Newest first")),
                                         SelectChoice("oldest", _l("Oldest first")),
                                         SelectChoice("due", _l("Due soonest"))],
@@ -134,7 +133,7 @@ class EnquiryForm(TrackerForm):
     channel = SelectField(_l("Came in by"),
                           choices=choose(_l("Choose how it came in"), choices(Channel)),
                           validators=[chosen(_l("Choose how the enquiry came in."))])
-    received_on = DateField(_l("Date"), validators=[Optional()],
+    received_on = DayField(_l("Date"), validators=[Optional()],
                             description=_l("Leave empty for today."))
 
 

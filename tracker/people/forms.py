@@ -1,12 +1,12 @@
 """The person fields both compartments' forms share, and reading them into a PersonInput."""
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
+from wtforms import IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 from flask_babel import lazy_gettext as _l
 
-from tracker.forms import MaxLength, TrackerForm, add_rule_errors
+from tracker.forms import DayField, MaxLength, TrackerForm, add_rule_errors
 from tracker.people.models import IdentifierKind, Nationality, Sex
 from tracker.people.services import IdentifierInput, PersonInput, check_person
 from tracker.vocabulary import choices
@@ -62,7 +62,7 @@ class PersonFields(IdentifierFields):
     other_names = StringField(_l("Other spellings (optional)"),
                               validators=[Optional(), MaxLength(400)],
                               description=_l("Separate with semicolons."))
-    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    date_of_birth = DayField(_l("Date of birth"), validators=[Optional()])
     sex = SelectField(_l("Sex (optional)"), choices=choices(Sex, _l("Not given")), default="")
     nationality = SelectField(_l("Nationality"), choices=choices(Nationality, _l("Not known")),
                               default="")

@@ -5,7 +5,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
-    DateField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -18,7 +17,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from tracker.cases.models import Priority
 from tracker.cases.pending import PendingUploadFields
-from tracker.forms import MaxLength, TrackerForm, choose, chosen
+from tracker.forms import DayField, MaxLength, TrackerForm, choose, chosen
 from tracker.people.forms import PersonFields
 from tracker.police.categories import (
     Counterpart,
@@ -72,7 +71,7 @@ class PartyForm(PersonFields):
 
 
 class ExchangeForm(PendingUploadFields):
-    exchanged_on = DateField(_l("Date"), validators=[Optional()],
+    exchanged_on = DayField(_l("Date"), validators=[Optional()],
                              description=_l("Leave empty for today."))
     direction = SelectField(_l("Direction"), choices=choices(Direction))
     channel = SelectField(_l("Channel"), choices=choices(ExchangeChannel))
