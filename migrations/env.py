@@ -6,6 +6,7 @@ from alembic import context
 from flask import current_app
 
 from tracker.db import UTCDateTime
+from tracker.search.schema import include_name
 
 config = context.config
 if config.config_file_name is not None:
@@ -38,6 +39,8 @@ def run_migrations_online():
 
     options = dict(migrate_ext.configure_args)
     options.setdefault("process_revision_directives", skip_empty)
+    # What only the database keeps (full-text indexes, generated columns) is not in the models.
+    options.setdefault("include_name", include_name)
     with migrate_ext.db.engine.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

@@ -24,11 +24,11 @@ from tests.police.helpers import (
     page,
     wrong_check_digit,
 )
-from tracker.auth.models import Role
+from tracker.auth.models import Role, User
 from tracker.cases import pending
 from tracker.cases.models import Attachment, JournalNote
 from tracker.consular import services as consular
-from tracker.consular.models import ConsularRequest
+from tracker.consular.models import ConsularRequest, Enquiry
 from tracker.extensions import db
 from tracker.forms import MaxLength, TrackerForm
 from tracker.people.models import Person
@@ -131,8 +131,7 @@ def test_a_new_case_without_its_choice_is_refused(liaison_officer, field):
 def test_an_exchange_without_a_handling_code_is_refused(liaison_officer):
     case = open_case(liaison_officer.user)
     url = f"/police/cases/{case.reference}/exchanges"
-    options = select_options(page(liaison_officer.get(f"/police/cases/{case.reference}")),
-                             "handling_code")
+    options = select_options(page(liaison_officer.get(url)), "handling_code")
     assert options[0] == ("", True) or (options[0][0] == "" and not any(s for _, s in options))
     response = liaison_officer.post(url, exchange_form(handling_code=""))
     assert response.status_code == 422
@@ -177,6 +176,50 @@ def test_a_liaison_case_is_not_closed_without_an_outcome(liaison_officer):
     assert response.status_code == 422
     assert field_error(page(response), "closing_reason") == ["Choose the outcome."]
     assert reload(case).status == "opened"
+
+
+# Choices that matter start empty and are required: (who, page, field, the rest of the form,
+# the message by the field, what must not be saved).
+NO_CHOICE_MADE = [
+    (Role.CONSULAR_OFFICER, "/consular/enquiries", "topic", {"channel": "phone"},
+     "Choose what the enquiry was about."),
+    (Role.CONSULAR_OFFICER, "/consular/enquiries", "channel", {"topic": "passport"},
+     "Choose how the enquiry came in."),
+    (Role.CONSULAR_OFFICER, "/consular/requests/new", "channel", new_request_form(),
+     "Choose how the request came in."),
+    (Role.POLICE_LIAISON_OFFICER, "/police/cases/new", "country", case_form(),
+     "Choose the Nordic country the case is handled for."),
+    (Role.POLICE_LIAISON_OFFICER, "/police/cases/new", "counterpart", case_form(),
+     "Choose the host-country counterpart."),
+]
+
+
+@pytest.mark.parametrize("role, url, name, rest, message", NO_CHOICE_MADE,
+                         ids=[f"{url}:{name}" for _, url, name, *_ in NO_CHOICE_MADE])
+def test_a_choice_that_matters_starts_empty_and_is_required(login_as, role, url, name, rest,
+                                                            message):
+    user = login_as(role)
+    options = select_options(page(user.get(url)), name)
+    assert options[0][0] == "" and not any(selected for _, selected in options)
+    before = count(Enquiry), count(ConsularRequest), count(LiaisonCase)
+    response = user.post(url, {**rest, name: ""})
+    assert response.status_code == 422
+    assert field_error(page(response), name) == [message]
+    assert (count(Enquiry), count(ConsularRequest), count(LiaisonCase)) == before
+
+
+def test_a_new_accounts_role_starts_empty_and_is_required(login_as):
+    admin = login_as(Role.ADMINISTRATOR)
+    options = select_options(page(admin.get("/admin/users/new")), "role")
+    assert options[0][0] == "" and not any(selected for _, selected in options)
+    before = count(User)
+    response = admin.post("/admin/users/new", {
+        "email": "new.officer@tracker.example", "display_name": "Nadia Nyansatt",
+        "role": "", "office": str(admin.user.office_id), "active": "y",
+        "password": "a long enough passphrase for testing"})
+    assert response.status_code == 422
+    assert field_error(page(response), "role") == ["Choose the account's role."]
+    assert count(User) == before
 
 
 # --- limits said, not cut ----------------------------------------------------------------------
@@ -394,3 +437,22 @@ def test_kept_files_older_than_a_day_are_swept(app, liaison_officer):
 def test_the_sweep_command(app, liaison_officer):
     result = app.test_cli_runner().invoke(args=["cases", "sweep-uploads"])
     assert result.exit_code == 0 and "pending upload(s) older than a day removed" in result.output
+
+
+def test_the_documents_sweep_removes_old_pending_uploads_too(app, liaison_officer):
+    """One command cleans both: files no document names and files kept from failed submits."""
+    from werkzeug.datastructures import FileStorage
+
+    with app.test_request_context():
+        old = pending.keep(liaison_officer.user, FileStorage(io.BytesIO(PDF_BYTES), "a.pdf"))
+        new = pending.keep(liaison_officer.user, FileStorage(io.BytesIO(PDF_BYTES), "b.pdf"))
+    two_days_ago = time.time() - 2 * 86_400
+    os.utime(old.path, (two_days_ago, two_days_ago))
+    runner = app.test_cli_runner()
+    dry = runner.invoke(args=["documents", "sweep", "--dry-run"])
+    assert dry.exit_code == 0 and "would remove 1 pending upload(s)" in dry.output
+    assert old.path.exists()
+    result = runner.invoke(args=["documents", "sweep"])
+    assert result.exit_code == 0 and "removed 1 pending upload(s)" in result.output
+    assert not old.path.exists() and new.path.exists()
+    pending.discard(new)

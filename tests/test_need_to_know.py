@@ -38,6 +38,7 @@ from tracker.people.models import (
 )
 from tracker.police import services as police
 from tracker.police.models import BreakGlass, CaseParty, Exchange, InterpolNotice, LiaisonCase
+from tracker.search.models import PoliceSearchEntry, SearchEntry
 
 C, P, M, A = (Role.CONSULAR_OFFICER, Role.POLICE_LIAISON_OFFICER, Role.MANAGER,
               Role.ADMINISTRATOR)
@@ -307,7 +308,7 @@ def test_every_get_route_that_shows_case_content_logs_a_read(app, login_as):
 
 SCOPED = [Case, ConsularRequest, LiaisonCase, Person, PersonName, PersonIdentifier,
           PersonRelation, Attachment, TimelineEvent, JournalNote, CaseParty, Exchange,
-          InterpolNotice, BreakGlass, ConsularLink]
+          InterpolNotice, BreakGlass, ConsularLink, SearchEntry, PoliceSearchEntry]
 
 
 @pytest.fixture
@@ -377,6 +378,8 @@ def test_no_service_function_returns_anything_to_an_outsider(world):
             assert db.session.scalars(consular.request_list(
                 reader, consular.RequestFilter())).all() == [], label
             assert police.find_cases("Child taken") == [], label
+            assert consular.search_requests(reader, "nobody else may read") == [], label
+            assert police.find_cases("Exchange text") == [], label
             assert duplicates.pairs(Compartment.CONSULAR) == [], label
             assert duplicates.pairs(Compartment.POLICE) == [], label
 

@@ -343,7 +343,8 @@ def wake_command():
 
 @cases_cli.command("sweep-uploads")
 def sweep_uploads_command():
-    """Remove files kept from failed submits (pending uploads) older than a day (run daily)."""
+    """Only the pending uploads part of `flask documents sweep` (kept as an alias): remove
+    files kept from failed submits older than a day."""
     from tracker.cases import pending
 
     click.echo(f"{pending.sweep()} pending upload(s) older than a day removed")
@@ -426,13 +427,15 @@ def output_problem(target: Path) -> str | None:
               help="Seconds: younger files may be uploads still being written.")
 @click.option("--dry-run", is_flag=True, help="Only list what would be removed.")
 def sweep_command(older_than, dry_run):
-    """Remove files in the attachment folder that no document names (run hourly from cron)."""
-    from tracker.cases import documents
+    """Remove files in the attachment folder that no document names, and files kept from
+    failed submits (pending uploads) older than a day (run hourly from cron)."""
+    from tracker.cases import documents, pending
 
     removed = documents.sweep(older_than, dry_run=dry_run)
     verb = "would remove" if dry_run else "removed"
     click.echo(f"{verb} {len(removed)} file(s) that no document names"
                + (": " + ", ".join(removed) if removed else ""))
+    click.echo(f"{verb} {pending.sweep(dry_run=dry_run)} pending upload(s) older than a day")
 
 
 # What a backup command reports as a message, never a traceback: a database that cannot be

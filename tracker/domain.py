@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
+from flask_babel import format_decimal, gettext as _
+
 
 class FieldError(ValueError):
     """A rule was broken; the message is for the officer, `field` the form field it belongs
@@ -27,6 +29,12 @@ class FieldError(ValueError):
     def problems(self) -> list[tuple[str | None, str]]:
         """(field, message) of this error and of those raised with it."""
         return [(self.field, str(self)), *(p for error in self.also for p in error.problems())]
+
+
+def too_long(limit: int, typed: int) -> str:
+    """The one message for a text over its limit: how many characters were typed."""
+    return _("At most %(limit)s characters; you typed %(typed)s.",
+             limit=format_decimal(limit), typed=format_decimal(typed))
 
 
 def raise_all(errors: list[FieldError]) -> None:

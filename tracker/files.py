@@ -12,12 +12,14 @@ import sqlite3
 import tempfile
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 # The errors a write gives when there is no room left: the disk, or the account's quota.
 DISK_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
 # PostgreSQL's "disk_full" (53100); the rest of class 53 is memory and connections.
 DISK_FULL_SQLSTATES = frozenset({"53100"})
-DISK_FULL_MESSAGE = "The server's disk is full: the file was not saved. " \
-                    "Tell the system administrator."
+DISK_FULL_MESSAGE = _l("The server's disk is full: the file was not saved. Tell the system "
+                       "administrator.")
 
 
 def is_disk_full(error: BaseException) -> bool:

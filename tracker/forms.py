@@ -6,21 +6,24 @@ import re
 
 from typing import Callable
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
-from tracker.domain import FieldError
+from tracker.domain import FieldError, too_long
 
 # C0 controls other than tab, line feed and carriage return: nobody types them, and
 # PostgreSQL refuses NUL in text outright.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = "This contains a character that cannot be used here."
-HIDDEN_FIELD_MESSAGE = "This form could not be read as it was sent. Reload the page and try again."
-# WTForms' own messages, which make sense only next to their field.
-GENERIC_MESSAGES = {"This field is required.", "Not a valid date value.",
-                    "Not a valid integer value.", "Not a valid choice.", CONTROL_MESSAGE}
+CONTROL_MESSAGE = _l("This contains a character that cannot be used here.")
+HIDDEN_FIELD_MESSAGE = _l("This form could not be read as it was sent. Reload the page and try "
+                          "again.")
+# WTForms' own messages (in the reader's language from WTForms' catalogue), which make sense
+# only next to their field.
+GENERIC_MESSAGES = ("This field is required.", "Not a valid date value.",
+                    "Not a valid integer value.", "Not a valid choice.")
 
 
 def has_control_characters(value: object) -> bool:
@@ -35,11 +38,15 @@ class TrackerForm(FlaskForm):
                     field.raw_data and any(has_control_characters(v) for v in field.raw_data)):
                 field.errors = [*field.errors, CONTROL_MESSAGE]
                 valid = False
+            if isinstance(field.errors, (list, tuple)):
+                # Messages said now, in the reader's language, as plain text (a view may join
+                # them); validators hold them as lazy strings.
+                field.errors = [str(message) for message in field.errors]
         # A hidden field shows no errors of its own, and only a changed page gets one wrong:
         # say so above the form instead of refusing without a word.
         if any(field.errors and _hidden(field) for field in self) and \
                 HIDDEN_FIELD_MESSAGE not in self.form_errors:
-            self.form_errors.append(HIDDEN_FIELD_MESSAGE)
+            self.form_errors.append(str(HIDDEN_FIELD_MESSAGE))
         return valid
 
 
@@ -65,6 +72,7 @@ def add_rule_errors(form, check: Callable[[], object]) -> bool:
 def put_error(form, field: str | None, message: str) -> None:
     """Show `message` next to `field`, or above the form when the field is not on the page."""
     target = getattr(form, field, None) if field else None
+    message = str(message)
     if target is None or _hidden(target):
         form.form_errors.append(message)  # a hidden field shows no errors: say it on top
         return
@@ -82,7 +90,7 @@ class MaxLength:
     def __call__(self, form, field) -> None:
         typed = typed_length(field.data)
         if typed > self.limit:
-            raise ValidationError(f"At most {self.limit:,} characters; you typed {typed:,}.")
+            raise ValidationError(too_long(self.limit, typed))
 
 
 def typed_length(value: object) -> int:
@@ -115,7 +123,8 @@ def error_summary(form) -> list[tuple[str | None, str]]:
 
 def _named(field: Field, message: str) -> str:
     """A message that does not say which field it is about names it, away from the field."""
-    if message in GENERIC_MESSAGES:
+    generic = {field.gettext(m) for m in GENERIC_MESSAGES} | {str(CONTROL_MESSAGE)}
+    if str(message) in generic:
         return f"{field.label.text}: {message}"
     return message
 

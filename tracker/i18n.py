@@ -7,10 +7,11 @@ in bokmål, the only Norwegian catalogue.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from flask import Flask, has_request_context, request, session
-from flask_babel import Babel, format_date, format_datetime, get_locale
+from flask_babel import Babel, force_locale, format_date, format_datetime, get_locale
 from flask_login import current_user
 
 LANGUAGES = {"nb": "Norsk bokmål", "en": "English"}
@@ -64,6 +65,21 @@ def select_timezone() -> str:
     return DEFAULT_TIME_ZONE
 
 
+@contextmanager
+def record_language():
+    """Text written into a record (a timeline line, a comment) is English whoever writes it:
+    what is stored is never translated; pages may render a stored code in the reader's
+    language instead."""
+    with force_locale(DEFAULT_LANGUAGE):
+        yield
+
+
+def english(text) -> str:
+    """A lazy label as its English source: what is stored, or used as a key."""
+    with record_language():
+        return str(text)
+
+
 def language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
@@ -72,9 +88,11 @@ def language() -> str:
 # audit log keeps sortable ISO timestamps in both.
 _PATTERNS = {
     "nb": {"date": "dd.MM.y", "datetime": "dd.MM.y HH:mm", "seconds": "y-MM-dd HH:mm:ss",
-           "full": "EEEE d. MMMM y 'kl.' HH:mm", "month": "LLLL y"},
+           "full": "EEEE d. MMMM y 'kl.' HH:mm", "month": "LLLL y",
+           "month_short": "LLL y", "long": "d. MMMM y"},
     "en": {"date": "dd MMM y", "datetime": "dd MMM y HH:mm", "seconds": "y-MM-dd HH:mm:ss",
-           "full": "EEEE dd MMMM y, HH:mm", "month": "LLLL y"},
+           "full": "EEEE dd MMMM y, HH:mm", "month": "LLLL y",
+           "month_short": "LLL y", "long": "d MMMM y"},
 }
 
 

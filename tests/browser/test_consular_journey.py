@@ -146,6 +146,7 @@ def test_officer_logs_an_emergency_passport_and_works_it_to_resolved(
 
     # A note.
     note_text = "Police report from Chilas requested; applicant brings photos tomorrow."
+    page.get_by_role("link", name="Add a note", exact=True).click()
     page.get_by_label("Note", exact=True).fill(note_text)
     page.get_by_role("button", name="Save note", exact=True).click()
     expect(flash(page, "Note added.")).to_be_visible()
@@ -154,12 +155,31 @@ def test_officer_logs_an_emergency_passport_and_works_it_to_resolved(
     # A document.
     pdf = tmp_path / "police-report-chilas.pdf"
     pdf.write_bytes(TINY_PDF)
-    documents = page.get_by_role("region", name="Documents")
-    documents.get_by_label("Document", exact=True).set_input_files(pdf)
-    documents.get_by_role("button", name="Upload", exact=True).click()
+    page.get_by_role("region", name="Documents").get_by_role("link", name="Add a document").click()
+    page.get_by_label("Document", exact=True).set_input_files(pdf)
+    page.get_by_role("button", name="Upload", exact=True).click()
     expect(flash(page, "Document added.")).to_be_visible()
     expect(page.get_by_role("region", name="Documents").get_by_role(
-        "link", name="police-report-chilas.pdf")).to_be_visible()
+        "link", name="police-report-chilas.pdf", exact=True)).to_be_visible()
+
+    # The search box finds the request by words of its note, and shows them marked; on a
+    # phone too, without scrolling sideways.
+    page.goto("/consular/search")
+    box = page.get_by_label(
+        "Reference or part of one, identity number, name, or words from the request",
+        exact=True)
+    box.fill("chilas PHOTOS")
+    box.press("Enter")
+    row = page.get_by_role("row").filter(has=page.get_by_role("link", name=reference))
+    expect(row.locator("mark")).to_have_text(["Chilas", "photos"])
+    expect(row).to_contain_text("Note: Police report from Chilas")
+    screenshot("consular-search-words.png")
+    page.set_viewport_size(PHONE)
+    no_horizontal_scroll(page)
+    screenshot("consular-search-words-phone.png")
+    page.set_viewport_size(LAPTOP)
+    row.get_by_role("link", name=reference).click()
+    page.wait_for_url(REQUEST_URL)
 
     # On hold, waiting for the applicant, and back.
     open_step_page(page, reference, "Put on hold (waiting)")

@@ -31,6 +31,7 @@ def test_three_mistakes_show_three_errors_and_the_summary_takes_focus(
     wrong = number[:-1] + str((int(number[-1]) + 1) % 10)
     page.get_by_label("What is it about", exact=True).select_option("passport:emergency")
     page.get_by_label("Priority", exact=True).select_option(label="Urgent")
+    page.get_by_label("Came in by", exact=True).select_option(label="Phone")
     # 1: no summary; 2: born tomorrow; 3: a wrong check digit.
     page.get_by_label("Name, as the person writes it", exact=True).fill("Kari Testesen")
     page.get_by_label("Date of birth", exact=True).fill(
@@ -62,14 +63,17 @@ def test_an_exchange_needs_a_handling_code_and_keeps_its_file(
     page.goto("/police/cases/new")
     page.get_by_label("Title").fill("Fraud ring using Nordic identities")
     page.get_by_label("Kind of case").select_option(label="Fraud")
+    page.get_by_label("Handled for").select_option(label="Norway")
     page.get_by_label("Requesting agency").fill("Kripos")
+    page.get_by_label("Host-country counterpart").select_option(label="FIA (Federal Investigation Agency)")
     page.get_by_label("Priority").select_option(label="Routine")
     page.get_by_role("button", name="Open the case").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(re.compile(r"POL-\d{4}-\d{4}"))
 
     pdf = tmp_path / "bank statement.pdf"
     pdf.write_bytes(TINY_PDF)
-    exchanges = page.locator("#exchanges")
+    page.get_by_role("link", name="Log an exchange").click()
+    exchanges = page.locator("main")
     expect(exchanges.get_by_label("Handling code")).to_have_value("")
     exchanges.get_by_label("With").fill("FIA Cyber Crime Wing, Karachi")
     exchanges.get_by_label("Summary").fill("Account holders named.")
@@ -79,7 +83,7 @@ def test_an_exchange_needs_a_handling_code_and_keeps_its_file(
     # Refused: no handling code chosen. The file is kept, not lost.
     expect(error_summary(page)).to_be_focused()
     expect(error_summary(page)).to_contain_text("Choose the handling code the sender gave.")
-    exchanges = page.locator("#exchanges")
+    exchanges = page.locator("main")
     expect(exchanges).to_contain_text("Already attached: bank statement.pdf")
     expect(exchanges.get_by_label("Summary")).to_have_value("Account holders named.")
     screenshot("forms-exchange-file-kept.png")

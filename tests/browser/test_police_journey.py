@@ -39,7 +39,8 @@ def test_child_abduction_case_stays_in_the_compartment(page, sign_in, screenshot
 
     # The child, with a Norwegian number typed as officers do (a space after the date).
     number = norwegian_id(date(2018, 3, 14), random.Random(11))
-    parties = page.locator("#parties")
+    page.get_by_role("link", name="Add a person").click()
+    parties = page.locator("main")
     parties.get_by_label("Role in the case").select_option(label="Abducted child")
     parties.get_by_label("Name, as the person writes it").fill(CHILD)
     parties.get_by_label("Date of birth", exact=True).fill("2018-03-14")
@@ -50,7 +51,8 @@ def test_child_abduction_case_stays_in_the_compartment(page, sign_in, screenshot
     expect(page.get_by_text("Children", exact=True)).to_be_visible()
 
     # An exchange with the FIA under H2.
-    exchanges = page.locator("#exchanges")
+    page.get_by_role("link", name="Log an exchange").click()
+    exchanges = page.locator("main")
     exchanges.get_by_label("Direction").select_option(label="Received")
     exchanges.get_by_label("Channel").select_option(label="SIENA")
     exchanges.get_by_label("With").fill("FIA, Islamabad")
@@ -62,8 +64,9 @@ def test_child_abduction_case_stays_in_the_compartment(page, sign_in, screenshot
     # Link the consular report of concern about a child at risk (from the demo data).
     page.goto("/consular/requests/")  # not allowed for the liaison officer: 404
     page.go_back()
-    page.locator("#links").get_by_label("Consular request reference").fill("LHE-2026-00003")
-    page.locator("#links").get_by_role("button", name="Link").click()
+    page.get_by_role("link", name="Link a consular request").click()
+    page.get_by_label("Consular request reference").fill("LHE-2026-00003")
+    page.get_by_role("button", name="Link", exact=True).click()
     expect(page.locator("#links")).to_contain_text("LHE-2026-00003")
 
     # Close: returned under the Hague convention.

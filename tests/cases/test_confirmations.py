@@ -4,6 +4,7 @@ in between is the conflict page and not a silent overwrite. Publishing a month l
 from __future__ import annotations
 
 import html as html_lib
+import re
 from datetime import timedelta
 
 import pytest
@@ -240,3 +241,24 @@ def test_the_engine_still_takes_confirmed_steps_from_services(death_awaiting_app
     case, _ = death_awaiting_approval
     workflow.move(case, make_user(M), "approve")
     assert case.status == "resolved"
+
+
+def test_the_publish_confirmation_shows_figure_by_figure_what_changed(login_as, month_is_over):
+    """Publishing a month shows, before the officer confirms, each figure that differs from
+    the last publication (here: the month before, with no requests), and no figure that does
+    not."""
+    manager = login_as(M)
+    month = Month.containing(utcnow(), "Asia/Karachi")
+    assert manager.post("/reports/publish", {"month": str(month.previous()), "office": "all",
+                                             "comment": ""}).status_code == 302
+    officer = make_user(C, office=manager.user.office)
+    for _ in range(7):  # above the small-count threshold, so the figure itself is shown
+        make_request(officer=officer, category="passport:renewal")
+    shown = text(manager.get(f"/reports/publish?month={month}&office=all"))
+    assert f"What {month.label} shows differently from {month.previous()}" in shown
+    rows = re.findall(r"<tr><td>([^<]*)</td><th scope=\"row\">([^<]*)</th><td>([^<]*)</td>"
+                      r"<td class=\"num\">([^<]*)</td><td class=\"num\">([^<]*)</td></tr>", shown)
+    assert rows, "no figure listed"
+    assert all(was != now for *_, was, now in rows)
+    assert any(row.startswith("Passport") and (was, now) == ("0", "7")
+               for _, row, _, was, now in rows), rows

@@ -125,8 +125,9 @@ def test_notes_and_contacts_over_http(login_as):
     assert "First note" in page and "Corrected" in page
     assert "corrects an earlier note" in page
     assert "Phone call with The mother" in page
-    # The correction link leads to the note form with the note to correct.
-    form = officer.get(f"{base}?correct={note.id}").get_data(as_text=True)
+    # The correction link leads to the note's own page with the note to correct.
+    assert f'href="{base}/notes?correct={note.id}"' in page
+    form = officer.get(f"{base}/notes?correct={note.id}").get_data(as_text=True)
     assert f'name="corrects_id" value="{note.id}"' in form
 
 

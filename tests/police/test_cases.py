@@ -163,7 +163,7 @@ def test_every_nordic_country_is_accepted(officer, country):
     assert response.status_code == 302
     case = db.session.scalar(select(LiaisonCase).order_by(LiaisonCase.id.desc()).limit(1))
     assert case.country is country
-    assert country.label in page(officer.get(response.headers["Location"]))
+    assert str(country.label) in page(officer.get(response.headers["Location"]))
 
 
 def test_the_five_countries_are_the_nordic_ones():

@@ -282,7 +282,7 @@ def test_the_case_shows_the_strictest_code_in_force(officer, codes, strictest):
         assert f"Strictest handling code in force: {strictest}" in html
     # Each exchange shows its own code.
     shown = re.findall(r'<span class="badge badge-code-(H\d)" title="[^"]*">H\d</span>',
-                       html.split('id="exchanges"', 1)[1].split("Log an exchange")[0])
+                       html.split('id="exchanges"', 1)[1].split("</section>")[0])
     assert sorted(shown) == sorted(codes)
 
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import PDF_BYTES, make_document, make_request, reload
+from tests.conftest import PDF_BYTES, count, make_document, make_request, reload
 from tests.police.helpers import (
     results,
     P,
@@ -21,6 +21,7 @@ from tests.police.helpers import (
     police_person,
     row_counts,
 )
+from tracker.cases.models import TimelineEvent, TimelineKind
 from tracker.extensions import db
 from tracker.police import access, services
 from tracker.police.access import BREAK_GLASS_HOURS
@@ -82,6 +83,11 @@ def case_routes(case, party, document, link) -> list[tuple[str, str, dict | None
         ("POST", f"{base}/steps/activate", {}),
         ("POST", f"{base}/steps/close", {"closing_reason": "arrest"}),
         ("POST", f"{base}/assign", {"assigned_to": "0"}),
+        # Each action's own page shows the case's summary: behind the same wall.
+        *[("GET", f"{base}/{action}", None)
+          for action in ("parties", "exchanges", "notices", "restriction", "links", "notes",
+                         "contacts", "documents", f"documents/{document.id}/remove",
+                         "assign")],
     ]
 
 
@@ -187,6 +193,24 @@ def test_with_a_reason_it_opens_and_is_logged_and_shown(other, named, restricted
     assert other.get(f"/police/cases/{case.reference}/edit").status_code == 200
     # The break-glass page itself sends a reason-giver straight in.
     assert other.get(f"/police/cases/{case.reference}/break-glass").status_code == 302
+
+
+def test_break_glass_is_on_the_timeline_for_those_named(other, named, restricted):
+    """The named officers see on the case's own timeline who opened it without being named,
+    when, and why; a refused reason writes nothing there."""
+    case, *_ = restricted
+    before = count(TimelineEvent, TimelineEvent.case_id == case.id)
+    other.post(f"/police/cases/{case.reference}/break-glass", {"reason": "short"})
+    assert count(TimelineEvent, TimelineEvent.case_id == case.id) == before
+    assert other.post(f"/police/cases/{case.reference}/break-glass",
+                      {"reason": REASON}).status_code == 302
+    [event] = db.session.scalars(select(TimelineEvent).where(
+        TimelineEvent.case_id == case.id, TimelineEvent.kind == TimelineKind.BREAK_GLASS))
+    assert (event.actor_id, event.comment) == (other.user.id, REASON)
+    timeline = page(named.get(f"/police/cases/{case.reference}")).split('id="timeline"')[1]
+    entry = timeline.split(f'id="event-{event.id}"')[1].split("</li>")[0]
+    assert "Opened without being named on it" in entry and REASON in entry
+    assert "Other Officer" in entry
 
 
 def test_break_glass_holds_for_eight_hours_and_not_after(other, restricted):

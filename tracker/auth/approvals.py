@@ -15,6 +15,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.exc import StaleDataError
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import (
@@ -78,8 +79,8 @@ def _propose(kind: AccountChangeKind, target: User, proposer: User, *,
              role: Role | None = None, office: Office | None = None) -> AccountChangeProposal:
     same = GRANTS if kind in GRANTS else (kind,)
     if _pending(target, same) is not None:
-        raise AccountError("A change of this kind to this account is already waiting for a "
-                           "second administrator; see Approvals.", None)
+        raise AccountError(_("A change of this kind to this account is already waiting for a "
+                             "second administrator; see Approvals."), None)
     db.session.flush()  # the account's version as it stands once this request's edits are in
     proposal = AccountChangeProposal(kind=kind, target=target, target_version=target.version,
                                      proposed_role=role, proposed_office=office,
@@ -100,9 +101,9 @@ def propose_new_account(*, email: str, display_name: str, role: Role | str, offi
                         password: str | None, proposer: User) -> AccountChangeProposal:
     """A new account with a privileged role: made inactive, without a usable password."""
     if password:
-        raise AccountError("Leave the password empty for this role: the second administrator "
-                           "who approves the account receives a one-time password to hand "
-                           "over.", "password")
+        raise AccountError(_("Leave the password empty for this role: the second administrator "
+                             "who approves the account receives a one-time password to hand "
+                             "over."), "password")
     user = create_user(email=email, display_name=display_name, role=role, office=office,
                        password=None, active=False, actor=proposer)
     proposal = _propose(AccountChangeKind.NEW_ACCOUNT, user, proposer, role=user.role,
@@ -117,11 +118,11 @@ def propose_role_grant(user: User, *, display_name: str, role: Role | str, offic
     _check_version(user, version)
     display_name = _check_display_name(display_name)
     if _pending(user, GRANTS) is not None:
-        raise AccountError("A role change for this account is already waiting for a second "
-                           "administrator; see Approvals.", "role")
+        raise AccountError(_("A role change for this account is already waiting for a second "
+                             "administrator; see Approvals."), "role")
     if (user.role is Role.ADMINISTRATOR and Role(role) is not Role.ADMINISTRATOR and user.active
             and not _other_active_administrators(user)):
-        raise AccountError("This is the last active administrator; appoint another first.",
+        raise AccountError(_("This is the last active administrator; appoint another first."),
                            "role")
     if user.display_name != display_name:
         audit.record("user.updated", object_type="user", object_id=user.id, actor=proposer,
@@ -139,9 +140,9 @@ def propose_reset(kind: AccountChangeKind, user: User, *, proposer: User
     if kind not in (AccountChangeKind.PASSWORD_RESET, AccountChangeKind.SECOND_FACTOR_RESET):
         raise ValueError(kind)
     if user.id == proposer.id:
-        raise AccountError("Change your own password on your account page.", None)
+        raise AccountError(_("Change your own password on your account page."), None)
     if kind is AccountChangeKind.SECOND_FACTOR_RESET and not user.has_second_factor:
-        raise AccountError("This account has no authenticator to reset.", None)
+        raise AccountError(_("This account has no authenticator to reset."), None)
     proposal = _propose(kind, user, proposer)
     db.session.flush()
     return proposal
@@ -173,18 +174,23 @@ def make_one_time_password() -> str:
 def _decide(proposal: AccountChangeProposal, actor: User, version: int | None,
             outcome: ProposalOutcome) -> None:
     if not proposal.pending:
-        raise ProposalStale(f"This proposal was {proposal.outcome.value} already.")
+        raise ProposalStale({ProposalOutcome.APPROVED: _("This proposal was approved already."),
+                             ProposalOutcome.REFUSED: _("This proposal was refused already."),
+                             ProposalOutcome.WITHDRAWN: _("This proposal was withdrawn already.")
+                             }[ProposalOutcome(proposal.outcome)])
     if version is None or version != proposal.version:
-        raise ProposalStale("This proposal changed after you opened the page.")
+        raise ProposalStale(_("This proposal changed after you opened the page."))
     if actor.role is not Role.ADMINISTRATOR or not actor.active:
-        raise ProposalRefused("Only an active administrator decides account changes.")
+        raise ProposalRefused(_("Only an active administrator decides account changes."))
     if outcome is ProposalOutcome.WITHDRAWN and actor.id != proposal.proposed_by_id:
-        raise ProposalRefused("Only the administrator who proposed it can withdraw it; "
-                              "refuse it instead.")
+        raise ProposalRefused(_("Only the administrator who proposed it can withdraw it; "
+                                "refuse it instead."))
     if outcome is not ProposalOutcome.WITHDRAWN and actor.id == proposal.proposed_by_id:
-        raise ProposalRefused("You proposed this change: another administrator must "
-                              f"{'approve' if outcome is ProposalOutcome.APPROVED else 'refuse'}"
-                              " it (or withdraw it yourself).")
+        raise ProposalRefused(
+            _("You proposed this change: another administrator must approve it (or withdraw it "
+              "yourself).") if outcome is ProposalOutcome.APPROVED else
+            _("You proposed this change: another administrator must refuse it (or withdraw it "
+              "yourself)."))
     proposal.outcome = outcome
     proposal.decided_by = actor
     proposal.decided_at = utcnow()
@@ -192,24 +198,25 @@ def _decide(proposal: AccountChangeProposal, actor: User, version: int | None,
         # The UPDATE names the version read: of two administrators deciding at once, one wins.
         db.session.flush()
     except StaleDataError:
-        raise ProposalStale("Another administrator decided this proposal at the same time.")
+        raise ProposalStale(_("Another administrator decided this proposal at the same time."))
 
 
 def approve(proposal: AccountChangeProposal, approver: User, version: int | None) -> Approval:
     """Apply the proposed change once; a new password is returned for the approver only."""
     target = proposal.target
     if target.version != proposal.target_version:
-        raise ProposalStale(f"The account of {target.display_name} was changed after this was "
-                            "proposed, so it may no longer be what was meant. Refuse this "
-                            "proposal, and propose the change again if it is still needed.")
+        raise ProposalStale(_("The account of %(name)s was changed after this was proposed, so "
+                              "it may no longer be what was meant. Refuse this proposal, and "
+                              "propose the change again if it is still needed.",
+                              name=target.display_name))
     _decide(proposal, approver, version, ProposalOutcome.APPROVED)
     kind = proposal.kind
     one_time_password = None
     if kind in GRANTS:
         if (target.role is Role.ADMINISTRATOR and proposal.proposed_role is not Role.ADMINISTRATOR
                 and target.active and not _other_active_administrators(target)):
-            raise ProposalRefused("This is the last active administrator; appoint another "
-                                  "first.")
+            raise ProposalRefused(_("This is the last active administrator; appoint another "
+                                    "first."))
         changes = {}
         for name, new in (("role", proposal.proposed_role), ("office", proposal.proposed_office),
                           ("active", True)):
@@ -243,8 +250,8 @@ def approve(proposal: AccountChangeProposal, approver: User, version: int | None
     try:
         db.session.flush()
     except StaleDataError:
-        raise ProposalStale(f"The account of {target.display_name} was changed at the same "
-                            "time; nothing was applied.")
+        raise ProposalStale(_("The account of %(name)s was changed at the same time; nothing "
+                              "was applied.", name=target.display_name))
     db.session.flush()
     return Approval(proposal, one_time_password)
 

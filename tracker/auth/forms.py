@@ -17,27 +17,27 @@ from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import OfficeKind, Role
 from tracker.auth.passwords import MAX_LENGTH, MIN_LENGTH
-from tracker.forms import MaxLength, TrackerForm
+from tracker.forms import MaxLength, TrackerForm, choose, chosen
 from tracker.i18n import LANGUAGES
 from tracker.vocabulary import choices
 
-PASSWORD_HINT = (f"At least {MIN_LENGTH} characters. A short sentence or a few unrelated words "
-                 "is easy to remember and hard to guess.")
+PASSWORD_HINT = _l("At least %(length)s characters. A short sentence or a few unrelated words "
+                   "is easy to remember and hard to guess.", length=MIN_LENGTH)
 
 
 class LoginForm(TrackerForm):
-    email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "username", "autofocus": True})
-    password = PasswordField("Password", validators=[InputRequired(), MaxLength(MAX_LENGTH)],
+    password = PasswordField(_l("Password"), validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                              render_kw={"autocomplete": "current-password"})
 
 
 class SecondFactorForm(TrackerForm):
     code = StringField(
-        "Code from your authenticator app",
+        _l("Code from your authenticator app"),
         validators=[InputRequired(), MaxLength(20),
                     Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
-                           message="Enter the six digits the app shows.")],
+                           message=_l("Enter the six digits the app shows."))],
         render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True},
     )
 
@@ -49,15 +49,15 @@ class LanguageForm(TrackerForm):
 
 
 class PasswordChangeForm(TrackerForm):
-    current_password = PasswordField("Current password",
+    current_password = PasswordField(_l("Current password"),
                                      validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                                      render_kw={"autocomplete": "current-password"})
-    new_password = PasswordField("New password", description=PASSWORD_HINT,
+    new_password = PasswordField(_l("New password"), description=PASSWORD_HINT,
                                  validators=[InputRequired(), MaxLength(MAX_LENGTH)],
                                  render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("New password again",
+    confirm = PasswordField(_l("New password again"),
                             validators=[InputRequired(), MaxLength(MAX_LENGTH),
-                                        EqualTo("new_password", "The two passwords differ.")],
+                                        EqualTo("new_password", _l("The two passwords differ."))],
                             render_kw={"autocomplete": "new-password"})
 
 
@@ -68,22 +68,28 @@ def role_choices():
 class UserForm(TrackerForm):
     """Editing an account; the e-mail address is fixed once the account exists."""
 
-    display_name = StringField("Name", validators=[InputRequired(), MaxLength(120)],
+    display_name = StringField(_l("Name"), validators=[InputRequired(), MaxLength(120)],
                                render_kw={"autocomplete": "off"})
-    role = SelectField("Role", choices=role_choices())
-    office = SelectField("Office", coerce=int)
-    active = BooleanField("Account is active", default=True,
-                          description="An inactive account cannot sign in.")
+    role = SelectField(_l("Role"), choices=role_choices())
+    office = SelectField(_l("Office"), coerce=int)
+    active = BooleanField(_l("Account is active"), default=True,
+                          description=_l("An inactive account cannot sign in."))
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class NewUserForm(UserForm):
-    email = EmailField("E-mail address", validators=[InputRequired(), MaxLength(254)],
+    # A new account's role decides what it may reach: chosen, never the first in the list.
+    role = SelectField(_l("Role"), choices=choose(_l("Choose the role"), role_choices()),
+                       validators=[chosen(_l("Choose the account's role."))])
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), MaxLength(254)],
                        render_kw={"autocomplete": "off"})
-    password = PasswordField("Initial password",
-                             description=PASSWORD_HINT + " Leave it empty for a police liaison "
-                             "officer, manager or administrator: a second administrator "
-                             "approves the account and receives a one-time password for it.",
+    password = PasswordField(_l("Initial password"),
+                             description=_l(
+                                 "At least %(length)s characters. A short sentence or a few "
+                                 "unrelated words is easy to remember and hard to guess. Leave "
+                                 "it empty for a police liaison officer, manager or "
+                                 "administrator: a second administrator approves the account "
+                                 "and receives a one-time password for it.", length=MIN_LENGTH),
                              validators=[Optional(), MaxLength(MAX_LENGTH)],
                              render_kw={"autocomplete": "new-password"})
     field_order = ("email", "display_name", "role", "office", "password", "active")
@@ -96,12 +102,13 @@ class DecisionForm(TrackerForm):
 
 
 class OfficeForm(TrackerForm):
-    code = StringField("Code", description="Three letters used in case references, e.g. ISB.",
+    code = StringField(_l("Code"),
+                       description=_l("Three letters used in case references, e.g. ISB."),
                        validators=[InputRequired(), Length(min=3), MaxLength(3)])
-    name = StringField("Name", validators=[InputRequired(), MaxLength(120)])
-    kind = SelectField("Kind", choices=choices(OfficeKind))
-    time_zone = SelectField("Time zone",
-                            description="Days and months of this office are counted in it.",
+    name = StringField(_l("Name"), validators=[InputRequired(), MaxLength(120)])
+    kind = SelectField(_l("Kind"), choices=choices(OfficeKind))
+    time_zone = SelectField(_l("Time zone"),
+                            description=_l("Days and months of this office are counted in it."),
                             choices=sorted(available_timezones()), default="Asia/Karachi")
-    active = BooleanField("Office is active", default=True)
+    active = BooleanField(_l("Office is active"), default=True)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])

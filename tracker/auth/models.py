@@ -15,21 +15,22 @@ from sqlalchemy import (
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
 from tracker.vocabulary import Labelled
 
 
 class OfficeKind(Labelled):
-    EMBASSY = "embassy", "Embassy"
-    HONORARY_CONSULATE = "honorary_consulate", "Honorary consulate"
+    EMBASSY = "embassy", _l("Embassy")
+    HONORARY_CONSULATE = "honorary_consulate", _l("Honorary consulate")
 
 
 class Role(Labelled):
-    CONSULAR_OFFICER = "consular_officer", "Consular officer"
-    POLICE_LIAISON_OFFICER = "police_liaison_officer", "Police liaison officer"
-    MANAGER = "manager", "Manager"
-    ADMINISTRATOR = "administrator", "Administrator"
+    CONSULAR_OFFICER = "consular_officer", _l("Consular officer")
+    POLICE_LIAISON_OFFICER = "police_liaison_officer", _l("Police liaison officer")
+    MANAGER = "manager", _l("Manager")
+    ADMINISTRATOR = "administrator", _l("Administrator")
 
 
 
@@ -162,10 +163,10 @@ PRIVILEGED_ROLES = frozenset({Role.POLICE_LIAISON_OFFICER, Role.MANAGER, Role.AD
 
 
 class AccountChangeKind(Labelled):
-    NEW_ACCOUNT = "new_account", "New account"
-    ROLE_GRANT = "role_grant", "Role granted"
-    PASSWORD_RESET = "password_reset", "Password reset"
-    SECOND_FACTOR_RESET = "second_factor_reset", "Authenticator reset"
+    NEW_ACCOUNT = "new_account", _l("New account")
+    ROLE_GRANT = "role_grant", _l("Role granted")
+    PASSWORD_RESET = "password_reset", _l("Password reset")
+    SECOND_FACTOR_RESET = "second_factor_reset", _l("Authenticator reset")
 
 
 class ProposalOutcome(StrEnum):

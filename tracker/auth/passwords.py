@@ -8,6 +8,7 @@ from importlib import resources
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from werkzeug.security import check_password_hash
 
 MIN_LENGTH = 15
@@ -46,17 +47,19 @@ def _is_common(candidate: str) -> bool:
 def check_password_rules(password: str, *, email: str | None = None) -> None:
     """Raise PasswordRejected if the password is too short, too long or easy to guess."""
     if len(password) < MIN_LENGTH:
-        raise PasswordRejected(f"Use at least {MIN_LENGTH} characters; a few words work well.")
+        raise PasswordRejected(_("Use at least %(length)s characters; a few words work well.",
+                                 length=MIN_LENGTH))
     if len(password) > MAX_LENGTH:
-        raise PasswordRejected(f"Use at most {MAX_LENGTH} characters.")
+        raise PasswordRejected(_("Use at most %(length)s characters.", length=MAX_LENGTH))
     if "\x00" in password:
-        raise PasswordRejected("The password contains a character that cannot be used.")
+        raise PasswordRejected(_("The password contains a character that cannot be used."))
     if _is_common(password):
-        raise PasswordRejected("This password is too common; choose one that is harder to guess.")
+        raise PasswordRejected(
+            _("This password is too common; choose one that is harder to guess."))
     if email:
         local_part = email.split("@", 1)[0].lower()
         if password.lower() in (email.lower(), local_part):
-            raise PasswordRejected("The password must not be your e-mail address.")
+            raise PasswordRejected(_("The password must not be your e-mail address."))
 
 
 def _hasher() -> PasswordHasher:

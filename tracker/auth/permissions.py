@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Callable
 
 from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.auth.models import Role
@@ -147,7 +148,7 @@ def enforce_access():
         return None
     if not current_user.is_authenticated:
         if session.pop("sid", None):
-            flash("Your session has ended. Please sign in again.", "info")
+            flash(_("Your session has ended. Please sign in again."), "info")
         if request.method == "GET":
             return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
         return redirect(url_for("auth.login"))

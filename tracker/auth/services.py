@@ -49,7 +49,7 @@ def check_email(email: str) -> str:
     """The address in canonical form, or AccountError if it cannot be an e-mail address."""
     email = normalise_email(email)
     if len(email) > 254 or not EMAIL_PATTERN.match(email):
-        raise AccountError("Enter an e-mail address like name@example.org.", "email")
+        raise AccountError(_("Enter an e-mail address like name@example.org."), "email")
     return email
 
 
@@ -57,9 +57,9 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise AccountError("Choose a time zone from the list, e.g. Asia/Karachi.", "time_zone")
+        raise AccountError(_("Choose a time zone from the list, e.g. Asia/Karachi."), "time_zone")
     if name not in available_timezones():
-        raise AccountError("Choose a time zone from the list, e.g. Asia/Karachi.", "time_zone")
+        raise AccountError(_("Choose a time zone from the list, e.g. Asia/Karachi."), "time_zone")
     return name
 
 
@@ -259,14 +259,14 @@ def create_user(*, email: str, display_name: str, role: Role | str, office: Offi
     try:
         role = Role(role)
     except ValueError:
-        raise AccountError("Choose one of the roles.", "role")
+        raise AccountError(_("Choose one of the roles."), "role")
     if password is not None:
         try:
             check_password_rules(password, email=email)
         except ValueError as exc:
             raise AccountError(str(exc), "password")
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise AccountError("An account with this e-mail address exists already.", "email")
+        raise AccountError(_("An account with this e-mail address exists already."), "email")
     user = User(email=email, display_name=display_name, role=role, office=office,
                 active=active,
                 password_hash=hash_password(password or secrets.token_urlsafe(32)))
@@ -274,7 +274,7 @@ def create_user(*, email: str, display_name: str, role: Role | str, office: Offi
     try:
         db.session.flush()
     except IntegrityError:
-        raise AccountError("An account with this e-mail address exists already.", "email")
+        raise AccountError(_("An account with this e-mail address exists already."), "email")
     audit.record("user.created", object_type="user", object_id=user.id, actor=actor,
                  details={"email": email, "role": role.value, "office": office.code,
                           "active": active})
@@ -284,9 +284,9 @@ def create_user(*, email: str, display_name: str, role: Role | str, office: Offi
 def _check_display_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise AccountError("Enter the name colleagues know this person by.", "display_name")
+        raise AccountError(_("Enter the name colleagues know this person by."), "display_name")
     if len(name) > 120:
-        raise AccountError("Use at most 120 characters.", "display_name")
+        raise AccountError(_("Use at most 120 characters."), "display_name")
     return name
 
 
@@ -299,7 +299,7 @@ def update_user(user: User, *, display_name: str, role: Role | str, office: Offi
     if (user.role == Role.ADMINISTRATOR and user.active
             and (role != Role.ADMINISTRATOR or not active)
             and not _other_active_administrators(user)):
-        raise AccountError("This is the last active administrator; appoint another first.",
+        raise AccountError(_("This is the last active administrator; appoint another first."),
                            "role" if role != Role.ADMINISTRATOR else "active")
     changes = {}
     for name, new in (("display_name", display_name), ("role", role),
@@ -348,8 +348,8 @@ def set_password(user: User, password: str, *, actor=None, keep_current_session=
 
 def change_own_password(user: User, current: str, new: str) -> None:
     if not check_current_password(user, current):
-        raise AccountError("This is not your current password (or there were too many "
-                           "wrong tries: wait a minute).", "current_password")
+        raise AccountError(_("This is not your current password (or there were too many "
+                             "wrong tries: wait a minute)."), "current_password")
     set_password(user, new, actor=user, keep_current_session=True)
 
 
@@ -380,14 +380,14 @@ def end_sessions(user: User, *, actor=None) -> int:
 def _office_fields(code: str, name: str, kind, time_zone: str):
     code = (code or "").strip().upper()
     if not re.fullmatch(r"[A-Z]{3}", code):
-        raise AccountError("Use three letters, e.g. ISB.", "code")
+        raise AccountError(_("Use three letters, e.g. ISB."), "code")
     name = " ".join((name or "").split())
     if not name or len(name) > 120:
-        raise AccountError("Enter the office's name (at most 120 characters).", "name")
+        raise AccountError(_("Enter the office's name (at most 120 characters)."), "name")
     try:
         kind = OfficeKind(kind)
     except ValueError:
-        raise AccountError("Choose embassy or honorary consulate.", "kind")
+        raise AccountError(_("Choose embassy or honorary consulate."), "kind")
     return code, name, kind, check_time_zone(time_zone)
 
 
@@ -398,7 +398,8 @@ def _check_office_unique(code: str, name: str, office_id: int | None) -> None:
     for other in clash:
         if other.id != office_id:
             field = "code" if other.code == code else "name"
-            raise AccountError(f"Another office already uses this {field}.", field)
+            raise AccountError(_("Another office already uses this code.") if field == "code"
+                               else _("Another office already uses this name."), field)
 
 
 def create_office(*, code: str, name: str, kind, time_zone: str, actor=None) -> Office:

@@ -13,6 +13,7 @@ import filetype
 from flask import current_app
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import User
@@ -83,12 +84,12 @@ def named_as_its_type(name: str, content_type: str) -> str:
 def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
     """Check, store and record one uploaded document."""
     if upload is None or not upload.filename:
-        raise DocumentError("Choose a file to upload.")
+        raise DocumentError(_("Choose a file to upload."))
     head = upload.stream.read(8192)
     upload.stream.seek(0)
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ALLOWED_TYPES:
-        raise DocumentError("This file is not a PDF, JPEG, PNG or Word (DOCX) document.")
+        raise DocumentError(_("This file is not a PDF, JPEG, PNG or Word (DOCX) document."))
     stored_name = secrets.token_hex(16)
     final = storage_dir() / stored_name
     # Written under a temporary name and moved into place only once the row is saved: a
@@ -98,7 +99,7 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
     try:
         digest, size = _write(upload.stream, part)
         if size == 0:
-            raise DocumentError("The file is empty.")
+            raise DocumentError(_("The file is empty."))
         attachment = Attachment(case_id=case.id, filename=named_as_its_type(_display_name(upload.filename), kind.mime),
                                 stored_name=stored_name, content_type=kind.mime, size=size,
                                 sha256=digest, uploaded_by=uploader)
@@ -144,9 +145,9 @@ def remove_document(case: Case, attachment: Attachment, actor: User, reason: str
     """Remove a document's content; its record, who removed it and why stay on the timeline."""
     reason = (reason or "").strip()
     if not reason:
-        raise DocumentError("Say why the document is removed.", "reason")
+        raise DocumentError(_("Say why the document is removed."), "reason")
     if attachment.removed_at is not None:
-        raise DocumentError("This document was removed already.", None)
+        raise DocumentError(_("This document was removed already."), None)
     attachment.removed_at = utcnow()
     attachment.removed_by_id = actor.id
     attachment.removal_reason = reason[:2000]

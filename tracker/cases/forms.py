@@ -6,6 +6,7 @@ from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
+from flask_babel import lazy_gettext as _l
 
 from tracker.cases.models import ContactChannel
 from tracker.cases.pending import PendingUploadFields
@@ -13,42 +14,42 @@ from tracker.forms import MaxLength, TrackerForm
 
 
 class NoteForm(TrackerForm):
-    text = TextAreaField("Note", validators=[InputRequired(), MaxLength(20_000)],
-                        description="Saved notes cannot be changed; to correct one, "
-                                    "add a new note that refers to it.")
+    text = TextAreaField(_l("Note"), validators=[InputRequired(), MaxLength(20_000)],
+                        description=_l("Saved notes cannot be changed; to correct one, "
+                                       "add a new note that refers to it."))
     corrects_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class ContactForm(TrackerForm):
-    contact_channel = SelectField("How", choices=[SelectChoice(c.value, c.label)
+    contact_channel = SelectField(_l("How"), choices=[SelectChoice(c.value, c.label)
                                                   for c in ContactChannel])
-    contact_with = StringField("With whom", validators=[InputRequired(), MaxLength(200)],
-                               description="For example: the mother, the prison governor, "
-                                           "the hospital's duty doctor.")
-    said = TextAreaField("What was said", validators=[InputRequired(), MaxLength(20_000)])
+    contact_with = StringField(_l("With whom"), validators=[InputRequired(), MaxLength(200)],
+                               description=_l("For example: the mother, the prison governor, "
+                                              "the hospital's duty doctor."))
+    said = TextAreaField(_l("What was said"), validators=[InputRequired(), MaxLength(20_000)])
 
 
 class DocumentForm(PendingUploadFields):
-    file = FileField("Document", description="PDF, JPEG, PNG or Word (DOCX), up to 20 MB.",
+    file = FileField(_l("Document"), description=_l("PDF, JPEG, PNG or Word (DOCX), up to 20 MB."),
                      render_kw={"accept": ".pdf,.jpg,.jpeg,.png,.docx"})
 
 
 class RemoveDocumentForm(TrackerForm):
-    reason = StringField("Why remove it", validators=[InputRequired(), MaxLength(2000)])
+    reason = StringField(_l("Why remove it"), validators=[InputRequired(), MaxLength(2000)])
 
 
 class TransitionForm(TrackerForm):
     """One form for every workflow step; each step's page shows the fields it needs."""
 
-    comment = TextAreaField("Comment", validators=[Optional(), MaxLength(5000)])
-    waiting_on = SelectField("Waiting on", choices=[], validate_choice=False)
-    waiting_reason = StringField("Waiting for", validators=[Optional(), MaxLength(500)],
-                                 description="For example: the police report from Lahore.")
-    hold_until = DateField("Hold until (optional)", validators=[Optional()],
-                           description="The request returns to work by itself on this day.")
-    closing_reason = SelectField("Outcome", choices=[], validate_choice=False)
-    cancel_reason = SelectField("Why cancel", choices=[], validate_choice=False)
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), MaxLength(5000)])
+    waiting_on = SelectField(_l("Waiting on"), choices=[], validate_choice=False)
+    waiting_reason = StringField(_l("Waiting for"), validators=[Optional(), MaxLength(500)],
+                                 description=_l("For example: the police report from Lahore."))
+    hold_until = DateField(_l("Hold until (optional)"), validators=[Optional()],
+                           description=_l("The request returns to work by itself on this day."))
+    closing_reason = SelectField(_l("Outcome"), choices=[], validate_choice=False)
+    cancel_reason = SelectField(_l("Why cancel"), choices=[], validate_choice=False)
 
 
 class AssignForm(TrackerForm):
-    assigned_to = SelectField("Assign to", coerce=int, choices=[], validate_choice=False)
+    assigned_to = SelectField(_l("Assign to"), coerce=int, choices=[], validate_choice=False)

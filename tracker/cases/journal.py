@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import event
+from flask_babel import format_decimal, gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import User
@@ -34,9 +35,10 @@ def _refuse_note_deletion(mapper, connection, target):
 def _clean_text(text: str | None, field: str = "text") -> str:
     text = (text or "").strip()
     if not text:
-        raise JournalError("Write the note.", field)
+        raise JournalError(_("Write the note."), field)
     if len(text) > MAX_NOTE:
-        raise JournalError(f"Keep a note under {MAX_NOTE:,} characters.", field)
+        raise JournalError(_("Keep a note under %(limit)s characters.",
+                             limit=format_decimal(MAX_NOTE)), field)
     return text
 
 
@@ -48,7 +50,7 @@ def add_note(case: Case, author: User, text: str, *, corrects_id: int | None = N
         # even compare an integer beyond 64 bits).
         earlier = db.session.get(JournalNote, corrects_id) if 0 < corrects_id < 2**31 else None
         if earlier is None or earlier.case_id != case.id:
-            raise JournalError("The note to correct is not on this request.", "corrects_id")
+            raise JournalError(_("The note to correct is not on this request."), "corrects_id")
     note = JournalNote(case_id=case.id, kind=NoteKind.NOTE, author=author,
                        text=_clean_text(text), corrects_id=corrects_id)
     return _record(case, author, note, TimelineKind.NOTE)
@@ -60,10 +62,10 @@ def add_contact(case: Case, author: User, channel: str, with_whom: str, text: st
     try:
         channel = ContactChannel(channel)
     except ValueError:
-        raise JournalError("Choose how the contact was made.", "contact_channel")
+        raise JournalError(_("Choose how the contact was made."), "contact_channel")
     with_whom = (with_whom or "").strip()
     if not with_whom:
-        raise JournalError("Say who the contact was with.", "contact_with")
+        raise JournalError(_("Say who the contact was with."), "contact_with")
     note = JournalNote(case_id=case.id, kind=NoteKind.CONTACT, author=author,
                        text=_clean_text(text, "said"), contact_channel=channel,
                        contact_with=with_whom[:200])

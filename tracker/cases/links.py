@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import ForeignKey, UniqueConstraint, exists, func, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.cases import scope
@@ -79,11 +80,11 @@ def link_consular_request(liaison_case, actor, reference: str) -> ConsularLink:
         request_id = db.session.scalar(select(Case.id).where(
             Case.reference == reference, Case.kind == CaseKind.CONSULAR_REQUEST))
     if request_id is None:
-        raise FieldError("No consular request has this reference.", "reference")
+        raise FieldError(_("No consular request has this reference."), "reference")
     if db.session.scalar(select(LINKS.c.id).where(
             LINKS.c.liaison_case_id == liaison_case.id,
             LINKS.c.consular_request_id == request_id)):
-        raise FieldError("This request is linked already.", "reference")
+        raise FieldError(_("This request is linked already."), "reference")
     link = ConsularLink(liaison_case_id=liaison_case.id, consular_request_id=request_id,
                         created_by_id=actor.id)
     db.session.add(link)

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import Office, User
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
@@ -27,9 +28,9 @@ class CaseKind(StrEnum):
 
 
 class Priority(Labelled):
-    ROUTINE = "routine", "Routine"
-    URGENT = "urgent", "Urgent"
-    EMERGENCY = "emergency", "Emergency"
+    ROUTINE = "routine", _l("Routine")
+    URGENT = "urgent", _l("Urgent")
+    EMERGENCY = "emergency", _l("Emergency")
 
     @property
     def rank(self) -> int:
@@ -101,6 +102,7 @@ class TimelineKind(StrEnum):
     DOCUMENT_REMOVED = "document_removed"
     ASSIGNED = "assigned"
     EDITED = "edited"
+    BREAK_GLASS = "break_glass"  # a restricted case opened by someone not named on it
 
 
 class TimelineEvent(Base):
@@ -136,11 +138,11 @@ class NoteKind(StrEnum):
 
 
 class ContactChannel(Labelled):
-    CALL = "call", "Phone call"
-    MEETING = "meeting", "Meeting"
-    EMAIL = "email", "E-mail"
-    LETTER = "letter", "Letter"
-    VISIT = "visit", "Prison or hospital visit"
+    CALL = "call", _l("Phone call")
+    MEETING = "meeting", _l("Meeting")
+    EMAIL = "email", _l("E-mail")
+    LETTER = "letter", _l("Letter")
+    VISIT = "visit", _l("Prison or hospital visit")
 
 
 class JournalNote(Base):

@@ -22,6 +22,7 @@ from typing import Iterator
 
 from werkzeug.datastructures import FileStorage
 from wtforms import BooleanField, HiddenField
+from flask_babel import lazy_gettext as _l
 
 from tracker.auth.models import User
 from tracker.cases.documents import CHUNK, storage_dir
@@ -48,7 +49,7 @@ class PendingUploadFields(TrackerForm):
     """The fields a form with a file needs to keep it across a failed submit."""
 
     pending_upload = HiddenField()
-    remove_pending = BooleanField("Remove it")
+    remove_pending = BooleanField(_l("Remove it"))
 
     pending: PendingUpload | None = None  # set by `attached`, shown by the template
 
@@ -88,8 +89,10 @@ def discard(pending: PendingUpload) -> None:
     pending.path.with_name(f"{pending.token}.name").unlink(missing_ok=True)
 
 
-def sweep(max_age: timedelta = MAX_AGE, now: float | None = None) -> int:
-    """Remove pending uploads older than `max_age`; how many were removed."""
+def sweep(max_age: timedelta = MAX_AGE, now: float | None = None, dry_run: bool = False
+          ) -> int:
+    """Remove pending uploads older than `max_age` (with `dry_run`, only count them); how many
+    were (or would be) removed."""
     root = storage_dir() / "pending"
     if not root.is_dir():
         return 0
@@ -97,7 +100,8 @@ def sweep(max_age: timedelta = MAX_AGE, now: float | None = None) -> int:
     removed = 0
     for path in root.glob("*/*"):
         if TOKEN.match(path.name) and path.stat().st_mtime < limit:
-            discard(PendingUpload(path.name, "", path))
+            if not dry_run:
+                discard(PendingUpload(path.name, "", path))
             removed += 1
     return removed
 

@@ -41,3 +41,29 @@ def next_reference(prefix: str, year: int, digits: int = 5) -> str:
         .values(last_number=ReferenceCounter.last_number + 1)
         .returning(ReferenceCounter.last_number))
     return f"{prefix}-{year}-{number:0{digits}d}"
+
+
+_PREFIX_NUMBER = re.compile(r"([A-Za-z]{3})\s*[-/. ]?\s*([0-9]{1,9})")
+_YEAR_NUMBER = re.compile(r"([0-9]{4})\s*[-/. ]\s*([0-9]{1,9})")
+_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
+def reference_parts(text: str) -> list[tuple[str | None, str | None, int | None]]:
+    """What a part of a reference says, as (prefix, year, number), None where it says nothing:
+    "isb 16" (any year), "2026-16" (any office), "00016" or "16" (the number alone); "isb 2026"
+    also means that office's year. A whole reference is `parse_reference`'s; a part too short
+    to tell anything gives nothing."""
+    text = (text or "").strip()
+    if parse_reference(text):
+        return []
+    if match := _PREFIX_NUMBER.fullmatch(text):
+        prefix, number = match.group(1).upper(), match.group(2)
+        parts = [(prefix, None, int(number))] if int(number) else []
+        if len(number) == 4 and 2000 <= int(number) <= 2099:  # a year, as far as it may be
+            parts.append((prefix, number, None))
+        return parts
+    if match := _YEAR_NUMBER.fullmatch(text):
+        return [(None, match.group(1), int(match.group(2)))] if int(match.group(2)) else []
+    if _NUMBER.fullmatch(text) and int(text) > 0:
+        return [(None, None, int(text))]
+    return []

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Callable
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -20,11 +20,12 @@ from tracker.auth.models import User
 from tracker.auth.permissions import Permission
 from tracker.cases import workflow
 from tracker.cases.clock import office_today
-from tracker.cases.forms import AssignForm, ContactForm, DocumentForm, NoteForm, RemoveDocumentForm
+from tracker.cases.forms import AssignForm
 from tracker.cases.models import Attachment, Case, TimelineEvent
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.forms import CONTROL_CHARACTERS
+from tracker.unit_of_work import unit_of_work
 
 REFERENCE_LENGTH = 20
 
@@ -130,12 +131,15 @@ def assign_form(case_type: CaseType, case: Case, form: AssignForm | None = None)
     return form
 
 
-def render_case_page(case_type: CaseType, case: Case, status: int = 422, forms: dict | None = None,
-                     **extra):
-    """The case page: the shared context (timeline, documents, access history, steps and the
-    case-action forms; `forms` replaces an empty form with one that carries errors) plus the
-    compartment's own `extra`."""
-    forms = forms or {}
+def blueprint_of(case_type: CaseType) -> str:
+    """The blueprint the case pages and their actions are on ("police_cases")."""
+    return case_type.detail_endpoint.rsplit(".", 1)[0]
+
+
+def render_case_page(case_type: CaseType, case: Case, status: int = 200, **extra):
+    """The case page, which reads first and holds no forms: the shared context (timeline,
+    documents, access history, steps) plus the compartment's own `extra`. Each action opens
+    its own page (`render_action_page`)."""
     can_work = case_type.may_work(current_user, case)
     flow = case_type.workflow
     return render_template(
@@ -144,12 +148,20 @@ def render_case_page(case_type: CaseType, case: Case, status: int = 422, forms: 
         steps=flow.available(case, current_user) if can_work else [],
         one_click={name for name in case_type.one_click_steps
                    if not flow.transitions[name].confirm},
-        note_form=forms.get("note_form") or NoteForm(),
-        contact_form=forms.get("contact_form") or ContactForm(),
-        document_form=forms.get("document_form") or DocumentForm(),
-        remove_form=RemoveDocumentForm(),
-        assign_form=assign_form(case_type, case, forms.get("assign_form")),
-        now=utcnow(), **extra), status
+        ep=blueprint_of(case_type), now=utcnow(), **extra), status
+
+
+def render_action_page(case_type: CaseType, case: Case, title: str, form_template: str,
+                       status: int = 200, **context):
+    """One case action on a page of its own: the case named on top, one form (the partial
+    `form_template`, with its errors), and the way back to the case."""
+    if request.method == "GET":
+        with unit_of_work():
+            record_read(case, current_user)  # the page shows the case's summary
+    return render_template("cases/action.html", case=case, title=title,
+                           form_template=form_template, flow=case_type.workflow,
+                           ep=blueprint_of(case_type),
+                           detail_endpoint=case_type.detail_endpoint, **context), status
 
 
 def wake_held(case_type: CaseType, now: datetime | None = None) -> list[str]:

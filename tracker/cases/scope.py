@@ -37,6 +37,7 @@ from tracker.people.models import (
     PersonName,
     PersonRelation,
 )
+from tracker.search.models import PoliceSearchEntry, SearchEntry
 
 
 class _Everything:
@@ -187,7 +188,8 @@ def _person_visible(person_id_column, reader) -> ColumnElement:
 def _case_owned() -> dict:
     """Every table whose rows belong to a case: the kernel's and each compartment's own."""
     owned = {Attachment: Attachment.case_id, TimelineEvent: TimelineEvent.case_id,
-             JournalNote: JournalNote.case_id}
+             JournalNote: JournalNote.case_id, SearchEntry: SearchEntry.case_id,
+             PoliceSearchEntry: PoliceSearchEntry.case_id}
     for s in _compartments.values():
         owned.update(s.case_owned)
     return owned

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Callable
 
+from flask_babel import gettext as _
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -29,61 +30,69 @@ from tracker.forms import put_error
 from tracker.unit_of_work import unit_of_work
 
 
-# Re-draws the case page with forms that carry errors (status 422): (case, **forms) -> response.
-RenderCasePage = Callable[..., object]
 # Fills the step form's choices for a case (outcomes, waiting reasons, ...).
 PrepareStepForm = Callable[[Case, TransitionForm], None]
 
 
-def register_case_actions(bp: Blueprint, case_type: CaseType, render_detail: RenderCasePage,
+def register_case_actions(bp: Blueprint, case_type: CaseType,
                           prepare_step_form: PrepareStepForm) -> None:
-    """Add the shared case-page actions to the compartment's blueprint, behind its own URL prefix
-    and the case type's permissions."""
+    """Add the shared case actions to the compartment's blueprint, behind its own URL prefix
+    and the case type's permissions. Each action is a page of its own (GET shows its one form,
+    POST saves and goes back to the case, or shows the form again with its errors)."""
 
     def back(case: Case, anchor: str = ""):
         return redirect(url_for(case_type.detail_endpoint, reference=case.reference) + anchor)
 
-    _journal_actions(case_type, bp, back, render_detail)
-    _document_actions(case_type, bp, back, render_detail)
-    _step_actions(case_type, bp, back, render_detail, prepare_step_form)
+    def page(case: Case, title: str, template: str, status: int = 200, **context):
+        return registry.render_action_page(case_type, case, title, template, status, **context)
+
+    _journal_actions(case_type, bp, back, page)
+    _document_actions(case_type, bp, back, page)
+    _step_actions(case_type, bp, back, page, prepare_step_form)
 
 
-def _journal_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -> None:
-    @bp.route("/<reference>/notes", methods=["POST"])
+def _journal_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
+    @bp.route("/<reference>/notes", methods=["GET", "POST"])
     @allow(case_type.work)
     def add_note(reference: str):
         case = registry.load(case_type, reference, True)
         form = NoteForm()
-        if form.validate_on_submit():
+        if request.method == "GET":
+            form.corrects_id.data = request.args.get("correct", type=int)
+        elif form.validate_on_submit():
             with unit_of_work(form) as work:
                 journal.add_note(case, current_user, form.text.data,
                                  corrects_id=form.corrects_id.data)
             if work.done:
                 flash("Note added.", "success")
                 return back(case, "#timeline")
-        return render_detail(case, note_form=form)
+        return page(case, _("Add a note"), "cases/_note_form.html",
+                    200 if request.method == "GET" else 422, form=form)
 
-    @bp.route("/<reference>/contacts", methods=["POST"])
+    @bp.route("/<reference>/contacts", methods=["GET", "POST"])
     @allow(case_type.work)
     def add_contact(reference: str):
         case = registry.load(case_type, reference, True)
         form = ContactForm()
-        if form.validate_on_submit():
+        if request.method == "POST" and form.validate_on_submit():
             with unit_of_work(form) as work:
                 journal.add_contact(case, current_user, form.contact_channel.data,
                                     form.contact_with.data, form.said.data)
             if work.done:
                 flash("Contact recorded.", "success")
                 return back(case, "#timeline")
-        return render_detail(case, contact_form=form)
+        return page(case, _("Record a contact"), "cases/_contact_form.html",
+                    200 if request.method == "GET" else 422, form=form)
 
 
-def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -> None:
-    @bp.route("/<reference>/documents", methods=["POST"])
+def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
+    @bp.route("/<reference>/documents", methods=["GET", "POST"])
     @allow(case_type.work)
     def add_document(reference: str):
         case = registry.load(case_type, reference, True)
         form = DocumentForm()
+        if request.method == "GET":
+            return page(case, _("Add a document"), "cases/_document_form.html", form=form)
         work = None
         with pending.attached(form, "file", current_user) as upload:
             if form.validate_on_submit():
@@ -93,7 +102,8 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
             flash("Document added.", "success")
             return back(case, "#documents")
         # 507 when the disk is full
-        return render_detail(case, work.status if work is not None else 422, document_form=form)
+        return page(case, _("Add a document"), "cases/_document_form.html",
+                    work.status if work is not None else 422, form=form)
 
     def _document(case: Case, document_id: int) -> Attachment:
         attachment = db.session.get(Attachment, document_id)
@@ -118,23 +128,22 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, render_detail) -
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
 
-    @bp.route("/<reference>/documents/<int:document_id>/remove", methods=["POST"])
+    @bp.route("/<reference>/documents/<int:document_id>/remove", methods=["GET", "POST"])
     @allow(case_type.work)
     def remove_document(reference: str, document_id: int):
         case = registry.load(case_type, reference, True)
         attachment = _document(case, document_id)
         form = RemoveDocumentForm()
-        if form.validate_on_submit():
+        if request.method == "POST" and form.validate_on_submit():
             with unit_of_work(form) as work:
                 documents.remove_document(case, attachment, current_user, form.reason.data)
             if work.done:
                 flash(f"{attachment.filename} removed.", "success")
-            else:  # e.g. "removed already": say what really happened
-                flash(" ".join(form.form_errors + form.reason.errors), "error")
-            return back(case, "#documents")
-        flash(" ".join(form.reason.errors) if form.reason.data else
-              "Say why the document is removed.", "error")
-        return back(case, "#documents")
+                return back(case, "#documents")
+        elif request.method == "POST" and not form.reason.data:
+            form.reason.errors = ["Say why the document is removed."]
+        return page(case, _("Remove a document"), "cases/_remove_document_form.html",
+                    200 if request.method == "GET" else 422, form=form, attachment=attachment)
 
 
 def _posted_version() -> int | None:
@@ -152,7 +161,7 @@ def _check_version(case: Case, move: workflow.Transition, version: int | None) -
                           "Open the step again to see it as it is now.")
 
 
-def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
+def _step_actions(case_type: CaseType, bp: Blueprint, back, page,
                   prepare_step_form: PrepareStepForm) -> None:
     @bp.route("/<reference>/steps/<name>", methods=["GET", "POST"])
     @allow(case_type.work)
@@ -194,15 +203,14 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
                                consequence=flow.consequence(case, move),
                                fields=case_type.step_fields.get(name, ())), status
 
-    @bp.route("/<reference>/assign", methods=["POST"])
+    @bp.route("/<reference>/assign", methods=["GET", "POST"])
     @allow(case_type.work)
     def assign(reference: str):
         case = registry.load(case_type, reference, True)
-        form = AssignForm()
+        form = registry.assign_form(case_type, case, AssignForm() if request.method == "POST"
+                                    else None)
         eligible = {u.id: u for u in case_type.assignees(case)}
-        form.assigned_to.choices = [(0, "Nobody")] + [(u.id, u.display_name)
-                                                      for u in eligible.values()]
-        if form.validate_on_submit():
+        if request.method == "POST" and form.validate_on_submit():
             chosen = form.assigned_to.data or None
             if chosen is not None and chosen not in eligible:
                 put_error(form, "assigned_to", "Choose an active officer of the case's office.")
@@ -211,4 +219,5 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, render_detail,
                     assignment.assign(case, current_user, eligible.get(chosen))
                 flash("Assignment saved.", "success")
                 return back(case)
-        return render_detail(case, assign_form=form)
+        return page(case, _("Assign the case"), "cases/_assign_form.html",
+                    200 if request.method == "GET" else 422, form=form)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
 
+from flask_babel import gettext as _
 from sqlalchemy import event
 
 from tracker.audit import service as audit
@@ -21,6 +22,7 @@ from tracker.cases.models import Case, TimelineEvent, TimelineKind
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.domain import FieldError
+from tracker.i18n import local_date, record_language
 from tracker.vocabulary import Labelled
 
 _engine_is_setting_status = contextvars.ContextVar("engine_is_setting_status", default=False)
@@ -94,14 +96,15 @@ class Workflow:
         """Why `actor` may not make this move now, or None if they may."""
         move = self.transitions.get(name)
         if move is None:
-            return "There is no such step."
+            return _("There is no such step.")
         if case.status not in move.sources:
-            return f"Not possible while the request is {self.label(case.status).lower()}."
+            return _("Not possible while the request is %(status)s.",
+                     status=self.label(case.status).lower())
         if actor is None:
             if not move.system:
-                return "Only an officer can take this step."
+                return _("Only an officer can take this step.")
         elif actor.role not in move.roles:
-            return "Your role cannot take this step."
+            return _("Your role cannot take this step.")
         for guard in move.guards:
             reason = guard(case, actor)
             if reason:
@@ -145,16 +148,18 @@ def transition(case: Case, name: str, actor: User | None, *, comment: str | None
     move = flow.transitions[name]
     comment = (comment or "").strip() or None
     if move.comment_required and not comment:
-        raise TransitionError("Say why, for the timeline.", "comment")
+        raise TransitionError(_("Say why, for the timeline."), "comment")
     now = at or utcnow()  # `at` only when loading history (demo data, imports)
     for hook in flow.on_transition:
         hook(case, move, actor, details, now)
     old = case.status
     _keep_clock(flow, case, old, move.target, now)
     _set_status(case, move.target)
+    with record_language():  # stored words are never translated
+        detail = flow.describe(case, move)
     timeline = TimelineEvent(case=case, actor=actor, kind=TimelineKind.STATUS, at=now,
                              transition=name, from_status=old, to_status=move.target,
-                             comment=comment, detail=flow.describe(case, move))
+                             comment=comment, detail=detail)
     db.session.add(timeline)
     audit.record(f"{case.kind}.{name}", object_type=str(case.kind), object_id=case.reference,
                  reason=comment, actor=actor,
@@ -218,8 +223,8 @@ def hold_date(case: Case, details: dict, at: datetime) -> date | None:
         return None
     today = office_today(case.office.time_zone, at)
     if hold_until <= today:
-        raise TransitionError(f"Choose a day after today ({today:%d %b %Y}), or leave it "
-                              "empty.", "hold_until")
+        raise TransitionError(_("Choose a day after today (%(today)s), or leave it empty.",
+                                today=local_date(today)), "hold_until")
     return hold_until
 
 

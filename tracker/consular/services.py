@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import Office, Role, User
@@ -14,8 +15,8 @@ from tracker.cases import registry, workflow
 from tracker.cases.checks import Checks
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import add_working_days, office_today
-from tracker.cases.models import Priority, TimelineEvent, TimelineKind
-from tracker.cases.references import next_reference, parse_reference
+from tracker.cases.models import CaseKind, Priority, TimelineEvent, TimelineKind
+from tracker.cases.references import next_reference
 from tracker.consular import access
 from tracker.consular.categories import Category, Channel
 from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
@@ -23,8 +24,9 @@ from tracker.consular.workflow import OPEN, Status
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.people.models import Compartment, Person
-from tracker.people.services import person_match_clause
 from tracker.domain import FieldError, StaleRecord
+from tracker.search import service as search
+from tracker.search.models import SearchEntry
 
 
 class RequestError(FieldError):
@@ -45,17 +47,18 @@ _choice, _text = _check.choice, _check.text
 
 
 def _check_category(category: str, subcategory: str) -> tuple[Category, str]:
-    category = _choice(Category, category, "category", "Choose a category.")
+    category = _choice(Category, category, "category", _("Choose a category."))
     if subcategory not in category.info.subcategories:
-        raise RequestError(f"Choose a kind of {category.label.lower()} request.", "subcategory")
+        raise RequestError(_("Choose a kind of %(category)s request.",
+                             category=category.label.lower()), "subcategory")
     return category, subcategory
 
 
 def _check_text(summary: str, description: str) -> tuple[str, str]:
-    summary = _text(summary, "summary", 200, required=True, message="Write a one-line summary.",
-                    too_long="Keep the summary under 200 characters.")
+    summary = _text(summary, "summary", 200, required=True, message=_("Write a one-line summary."),
+                    too_long=_("Keep the summary under 200 characters."))
     description = _text(description, "description", 50_000,
-                        too_long="Keep the description under 50,000 characters.")
+                        too_long=_("Keep the description under 50,000 characters."))
     return summary, description or ""
 
 
@@ -64,9 +67,10 @@ def _check_assignee(user_id: int | None, office: Office) -> User | None:
         return None
     user = db.session.get(User, user_id) if 0 < user_id < 2**31 else None
     if user is None or not user.active or user.role is not Role.CONSULAR_OFFICER:
-        raise RequestError("Choose an active consular officer.", "assigned_to")
+        raise RequestError(_("Choose an active consular officer."), "assigned_to")
     if not access.serves(user, office):
-        raise RequestError(f"Choose an officer who serves {office.name}.", "assigned_to")
+        raise RequestError(_("Choose an officer who serves %(office)s.", office=office.name),
+                           "assigned_to")
     return user
 
 
@@ -88,7 +92,8 @@ PLACE_LENGTH = 120
 
 def _check_place(place: str | None) -> str | None:
     return _text(place, "place_of_event", PLACE_LENGTH,
-                 too_long=f"Keep the place under {PLACE_LENGTH} characters.") or None
+                 too_long=_("Keep the place under %(limit)s characters.",
+                           limit=PLACE_LENGTH)) or None
 
 
 def create_request(actor: User, office: Office, data: RequestInput, subjects: list[Person],
@@ -96,18 +101,18 @@ def create_request(actor: User, office: Office, data: RequestInput, subjects: li
                    enquiry: Enquiry | None = None) -> ConsularRequest:
     """Log a request: a reference, a due date from the category's target, the first event."""
     if not access.serves(actor, office):
-        raise RequestError(f"You do not serve {office.name}: log the request for an office "
-                           "you serve.", "office")
+        raise RequestError(_("You do not serve %(office)s: log the request for an office "
+                             "you serve.", office=office.name), "office")
     category, subcategory = _check_category(data.category, data.subcategory)
     summary, description = _check_text(data.summary, data.description)
     priority = _choice(Priority, data.priority, "priority")
     channel = _choice(Channel, data.channel, "priority")
     place = _check_place(data.place_of_event)
     if not subjects:
-        raise RequestError("Add the person the request is about.", "subject")
+        raise RequestError(_("Add the person the request is about."), "subject")
     for person in [*subjects, *([requester] if requester else [])]:
         if person.compartment is not Compartment.CONSULAR:
-            raise RequestError("Unknown person.", "subject")
+            raise RequestError(_("Unknown person."), "subject")
     assignee = _check_assignee(data.assigned_to_id, office)
     now = opened_at or utcnow()  # `opened_at` only when loading history
     request = ConsularRequest(
@@ -249,29 +254,38 @@ def _start_of(day: date, time_zone: str, plus_days: int = 0) -> datetime:
                             tzinfo=ZoneInfo(time_zone))
 
 
+def _requests_of_persons(ids: list[int]) -> list:
+    """Requests about any of the persons, and requests any of them reported."""
+    return [ConsularRequest.id.in_(select(request_subjects.c.request_id)
+                                   .where(request_subjects.c.person_id.in_(ids))),
+            ConsularRequest.requester_id.in_(ids)]
+
+
+def _prefixes() -> list[str]:
+    return list(db.session.scalars(select(Office.code)))
+
+
+SEARCH = search.SearchSpec(
+    kind=CaseKind.CONSULAR_REQUEST, model=ConsularRequest, entries=SearchEntry,
+    compartment=Compartment.CONSULAR, digits=5, prefixes=_prefixes,
+    cases_of_persons=_requests_of_persons,
+    persons_of=lambda r: [*r.subjects, *([r.requester] if r.requester else [])],
+    load_options=lambda: (selectinload(ConsularRequest.subjects).selectinload(Person.identifiers),
+                          selectinload(ConsularRequest.subjects).selectinload(Person.other_names),
+                          selectinload(ConsularRequest.requester).selectinload(Person.identifiers),
+                          selectinload(ConsularRequest.requester).selectinload(Person.other_names),
+                          selectinload(ConsularRequest.assigned_to)))
+
+
+def search_results(text: str, limit: int = 50) -> list[search.Result]:
+    """The reader's requests matching `text` (reference or a part of it, identifier, name,
+    words of the summary, place, notes, contacts and document names), best first, marked."""
+    return search.search(SEARCH, text, limit)
+
+
 def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequest]:
-    """By reference, by any identifier of a subject (any notation), by name variants, or by
-    the place of the event (a part of its name, three letters or more)."""
-    text = (text or "").strip()[:200]
-    if not text:
-        return []
-    clauses = [ConsularRequest.reference == (parse_reference(text) or text.upper()[:20])]
-    if len(text) >= 3:
-        clauses.append(func.lower(ConsularRequest.place_of_event).contains(
-            text.lower(), autoescape=True))
-    person_match = person_match_clause(text)
-    if person_match is not None:
-        matching_people = select(Person.id).where(
-            Person.compartment == Compartment.CONSULAR, person_match)
-        clauses.append(ConsularRequest.id.in_(
-            select(request_subjects.c.request_id)
-            .where(request_subjects.c.person_id.in_(matching_people))))
-        clauses.append(ConsularRequest.requester_id.in_(matching_people))
-    stmt = (select(ConsularRequest).where(or_(*clauses))
-            .order_by(ConsularRequest.opened_at.desc(), ConsularRequest.id.desc()).limit(limit)
-            .options(selectinload(ConsularRequest.subjects),
-                     selectinload(ConsularRequest.assigned_to)))
-    return list(db.session.scalars(stmt))
+    """The requests of `search_results`, without the marks."""
+    return [result.case for result in search_results(text, limit)]
 
 
 # --- enquiries ------------------------------------------------------------------------------
@@ -280,9 +294,9 @@ def search_requests(user: User, text: str, limit: int = 50) -> list[ConsularRequ
 def check_enquiry_to_follow(actor: User, enquiry: Enquiry) -> None:
     """An enquiry of the officer's office that has not become a request yet."""
     if enquiry.office_id != actor.office_id and actor.role is not Role.MANAGER:
-        raise RequestError("This enquiry was counted at another office.")
+        raise RequestError(_("This enquiry was counted at another office."))
     if enquiry.became_request_id is not None:
-        raise RequestError("This enquiry has become a request already.")
+        raise RequestError(_("This enquiry has become a request already."))
 
 
 def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | None = None
@@ -292,7 +306,7 @@ def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | No
     today = office_today(actor.office.time_zone, utcnow())
     received_on = received_on or today
     if received_on > today:
-        raise RequestError("The date is in the future.", "received_on")
+        raise RequestError(_("The date is in the future."), "received_on")
     enquiry = Enquiry(office_id=actor.office_id, received_on=received_on, channel=channel,
                       topic=topic, handled_by_id=actor.id)
     db.session.add(enquiry)
@@ -305,7 +319,7 @@ def log_enquiry(actor: User, *, channel: str, topic: str, received_on: date | No
 def set_service_target(category: Category, working_days: int, actor: User,
                        version: int | None = None) -> ServiceTarget:
     if not 1 <= working_days <= 365:
-        raise RequestError("Between 1 and 365 working days.", "working_days")
+        raise RequestError(_("Between 1 and 365 working days."), "working_days")
     target = db.session.get(ServiceTarget, category)
     if target is None:
         target = ServiceTarget(category=category, working_days=working_days)

@@ -133,13 +133,15 @@ def _cursor(raw: str | None, sort: str):
 def search():
     # Control characters cannot be typed and PostgreSQL refuses NUL in text: drop them.
     query = CONTROL_CHARACTERS.sub("", request.args.get("q") or "").strip()[:200]
-    rows = services.search_requests(current_user, query) if query else []
+    results = services.search_results(query) if query else []
+    rows = [result.case for result in results]
+    if len(rows) == 1 and rows[0].reference == (parse_reference(query) or query.upper()):
+        return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
     # Only persons the officer may see: a person of another office's requests stays hidden,
     # as their page does.
     persons = people.find_persons(Compartment.CONSULAR, query) if query else []
-    if len(rows) == 1 and rows[0].reference == (parse_reference(query) or query.upper()):
-        return redirect(url_for("consular_requests.detail", reference=rows[0].reference))
-    return render_template("consular/search.html", q=query, rows=rows, persons=persons)
+    return render_template("consular/search.html", q=query, rows=rows, persons=persons,
+                           hits={result.case.id: result.hits for result in results})
 
 
 # --- a request ------------------------------------------------------------------------------
@@ -243,9 +245,9 @@ def _create(form: NewRequestForm, subject: Person, enquiry: Enquiry | None = Non
                                    enquiry=enquiry)
 
 
-def render_detail(case: ConsularRequest, status: int = 422, **forms):
-    """The request page; `forms` replaces an empty form with one that carries errors."""
-    return registry.render_case_page(access.CASE_TYPE, case, status, forms,
+def render_detail(case: ConsularRequest):
+    """The request page: it reads first; each action opens its own page."""
+    return registry.render_case_page(access.CASE_TYPE, case,
                                      police_involved=links.police_involved(case.id))
 
 
@@ -255,7 +257,7 @@ def detail(reference: str):
     case = load_request(reference)
     with unit_of_work():
         registry.record_read(case, current_user)
-    return render_detail(case, status=200)
+    return render_detail(case)
 
 
 @requests_bp.route("/<reference>/edit", methods=["GET", "POST"])
@@ -294,7 +296,7 @@ def _prepare_step_form(case: ConsularRequest, form: TransitionForm) -> None:
     form.cancel_reason.choices = choose(_("Choose why"), choices(CancelReason))
 
 
-register_case_actions(requests_bp, access.CASE_TYPE, render_detail, _prepare_step_form)
+register_case_actions(requests_bp, access.CASE_TYPE, _prepare_step_form)
 
 
 # --- persons --------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ reopen from resolved or closed; cancel from any open status.
 from __future__ import annotations
 
 from datetime import datetime
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
@@ -18,13 +19,13 @@ from tracker.vocabulary import Labelled
 
 
 class Status(Labelled):
-    NEW = "new", "New"
-    IN_PROGRESS = "in_progress", "In progress"
-    WAITING = "waiting", "Waiting"
-    PENDING_APPROVAL = "pending_approval", "Pending approval"
-    RESOLVED = "resolved", "Resolved"
-    CLOSED = "closed", "Closed"
-    CANCELLED = "cancelled", "Cancelled"
+    NEW = "new", _l("New")
+    IN_PROGRESS = "in_progress", _l("In progress")
+    WAITING = "waiting", _l("Waiting")
+    PENDING_APPROVAL = "pending_approval", _l("Pending approval")
+    RESOLVED = "resolved", _l("Resolved")
+    CLOSED = "closed", _l("Closed")
+    CANCELLED = "cancelled", _l("Cancelled")
 
 
 OPEN = frozenset({Status.NEW, Status.IN_PROGRESS, Status.WAITING, Status.PENDING_APPROVAL})
@@ -34,20 +35,21 @@ MANAGERS = frozenset({Role.MANAGER})
 
 def _needs_approval(case: Case, actor: User | None) -> str | None:
     if not case.category.info.needs_approval:
-        return "This category is resolved without approval."
+        return _("This category is resolved without approval.")
     return None
 
 
 def _resolves_without_approval(case: Case, actor: User | None) -> str | None:
     if case.category.info.needs_approval:
-        return f"{case.category.label}: a manager must approve the resolution."
+        return _("%(category)s: a manager must approve the resolution.",
+                 category=case.category.label)
     return None
 
 
 def _not_the_requester(case: Case, actor: User | None) -> str | None:
     """Four eyes: the manager who approves is not the one who asked for the approval."""
     if actor is not None and actor.id == case.approval_requested_by_id:
-        return "Another manager must approve: you asked for this approval yourself."
+        return _("Another manager must approve: you asked for this approval yourself.")
     return None
 
 
@@ -55,24 +57,24 @@ CONSULAR_WORKFLOW = register(Workflow(
     CaseKind.CONSULAR_REQUEST.value, Status, Status.NEW,
     paused={Status.WAITING}, open_statuses=OPEN,
     transitions=(
-        Transition("start", "Start work", {Status.NEW}, Status.IN_PROGRESS, WORKERS),
-        Transition("wait", "Put on hold (waiting)", {Status.NEW, Status.IN_PROGRESS},
+        Transition("start", _l("Start work"), {Status.NEW}, Status.IN_PROGRESS, WORKERS),
+        Transition("wait", _l("Put on hold (waiting)"), {Status.NEW, Status.IN_PROGRESS},
                    Status.WAITING, WORKERS),
-        Transition("resume", "Resume work", {Status.WAITING}, Status.IN_PROGRESS,
+        Transition("resume", _l("Resume work"), {Status.WAITING}, Status.IN_PROGRESS,
                    WORKERS, system=True),
-        Transition("resolve", "Resolve", {Status.IN_PROGRESS}, Status.RESOLVED, WORKERS,
+        Transition("resolve", _l("Resolve"), {Status.IN_PROGRESS}, Status.RESOLVED, WORKERS,
                    guards=(_resolves_without_approval,)),
-        Transition("request_approval", "Resolve (ask a manager to approve)",
+        Transition("request_approval", _l("Resolve (ask a manager to approve)"),
                    {Status.IN_PROGRESS}, Status.PENDING_APPROVAL, WORKERS,
                    guards=(_needs_approval,)),
-        Transition("approve", "Approve the resolution", {Status.PENDING_APPROVAL},
+        Transition("approve", _l("Approve the resolution"), {Status.PENDING_APPROVAL},
                    Status.RESOLVED, MANAGERS, guards=(_not_the_requester,), confirm=True),
-        Transition("send_back", "Send back", {Status.PENDING_APPROVAL},
+        Transition("send_back", _l("Send back"), {Status.PENDING_APPROVAL},
                    Status.IN_PROGRESS, MANAGERS, comment_required=True, confirm=True),
-        Transition("close", "Close", {Status.RESOLVED}, Status.CLOSED, WORKERS, confirm=True),
-        Transition("reopen", "Reopen", {Status.RESOLVED, Status.CLOSED},
+        Transition("close", _l("Close"), {Status.RESOLVED}, Status.CLOSED, WORKERS, confirm=True),
+        Transition("reopen", _l("Reopen"), {Status.RESOLVED, Status.CLOSED},
                    Status.IN_PROGRESS, WORKERS, comment_required=True),
-        Transition("cancel", "Cancel", OPEN, Status.CANCELLED, WORKERS, confirm=True),
+        Transition("cancel", _l("Cancel"), OPEN, Status.CANCELLED, WORKERS, confirm=True),
     ),
 ))
 
@@ -92,22 +94,22 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
             try:
                 waiting_on = WaitingOn(details.get("waiting_on")).value
             except ValueError:
-                raise TransitionError("Say who the request is waiting on.", "waiting_on")
+                raise TransitionError(_("Say who the request is waiting on."), "waiting_on")
         with problems.check():
             waiting_reason = hold.waiting_reason(details,
-                                                 "Say what the request is waiting for.")
+                                                 _("Say what the request is waiting for."))
         with problems.check():
             hold.hold_date(case, details, at)
         problems.raise_all()
     if move.name in ("resolve", "request_approval"):
         closing_reason = details.get("closing_reason")
         if closing_reason not in case.category.info.closing_reasons:
-            raise TransitionError("Choose how the request ended.", "closing_reason")
+            raise TransitionError(_("Choose how the request ended."), "closing_reason")
     if move.name == "cancel":
         try:
             details["cancel_reason"] = CancelReason(details.get("cancel_reason")).value
         except ValueError:
-            raise TransitionError("Say why the request is cancelled.", "cancel_reason")
+            raise TransitionError(_("Say why the request is cancelled."), "cancel_reason")
     # 2. Apply.
     hold.keep_hold(case, move, "wait", waiting_on, waiting_reason, details)
     if closing_reason is not None:
@@ -149,19 +151,26 @@ CONSULAR_WORKFLOW.describe = _describe
 def _consequence(case: Case, move: Transition) -> str | None:
     """What a step that needs confirmation will do, for its page."""
     asker = case.approval_requested_by.display_name if case.approval_requested_by else None
+    outcome = case.closing_reason_label or ""
     if move.name == "approve":
-        return (f"The request will be resolved as '{case.closing_reason_label}', with your "
-                f"approval on its timeline" + (f" for {asker} to see." if asker else "."))
+        if asker:
+            return _("The request will be resolved as '%(outcome)s', with your approval on its "
+                     "timeline for %(asker)s to see.", outcome=outcome, asker=asker)
+        return _("The request will be resolved as '%(outcome)s', with your approval on its "
+                 "timeline.", outcome=outcome)
     if move.name == "send_back":
-        return ("The outcome '" + (case.closing_reason_label or "") + "' will not be approved: "
-                "the request goes back to work" + (f" with {asker}" if asker else "")
-                + ", and your comment says why.")
+        if asker:
+            return _("The outcome '%(outcome)s' will not be approved: the request goes back to "
+                     "work with %(asker)s, and your comment says why.",
+                     outcome=outcome, asker=asker)
+        return _("The outcome '%(outcome)s' will not be approved: the request goes back to "
+                 "work, and your comment says why.", outcome=outcome)
     if move.name == "close":
-        return (f"The request will be closed with the outcome '{case.closing_reason_label}' "
-                "and leave the open queues; reopening it later needs a reason.")
+        return _("The request will be closed with the outcome '%(outcome)s' and leave the open "
+                 "queues; reopening it later needs a reason.", outcome=outcome)
     if move.name == "cancel":
-        return ("The request will be cancelled for the reason you choose and leave the open "
-                "queues; it is not counted as resolved.")
+        return _("The request will be cancelled for the reason you choose and leave the open "
+                 "queues; it is not counted as resolved.")
     return None
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.cases import scope
@@ -91,11 +92,11 @@ def _decide(pair: PossibleDuplicate, actor, version: int | None, reason: str,
             status: DuplicateStatus) -> str:
     reason = " ".join((reason or "").split())
     if len(reason) < 10:
-        raise DuplicateError("Say why, in a sentence.", "reason")
+        raise DuplicateError(_("Say why, in a sentence."), "reason")
     if version is not None and version != pair.version:
         raise StaleRecord()
     if pair.status is not DuplicateStatus.OPEN:
-        raise DuplicateError("This pair was decided already.")
+        raise DuplicateError(_("This pair was decided already."))
     pair.status, pair.decided_at, pair.decided_by_id = status, utcnow(), actor.id
     pair.reason = reason
     return reason
@@ -151,10 +152,10 @@ def undo(pair: PossibleDuplicate, actor, reason: str, version: int | None = None
     if version is not None and version != pair.version:
         raise StaleRecord()
     if not can_undo(pair):
-        raise DuplicateError("The kept record has been used since the merge: undo it by hand.")
+        raise DuplicateError(_("The kept record has been used since the merge: undo it by hand."))
     reason = " ".join((reason or "").split())
     if len(reason) < 10:
-        raise DuplicateError("Say why, in a sentence.", "reason")
+        raise DuplicateError(_("Say why, in a sentence."), "reason")
     tables = {t.name: t for t in Base.metadata.sorted_tables}
     with scope.unscoped("undoing a merge puts every reference back"):
         for entry in reversed(json.loads(pair.moved or "[]")):

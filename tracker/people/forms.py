@@ -4,6 +4,7 @@ from __future__ import annotations
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
+from flask_babel import lazy_gettext as _l
 
 from tracker.forms import MaxLength, TrackerForm, add_rule_errors
 from tracker.people.models import IdentifierKind, Nationality, Sex
@@ -12,22 +13,23 @@ from tracker.vocabulary import choices
 
 
 NEW_PERSON = "new"
-NEW_PERSON_LABEL = "None of these: a new person"
-CHOOSE_PERSON = ("This person may be known already: choose one of the persons listed, or "
-                 "\u201cNone of these: a new person\u201d.")
+NEW_PERSON_LABEL = _l("None of these: a new person")
+CHOOSE_PERSON = _l("This person may be known already: choose one of the persons listed, or "
+                   "\u201c%(new_person)s\u201d.", new_person=NEW_PERSON_LABEL)
 
 
 class IdentifierFields(TrackerForm):
     """One identity number: its kind, the number as typed, a passport's issuing country."""
 
-    identifier_kind = SelectField("Identity number", choices=choices(IdentifierKind, "None"),
+    identifier_kind = SelectField(_l("Identity number"),
+                                  choices=choices(IdentifierKind, _l("None")),
                                   default="")
-    identifier_value = StringField("Number", validators=[Optional(), MaxLength(40)],
-                                   description="Any notation: with or without dashes or "
-                                               "spaces, Urdu digits accepted.")
-    identifier_country = StringField("Passport issued by (country code)",
+    identifier_value = StringField(_l("Number"), validators=[Optional(), MaxLength(40)],
+                                   description=_l("Any notation: with or without dashes or "
+                                                  "spaces, Urdu digits accepted."))
+    identifier_country = StringField(_l("Passport issued by (country code)"),
                                      validators=[Optional(), MaxLength(2)],
-                                     description="NO for Norway, PK for Pakistan.")
+                                     description=_l("NO for Norway, PK for Pakistan."))
 
     def identifier_input(self) -> IdentifierInput | None:
         """The number typed, or None; with the kind left at "None" it is kept, to be refused."""
@@ -40,31 +42,33 @@ class IdentifierFields(TrackerForm):
 class AddIdentifierForm(IdentifierFields):
     """Another identity number for a person already recorded."""
 
-    identifier_kind = SelectField("Kind of number", choices=choices(IdentifierKind, "Choose"),
+    identifier_kind = SelectField(_l("Kind of number"),
+                                  choices=choices(IdentifierKind, _l("Choose")),
                                   default="")
-    identifier_value = StringField("Number", validators=[InputRequired("Write the number."),
-                                                         MaxLength(40)],
-                                   description="Any notation: with or without dashes or "
-                                               "spaces, Urdu digits accepted.")
+    identifier_value = StringField(_l("Number"),
+                                   validators=[InputRequired(_l("Write the number.")),
+                                               MaxLength(40)],
+                                   description=_l("Any notation: with or without dashes or "
+                                                  "spaces, Urdu digits accepted."))
 
 
 class PersonFields(IdentifierFields):
     """A person typed in by an officer, plus the duplicate check's choice."""
 
     person_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
-    full_name = StringField("Name, as the person writes it",
+    full_name = StringField(_l("Name, as the person writes it"),
                             validators=[Optional(), MaxLength(200)],
-                            description="Latin or Urdu script; æ, ø and å are fine.")
-    other_names = StringField("Other spellings (optional)",
+                            description=_l("Latin or Urdu script; æ, ø and å are fine."))
+    other_names = StringField(_l("Other spellings (optional)"),
                               validators=[Optional(), MaxLength(400)],
-                              description="Separate with semicolons.")
-    date_of_birth = DateField("Date of birth", validators=[Optional()])
-    sex = SelectField("Sex (optional)", choices=choices(Sex, "Not given"), default="")
-    nationality = SelectField("Nationality", choices=choices(Nationality, "Not known"),
+                              description=_l("Separate with semicolons."))
+    date_of_birth = DateField(_l("Date of birth"), validators=[Optional()])
+    sex = SelectField(_l("Sex (optional)"), choices=choices(Sex, _l("Not given")), default="")
+    nationality = SelectField(_l("Nationality"), choices=choices(Nationality, _l("Not known")),
                               default="")
-    phone = StringField("Phone", validators=[Optional(), MaxLength(60)])
+    phone = StringField(_l("Phone"), validators=[Optional(), MaxLength(60)])
 
-    use_person = RadioField("Is it one of these persons?", choices=[], validate_choice=False)
+    use_person = RadioField(_l("Is it one of these persons?"), choices=[], validate_choice=False)
 
     def validate(self, extra_validators=None) -> bool:
         """The form's own checks and the person rules together, so that every mistake in

@@ -16,6 +16,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Literal
 
+from flask_babel import gettext as _, lazy_gettext as _l
 from stdnum import luhn
 from stdnum.dk import cpr
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, ValidationError
@@ -100,15 +101,16 @@ _H_NUMBER_OFFSET = 40  # added to the month
 
 _NORWEGIAN_ID_FORM = re.compile(r"([0-9]{6})(?:\s*[-.]\s*|\s+)?([0-9]{5})")
 
-NORWEGIAN_ID_LENGTH = "A fødselsnummer has 11 digits."
-NORWEGIAN_ID_SEPARATOR = (
+NORWEGIAN_ID_LENGTH = _l("A fødselsnummer has 11 digits.")
+NORWEGIAN_ID_SEPARATOR = _l(
     "Write the fødselsnummer as 11 digits, or with a space or dash after the first six.")
-NORWEGIAN_ID_DATE = "The first six digits are not a real date (DDMMYY)."
-NORWEGIAN_ID_D_AND_H = (
+NORWEGIAN_ID_DATE = _l("The first six digits are not a real date (DDMMYY).")
+NORWEGIAN_ID_D_AND_H = _l(
     "The first six digits are not a real date (DDMMYY): a number cannot be both a D-number "
     "and an H-number.")
-NORWEGIAN_ID_CHECK_DIGITS = "The check digits do not match: check the number for typing errors."
-NORWEGIAN_ID_CENTURY = (
+NORWEGIAN_ID_CHECK_DIGITS = _l(
+    "The check digits do not match: check the number for typing errors.")
+NORWEGIAN_ID_CENTURY = _l(
     "The individual number (digits 7 to 9) does not fit the year of birth: "
     "check the number for typing errors.")
 
@@ -144,7 +146,8 @@ def validate_norwegian_id(text: str) -> NorwegianId:
     except ValueError:
         # The day and month exist (checked above), so this is 29 February in a common year.
         raise IdentifierError(
-            f"The first six digits are not a real date: {year} has no 29 February.") from None
+            _("The first six digits are not a real date: %(year)s has no 29 February.",
+              year=year)) from None
     return NorwegianId(value, kind, birth_date, "classic")
 
 
@@ -207,23 +210,24 @@ class NordicId:
     birth_date: date
 
 
-SWEDISH_ID_FORM = (
+SWEDISH_ID_FORM = _l(
     "A Swedish personnummer has 10 or 12 digits, written YYMMDD-NNNN or YYYYMMDD-NNNN "
     "(\"+\" instead of the dash for someone 100 or older).")
-SWEDISH_ID_DATE = (
+SWEDISH_ID_DATE = _l(
     "The first digits are not a real date (YYMMDD; a samordningsnummer adds 60 to the day).")
-DANISH_ID_FORM = "A Danish CPR number has 10 digits, written DDMMYY-SSSS."
-DANISH_ID_DATE = "The first six digits are not a real date (DDMMYY)."
-FINNISH_ID_FORM = (
+DANISH_ID_FORM = _l("A Danish CPR number has 10 digits, written DDMMYY-SSSS.")
+DANISH_ID_DATE = _l("The first six digits are not a real date (DDMMYY).")
+FINNISH_ID_FORM = _l(
     "A Finnish personal identity code has 11 characters, written DDMMYYCZZZQ: the century sign "
     "C is - Y X W V U (1900s), A to F (2000s) or + (1800s).")
-FINNISH_ID_DATE = "The first six digits are not a real date (DDMMYY)."
-FINNISH_ID_INDIVIDUAL = "The individual number (digits 8 to 10) starts at 002."
-ICELANDIC_ID_FORM = "A kennitala has 10 digits, written DDMMYY-NNNN, the last one 9 or 0."
-ICELANDIC_ID_DATE = "The first six digits are not a real date (DDMMYY)."
-ICELANDIC_ID_COMPANY = "This is a company's kennitala (day above 40), not a person's."
-NORDIC_CHECK_DIGIT = "The check digit does not match: check the number for typing errors."
-BIRTH_IN_FUTURE = "The date in the number is in the future: check the number for typing errors."
+FINNISH_ID_DATE = _l("The first six digits are not a real date (DDMMYY).")
+FINNISH_ID_INDIVIDUAL = _l("The individual number (digits 8 to 10) starts at 002.")
+ICELANDIC_ID_FORM = _l("A kennitala has 10 digits, written DDMMYY-NNNN, the last one 9 or 0.")
+ICELANDIC_ID_DATE = _l("The first six digits are not a real date (DDMMYY).")
+ICELANDIC_ID_COMPANY = _l("This is a company's kennitala (day above 40), not a person's.")
+NORDIC_CHECK_DIGIT = _l("The check digit does not match: check the number for typing errors.")
+BIRTH_IN_FUTURE = _l(
+    "The date in the number is in the future: check the number for typing errors.")
 
 _SAMORDNING_OFFSET = 60  # added to the day of a Swedish samordningsnummer
 _KENNITALA_COMPANY_OFFSET = 40
@@ -366,9 +370,9 @@ CNIC_REGIONS: Mapping[int, str] = MappingProxyType({
 # number typed into the field by mistake is not taken for a CNIC.
 _CNIC_FORM = re.compile(r"([0-9]{5})(?:\s*-\s*|\s+)?([0-9]{7})(?:\s*-\s*|\s+)?([0-9])")
 
-CNIC_LENGTH = "A CNIC has 13 digits, written 12345-1234567-1."
-CNIC_SEPARATOR = "Write the CNIC as 12345-1234567-1 or as 13 digits."
-CNIC_REGION = "The first digit of a CNIC is the region, 1 to 7."
+CNIC_LENGTH = _l("A CNIC has 13 digits, written 12345-1234567-1.")
+CNIC_SEPARATOR = _l("Write the CNIC as 12345-1234567-1 or as 13 digits.")
+CNIC_REGION = _l("The first digit of a CNIC is the region, 1 to 7.")
 
 
 @dataclass(frozen=True)
@@ -400,12 +404,13 @@ NORWAY = "NO"
 _NORWEGIAN_PASSPORT_LENGTH = 8
 _OTHER_PASSPORT_LENGTHS = range(5, 21)
 
-PASSPORT_COUNTRY = "Choose the country that issued the passport."
-NORWEGIAN_PASSPORT_LETTERS = (
+PASSPORT_COUNTRY = _l("Choose the country that issued the passport.")
+NORWEGIAN_PASSPORT_LETTERS = _l(
     "A Norwegian passport number uses the letters A to Z only, not Æ, Ø or Å.")
-NORWEGIAN_PASSPORT_FORM = "A Norwegian passport number has 8 characters: letters A to Z and digits."
-PASSPORT_CHARACTERS = "A passport number has only letters A to Z and digits."
-PASSPORT_LENGTH = "A passport number has 5 to 20 letters and digits."
+NORWEGIAN_PASSPORT_FORM = _l(
+    "A Norwegian passport number has 8 characters: letters A to Z and digits.")
+PASSPORT_CHARACTERS = _l("A passport number has only letters A to Z and digits.")
+PASSPORT_LENGTH = _l("A passport number has 5 to 20 letters and digits.")
 
 
 def normalise_passport(text: str, country: str) -> str:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from flask_babel import lazy_gettext as _l
 
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
 from tracker.people.identifiers import display_identifier
@@ -28,33 +29,33 @@ class Compartment(StrEnum):
 
 
 class Sex(Labelled):
-    FEMALE = "female", "Female"
-    MALE = "male", "Male"
-    OTHER = "other", "Other"
+    FEMALE = "female", _l("Female")
+    MALE = "male", _l("Male")
+    OTHER = "other", _l("Other")
 
 
 class Nationality(Labelled):
-    NORWEGIAN = "norwegian", "Norwegian"
-    PAKISTANI = "pakistani", "Pakistani"
-    DUAL = "dual", "Norwegian and Pakistani"
-    OTHER = "other", "Other"
+    NORWEGIAN = "norwegian", _l("Norwegian")
+    PAKISTANI = "pakistani", _l("Pakistani")
+    DUAL = "dual", _l("Norwegian and Pakistani")
+    OTHER = "other", _l("Other")
 
 
 class IdentifierKind(Labelled):
-    NORWEGIAN_ID = "norwegian_id", "Fødselsnummer or D-number"
-    SWEDISH_ID = "swedish_id", "Swedish personnummer or samordningsnummer"
-    DANISH_ID = "danish_id", "Danish CPR number"
-    FINNISH_ID = "finnish_id", "Finnish personal identity code (HETU)"
-    ICELANDIC_ID = "icelandic_id", "Icelandic kennitala"
-    CNIC = "cnic", "CNIC or NICOP"
-    PASSPORT = "passport", "Passport number"
+    NORWEGIAN_ID = "norwegian_id", _l("Fødselsnummer or D-number")
+    SWEDISH_ID = "swedish_id", _l("Swedish personnummer or samordningsnummer")
+    DANISH_ID = "danish_id", _l("Danish CPR number")
+    FINNISH_ID = "finnish_id", _l("Finnish personal identity code (HETU)")
+    ICELANDIC_ID = "icelandic_id", _l("Icelandic kennitala")
+    CNIC = "cnic", _l("CNIC or NICOP")
+    PASSPORT = "passport", _l("Passport number")
 
 
 class RelationKind(Labelled):
-    PARENT = "parent", "Parent"
-    CHILD = "child", "Child"
-    SPOUSE = "spouse", "Spouse"
-    NEXT_OF_KIN = "next_of_kin", "Next of kin"
+    PARENT = "parent", _l("Parent")
+    CHILD = "child", _l("Child")
+    SPOUSE = "spouse", _l("Spouse")
+    NEXT_OF_KIN = "next_of_kin", _l("Next of kin")
 
 
 class Person(Base):
@@ -155,10 +156,10 @@ class PersonRelation(Base):
 
 
 class DuplicateStatus(Labelled):
-    OPEN = "open", "To compare"
-    MERGED = "merged", "Merged"
-    NOT_SAME = "not_same", "Not the same person"
-    UNDONE = "undone", "Merge undone"
+    OPEN = "open", _l("To compare")
+    MERGED = "merged", _l("Merged")
+    NOT_SAME = "not_same", _l("Not the same person")
+    UNDONE = "undone", _l("Merge undone")
 
 
 class PossibleDuplicate(Base):

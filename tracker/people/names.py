@@ -14,7 +14,9 @@ from types import MappingProxyType
 # Canonical token -> its other spellings, all already folded (lower case, plain a-z).
 # Khan and Mirza are spelled alike everywhere and need no group. Extend here.
 NAME_VARIANTS: Mapping[str, tuple[str, ...]] = MappingProxyType({
-    "muhammad": ("mohammad", "mohammed", "mohamed", "muhammed", "mohamad", "muhamad"),
+    # "Mohd", "Md" and "Muhd" are the usual abbreviations in Pakistani documents.
+    "muhammad": ("mohammad", "mohammed", "mohamed", "muhammed", "mohamad", "muhamad",
+                 "mohd", "md", "muhd"),
     "chaudhry": ("chaudhary", "choudhry", "chaudri", "chaudhri", "choudhary", "chowdhury"),
     "hussain": ("hussein", "husain", "husein"),
     "rehman": ("rahman",),

@@ -6,10 +6,12 @@ from datetime import date
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from tracker.audit import service as audit
 from tracker.auth.models import User
 from tracker.cases import scope
+from tracker.cases.references import parse_reference, reference_parts
 from tracker.extensions import db
 from tracker.people import duplicates
 from tracker.people.identifiers import (
@@ -31,10 +33,11 @@ from tracker.people.models import (
     Sex,
 )
 from tracker.people.names import fold_name, name_tokens, names_match
-from tracker.domain import FieldError, raise_all
+from tracker.domain import FieldError, raise_all, too_long
+from tracker.i18n import local_date
 
 MAX_CANDIDATES = 10
-CHOOSE_KIND = "Choose what kind of number this is."
+CHOOSE_KIND = _l("Choose what kind of number this is.")
 
 
 class PersonError(FieldError):
@@ -82,7 +85,7 @@ def check_identifier(entry: IdentifierInput, field_name: str = "identifier"
     if kind is IdentifierKind.PASSPORT:
         country = country or "NO"
         if len(country) != 2 or not country.isalpha() or not country.isascii():
-            raise PersonError("Give the issuing country as two letters, e.g. NO or PK.",
+            raise PersonError(_("Give the issuing country as two letters, e.g. NO or PK."),
                               f"{field_name}_country")
     try:
         value = canonical_identifier(kind.value, entry.value, country=country)
@@ -100,13 +103,12 @@ def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]
     problems: list[FieldError] = []
     full_name = " ".join((data.full_name or "").split())
     if not full_name:
-        problems.append(PersonError("Write the person's name as they write it.", "full_name"))
+        problems.append(PersonError(_("Write the person's name as they write it."), "full_name"))
     elif len(full_name) > 200:
-        problems.append(PersonError(
-            f"At most 200 characters; you typed {len(full_name):,}.", "full_name"))
+        problems.append(PersonError(too_long(200, len(full_name)), "full_name"))
     other_names = [" ".join(n.split())[:200] for n in data.other_names if n and n.strip()]
     if data.date_of_birth and data.date_of_birth > date.today():
-        problems.append(PersonError("The date of birth is in the future.", "date_of_birth"))
+        problems.append(PersonError(_("The date of birth is in the future."), "date_of_birth"))
     identifiers = []
     for entry in data.identifiers:
         if entry.value.strip():
@@ -135,9 +137,9 @@ def check_birth_date(identifier: CheckedIdentifier, date_of_birth: date,
     carried = identifier_birth_date(identifier.kind.value, identifier.value)
     if carried is not None and carried != date_of_birth:
         raise PersonError(
-            f"The identity number carries the date of birth {carried.day} {carried:%B %Y}, "
-            f"not {date_of_birth.day} {date_of_birth:%B %Y}: check both for typing errors.",
-            field_name)
+            _("The identity number carries the date of birth %(carried)s, not %(typed)s: "
+              "check both for typing errors.", carried=local_date(carried, "long"),
+              typed=local_date(date_of_birth, "long")), field_name)
 
 
 def identifier_clause(pairs) -> object | None:
@@ -156,8 +158,11 @@ def person_match_clause(text: str):
     same_identifier = identifier_clause(search_forms(text))
     if same_identifier is not None:
         clauses.append(Person.id.in_(select(PersonIdentifier.person_id).where(same_identifier)))
-    tokens = name_tokens(text)
-    if tokens:
+    # A reference (or a part of one) is not a name: looked for as three name words, it cost a
+    # scan of every person (docs/benchmarks.md). Nor is a word of digits.
+    looks_like_reference = parse_reference(text) or reference_parts(text)
+    tokens = [token for token in name_tokens(text) if not token.isdigit()]
+    if tokens and not looks_like_reference:
         clauses.append(and_(*(Person.folded_name.contains(token, autoescape=True)
                               for token in tokens)))
     return or_(*clauses) if clauses else None
@@ -220,7 +225,7 @@ def create_person(compartment: Compartment, data: PersonInput, actor: User | Non
         sex = Sex(data.sex) if data.sex else None
         nationality = Nationality(data.nationality) if data.nationality else None
     except ValueError:
-        raise PersonError("Choose from the list.", "sex" if data.sex else "nationality")
+        raise PersonError(_("Choose from the list."), "sex" if data.sex else "nationality")
     person = Person(
         compartment=compartment, full_name=full_name,
         folded_name=_search_key(full_name, other_names), date_of_birth=data.date_of_birth,
@@ -253,7 +258,7 @@ def add_identifier(person: Person, entry: IdentifierInput, actor: User | None
     if person.date_of_birth:
         check_birth_date(checked, person.date_of_birth, "identifier_value")
     if any(i.kind is checked.kind and i.value == checked.value for i in person.identifiers):
-        raise PersonError("This person holds this number already.", "identifier_value")
+        raise PersonError(_("This person holds this number already."), "identifier_value")
     holders = (select(Person.id, Person.full_name).join(Person.identifiers)
                .where(Person.compartment == person.compartment,
                       Person.merged_into_id.is_(None), Person.id != person.id,
@@ -262,8 +267,9 @@ def add_identifier(person: Person, entry: IdentifierInput, actor: User | None
     visible = db.session.execute(holders.limit(1)).first()
     if visible is not None:
         raise PersonError(
-            f"{visible.full_name} holds this number already: if this is the same person, "
-            "the two records are to be merged, not both given the number.", "identifier_value")
+            _("%(name)s holds this number already: if this is the same person, the two records "
+              "are to be merged, not both given the number.", name=visible.full_name),
+            "identifier_value")
     with scope.unscoped("queue a holder the reader may not see; nothing of them is shown"):
         hidden = set(db.session.scalars(select(holders.subquery().c.id)))
     queued = set(db.session.scalars(select(PossibleDuplicate.other_id).where(
@@ -282,15 +288,15 @@ def relate(person: Person, related: Person, kind: RelationKind | str, *,
            actor: User | None = None) -> PersonRelation:
     """Record that `person` is `kind` of `related` (both of one compartment)."""
     if person.compartment != related.compartment:
-        raise PersonError("Persons of different compartments cannot be related.")
+        raise PersonError(_("Persons of different compartments cannot be related."))
     if person.id == related.id:
-        raise PersonError("A person cannot be related to themselves.", "related")
+        raise PersonError(_("A person cannot be related to themselves."), "related")
     try:
         kind = RelationKind(kind)
     except ValueError:
-        raise PersonError("Choose the kind of relation.", "kind")
+        raise PersonError(_("Choose the kind of relation."), "kind")
     if any(r.related_id == related.id and r.kind is kind for r in person.relations):
-        raise PersonError("This relation is recorded already.", "related")
+        raise PersonError(_("This relation is recorded already."), "related")
     relation = PersonRelation(person=person, related=related, kind=kind)
     db.session.add(relation)
     db.session.flush()
@@ -364,7 +370,7 @@ def chosen_or_new_person(compartment: Compartment, data: PersonInput, *,
     if chosen_id:
         chosen = next((p for p in candidates if str(p.id) == str(chosen_id)), None)
         if chosen is None:
-            raise PersonError("Choose one of the persons listed.")
+            raise PersonError(_("Choose one of the persons listed."))
         keep_other_spellings(chosen, [data.full_name, *data.other_names], actor)
         return chosen
     if candidates and not confirmed_new:

@@ -6,29 +6,31 @@ is graded 4x4; INTERPOL notices have colours.
 """
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 from tracker.vocabulary import Labelled
 
 
 class PoliceCategory(Labelled):
-    HOMICIDE = "homicide", "Homicide"
-    HUMAN_TRAFFICKING = "human_trafficking", "Human trafficking"
-    DRUG_TRAFFICKING = "drug_trafficking", "Drug trafficking"
-    MONEY_LAUNDERING = "money_laundering", "Money laundering"
-    CHILD_ABDUCTION = "child_abduction", "Child abduction"
-    FORCED_MARRIAGE = "forced_marriage", "Forced marriage"
-    FRAUD = "fraud", "Fraud"
-    MISSING_PERSON = "missing_person", "Missing person"
-    TERRORISM = "terrorism", "Terrorism and extremism"
-    ORGANISED_CRIME = "organised_crime", "Organised crime"
-    OTHER = "other", "Other"
+    HOMICIDE = "homicide", _l("Homicide")
+    HUMAN_TRAFFICKING = "human_trafficking", _l("Human trafficking")
+    DRUG_TRAFFICKING = "drug_trafficking", _l("Drug trafficking")
+    MONEY_LAUNDERING = "money_laundering", _l("Money laundering")
+    CHILD_ABDUCTION = "child_abduction", _l("Child abduction")
+    FORCED_MARRIAGE = "forced_marriage", _l("Forced marriage")
+    FRAUD = "fraud", _l("Fraud")
+    MISSING_PERSON = "missing_person", _l("Missing person")
+    TERRORISM = "terrorism", _l("Terrorism and extremism")
+    ORGANISED_CRIME = "organised_crime", _l("Organised crime")
+    OTHER = "other", _l("Other")
 
 
 class NordicCountry(Labelled):
-    NORWAY = "NO", "Norway"
-    DENMARK = "DK", "Denmark"
-    FINLAND = "FI", "Finland"
-    ICELAND = "IS", "Iceland"
-    SWEDEN = "SE", "Sweden"
+    NORWAY = "NO", _l("Norway")
+    DENMARK = "DK", _l("Denmark")
+    FINLAND = "FI", _l("Finland")
+    ICELAND = "IS", _l("Iceland")
+    SWEDEN = "SE", _l("Sweden")
 
     @property
     def agencies(self) -> tuple[str, ...]:
@@ -41,26 +43,26 @@ class NordicCountry(Labelled):
 
 
 class Counterpart(Labelled):
-    FIA = "fia", "FIA (Federal Investigation Agency)"
-    PUNJAB_POLICE = "punjab_police", "Punjab Police"
-    SINDH_POLICE = "sindh_police", "Sindh Police"
-    KP_POLICE = "kp_police", "Khyber Pakhtunkhwa Police"
-    BALOCHISTAN_POLICE = "balochistan_police", "Balochistan Police"
-    ICT_POLICE = "ict_police", "Islamabad Capital Territory Police"
-    GB_POLICE = "gb_police", "Gilgit-Baltistan Police"
-    AJK_POLICE = "ajk_police", "Azad Jammu and Kashmir Police"
-    ANF = "anf", "Anti-Narcotics Force"
-    COURTS = "courts", "Courts (mutual legal assistance)"
-    OTHER = "other", "Other"
+    FIA = "fia", _l("FIA (Federal Investigation Agency)")
+    PUNJAB_POLICE = "punjab_police", _l("Punjab Police")
+    SINDH_POLICE = "sindh_police", _l("Sindh Police")
+    KP_POLICE = "kp_police", _l("Khyber Pakhtunkhwa Police")
+    BALOCHISTAN_POLICE = "balochistan_police", _l("Balochistan Police")
+    ICT_POLICE = "ict_police", _l("Islamabad Capital Territory Police")
+    GB_POLICE = "gb_police", _l("Gilgit-Baltistan Police")
+    AJK_POLICE = "ajk_police", _l("Azad Jammu and Kashmir Police")
+    ANF = "anf", _l("Anti-Narcotics Force")
+    COURTS = "courts", _l("Courts (mutual legal assistance)")
+    OTHER = "other", _l("Other")
 
 
 class HandlingCode(Labelled):
     """Europol SIENA handling codes of exchanged information."""
 
-    H0 = "H0", "H0 – only to prevent or combat crime"
-    H1 = "H1", "H1 – not for use in court without the provider's permission"
-    H2 = "H2", "H2 – not to be passed on without the provider's permission"
-    H3 = "H3", "H3 – other restrictions (stated)"
+    H0 = "H0", _l("H0 – only to prevent or combat crime")
+    H1 = "H1", _l("H1 – not for use in court without the provider's permission")
+    H2 = "H2", _l("H2 – not to be passed on without the provider's permission")
+    H3 = "H3", _l("H3 – other restrictions (stated)")
 
     @property
     def strictness(self) -> int:
@@ -74,60 +76,60 @@ class HandlingCode(Labelled):
 
 
 class SourceGrade(Labelled):
-    A = "A", "A – no doubt about the source"
-    B = "B", "B – source mostly reliable"
-    C = "C", "C – source not reliable"
-    X = "X", "X – reliability cannot be judged"
+    A = "A", _l("A – no doubt about the source")
+    B = "B", _l("B – source mostly reliable")
+    C = "C", _l("C – source not reliable")
+    X = "X", _l("X – reliability cannot be judged")
 
 
 class InformationGrade(Labelled):
-    ONE = "1", "1 – no doubt about accuracy"
-    TWO = "2", "2 – known to the source personally"
-    THREE = "3", "3 – not known personally, corroborated"
-    FOUR = "4", "4 – cannot be judged"
+    ONE = "1", _l("1 – no doubt about accuracy")
+    TWO = "2", _l("2 – known to the source personally")
+    THREE = "3", _l("3 – not known personally, corroborated")
+    FOUR = "4", _l("4 – cannot be judged")
 
 
 class Direction(Labelled):
-    SENT = "sent", "Sent"
-    RECEIVED = "received", "Received"
+    SENT = "sent", _l("Sent")
+    RECEIVED = "received", _l("Received")
 
 
 class ExchangeChannel(Labelled):
-    SIENA = "siena", "SIENA"
-    INTERPOL = "interpol", "INTERPOL I-24/7"
-    EMAIL = "email", "E-mail"
-    MEETING = "meeting", "Meeting"
-    PHONE = "phone", "Phone"
-    LETTER = "letter", "Letter"
+    SIENA = "siena", _l("SIENA")
+    INTERPOL = "interpol", _l("INTERPOL I-24/7")
+    EMAIL = "email", _l("E-mail")
+    MEETING = "meeting", _l("Meeting")
+    PHONE = "phone", _l("Phone")
+    LETTER = "letter", _l("Letter")
 
 
 class NoticeColour(Labelled):
-    RED = "red", "Red Notice"
-    YELLOW = "yellow", "Yellow Notice"
-    BLUE = "blue", "Blue Notice"
-    BLACK = "black", "Black Notice"
-    GREEN = "green", "Green Notice"
-    ORANGE = "orange", "Orange Notice"
-    PURPLE = "purple", "Purple Notice"
-    DIFFUSION = "diffusion", "Diffusion"
+    RED = "red", _l("Red Notice")
+    YELLOW = "yellow", _l("Yellow Notice")
+    BLUE = "blue", _l("Blue Notice")
+    BLACK = "black", _l("Black Notice")
+    GREEN = "green", _l("Green Notice")
+    ORANGE = "orange", _l("Orange Notice")
+    PURPLE = "purple", _l("Purple Notice")
+    DIFFUSION = "diffusion", _l("Diffusion")
 
 
 class PartyRole(Labelled):
-    SUSPECT = "suspect", "Suspect"
-    VICTIM = "victim", "Victim"
-    WITNESS = "witness", "Witness"
-    ABDUCTED_CHILD = "abducted_child", "Abducted child"
-    PARENT_OR_COMPLAINANT = "parent_or_complainant", "Parent or complainant"
-    MISSING_PERSON = "missing_person", "Missing person"
+    SUSPECT = "suspect", _l("Suspect")
+    VICTIM = "victim", _l("Victim")
+    WITNESS = "witness", _l("Witness")
+    ABDUCTED_CHILD = "abducted_child", _l("Abducted child")
+    PARENT_OR_COMPLAINANT = "parent_or_complainant", _l("Parent or complainant")
+    MISSING_PERSON = "missing_person", _l("Missing person")
 
 
 class Outcome(Labelled):
-    ARREST = "arrest", "Arrest"
-    EXTRADITION = "extradition", "Extradition"
-    CONVICTION = "conviction", "Conviction"
-    RETURNED_HAGUE = "returned_hague", "Child returned under the Hague convention"
-    RETURN_REFUSED = "return_refused", "Court decision against return"
-    PARENTS_AGREEMENT = "parents_agreement", "Parents' agreement"
-    VOLUNTARY_RETURN = "voluntary_return", "Voluntary return"
-    TRANSFERRED = "transferred", "Transferred"
-    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    ARREST = "arrest", _l("Arrest")
+    EXTRADITION = "extradition", _l("Extradition")
+    CONVICTION = "conviction", _l("Conviction")
+    RETURNED_HAGUE = "returned_hague", _l("Child returned under the Hague convention")
+    RETURN_REFUSED = "return_refused", _l("Court decision against return")
+    PARENTS_AGREEMENT = "parents_agreement", _l("Parents' agreement")
+    VOLUNTARY_RETURN = "voluntary_return", _l("Voluntary return")
+    TRANSFERRED = "transferred", _l("Transferred")
+    NO_FURTHER_ACTION = "no_further_action", _l("No further action")

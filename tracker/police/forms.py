@@ -1,6 +1,7 @@
 """Forms of the police compartment."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -36,63 +37,70 @@ from tracker.vocabulary import choices
 
 
 class CaseForm(TrackerForm):
-    title = StringField("Title", validators=[InputRequired(), MaxLength(200)],
-                        description="What the case is, in a line.")
-    category = SelectField("Kind of case",
-                           choices=choose("Choose the kind of case", choices(PoliceCategory)),
-                           validators=[chosen("Choose the kind of case.")])
-    country = SelectField("Handled for", choices=choices(NordicCountry),
-                          description="The Nordic police service that asked.")
-    requesting_agency = StringField("Requesting agency", validators=[InputRequired(),
+    title = StringField(_l("Title"), validators=[InputRequired(), MaxLength(200)],
+                        description=_l("What the case is, in a line."))
+    category = SelectField(_l("Kind of case"),
+                           choices=choose(_l("Choose the kind of case"), choices(PoliceCategory)),
+                           validators=[chosen(_l("Choose the kind of case."))])
+    country = SelectField(_l("Handled for"),
+                          choices=choose(_l("Choose the country"), choices(NordicCountry)),
+                          validators=[chosen(_l("Choose the Nordic country the case is handled for."))],
+                          description=_l("The Nordic police service that asked."))
+    requesting_agency = StringField(_l("Requesting agency"), validators=[InputRequired(),
                                                                      MaxLength(120)],
-                                    description="For example Kripos, Rigspolitiet, KRP, "
-                                                "Ríkislögreglustjóri, Polismyndigheten/NOA.")
-    agency_reference = StringField("Their reference", validators=[Optional(), MaxLength(80)])
-    operation_name = StringField("Operation name", validators=[Optional(), MaxLength(120)])
-    counterpart = SelectField("Host-country counterpart", choices=choices(Counterpart))
-    counterpart_reference = StringField("Counterpart's reference",
+                                    description=_l("For example Kripos, Rigspolitiet, KRP, "
+                                                   "Ríkislögreglustjóri, Polismyndigheten/NOA."))
+    agency_reference = StringField(_l("Their reference"), validators=[Optional(), MaxLength(80)])
+    operation_name = StringField(_l("Operation name"), validators=[Optional(), MaxLength(120)])
+    counterpart = SelectField(_l("Host-country counterpart"),
+                              choices=choose(_l("Choose the counterpart"), choices(Counterpart)),
+                              validators=[chosen(_l("Choose the host-country counterpart."))])
+    counterpart_reference = StringField(_l("Counterpart's reference"),
                                         validators=[Optional(), MaxLength(80)])
-    fir_number = StringField("FIR number", validators=[Optional(), MaxLength(80)],
-                             description="The First Information Report the host-country "
-                                         "police registered, with its police station.")
-    priority = SelectField("Priority", choices=choose("Choose the priority", choices(Priority)),
-                           validators=[chosen("Choose the priority.")])
-    description = TextAreaField("Background", validators=[Optional(), MaxLength(50_000)])
+    fir_number = StringField(_l("FIR number"), validators=[Optional(), MaxLength(80)],
+                             description=_l("The First Information Report the host-country "
+                                            "police registered, with its police station."))
+    priority = SelectField(_l("Priority"),
+                           choices=choose(_l("Choose the priority"), choices(Priority)),
+                           validators=[chosen(_l("Choose the priority."))])
+    description = TextAreaField(_l("Background"), validators=[Optional(), MaxLength(50_000)])
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
 
 class PartyForm(PersonFields):
-    role = SelectField("Role in the case", choices=choices(PartyRole))
+    role = SelectField(_l("Role in the case"), choices=choices(PartyRole))
 
 
 class ExchangeForm(PendingUploadFields):
-    exchanged_on = DateField("Date", validators=[Optional()],
-                             description="Leave empty for today.")
-    direction = SelectField("Direction", choices=choices(Direction))
-    channel = SelectField("Channel", choices=choices(ExchangeChannel))
-    counterpart = StringField("With", validators=[InputRequired(), MaxLength(200)],
-                              description="For example: FIA Anti-Human Trafficking Circle, "
-                                          "Lahore; or Kripos.")
-    summary = TextAreaField("Summary", validators=[InputRequired(), MaxLength(20_000)])
-    handling_code = SelectField("Handling code",
-                                choices=choose("Choose the handling code", choices(HandlingCode)),
-                                validators=[chosen("Choose the handling code the sender gave.")],
-                                description="What the sender allows: H2 material never "
-                                            "leaves the compartment.")
-    restriction = StringField("H3 restriction", validators=[Optional(), MaxLength(2000)],
-                              description="Required with H3: the restriction, in words.")
-    source_grade = SelectField("Source (4x4)", choices=choices(SourceGrade, "Not graded"),
+    exchanged_on = DateField(_l("Date"), validators=[Optional()],
+                             description=_l("Leave empty for today."))
+    direction = SelectField(_l("Direction"), choices=choices(Direction))
+    channel = SelectField(_l("Channel"), choices=choices(ExchangeChannel))
+    counterpart = StringField(_l("With"), validators=[InputRequired(), MaxLength(200)],
+                              description=_l("For example: FIA Anti-Human Trafficking Circle, "
+                                             "Lahore; or Kripos."))
+    summary = TextAreaField(_l("Summary"), validators=[InputRequired(), MaxLength(20_000)])
+    handling_code = SelectField(_l("Handling code"),
+                                choices=choose(_l("Choose the handling code"),
+                                               choices(HandlingCode)),
+                                validators=[
+                                    chosen(_l("Choose the handling code the sender gave."))],
+                                description=_l("What the sender allows: H2 material never "
+                                               "leaves the compartment."))
+    restriction = StringField(_l("H3 restriction"), validators=[Optional(), MaxLength(2000)],
+                              description=_l("Required with H3: the restriction, in words."))
+    source_grade = SelectField(_l("Source (4x4)"), choices=choices(SourceGrade, _l("Not graded")),
                                default="")
-    information_grade = SelectField("Information (4x4)",
-                                    choices=choices(InformationGrade, "Not graded"),
+    information_grade = SelectField(_l("Information (4x4)"),
+                                    choices=choices(InformationGrade, _l("Not graded")),
                                     default="")
-    document = FileField("Document (optional)",
-                         description="PDF, JPEG, PNG or Word (DOCX), up to 20 MB.")
+    document = FileField(_l("Document (optional)"),
+                         description=_l("PDF, JPEG, PNG or Word (DOCX), up to 20 MB."))
 
 
 class NoticeForm(TrackerForm):
-    colour = SelectField("Notice or diffusion", choices=choices(NoticeColour))
-    number = StringField("Number", validators=[InputRequired(), MaxLength(40)])
+    colour = SelectField(_l("Notice or diffusion"), choices=choices(NoticeColour))
+    number = StringField(_l("Number"), validators=[InputRequired(), MaxLength(40)])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -101,33 +109,33 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class RestrictionForm(TrackerForm):
-    restricted = BooleanField("Restrict to the named liaison officers")
-    officers = MultiCheckboxField("Named officers", coerce=int, choices=[],
+    restricted = BooleanField(_l("Restrict to the named liaison officers"))
+    officers = MultiCheckboxField(_l("Named officers"), coerce=int, choices=[],
                                   validate_choice=False)
 
 
 class BreakGlassForm(TrackerForm):
-    reason = TextAreaField("Why do you need to open it?",
+    reason = TextAreaField(_l("Why do you need to open it?"),
                            validators=[InputRequired(), Length(min=10), MaxLength(2000)],
-                           description="Recorded with your name and shown on the case.")
+                           description=_l("Recorded with your name and shown on the case."))
 
 
 class LinkForm(TrackerForm):
-    reference = StringField("Consular request reference",
+    reference = StringField(_l("Consular request reference"),
                             validators=[InputRequired(), MaxLength(20)],
-                            description="For example ISB-2026-00123, from the consular "
-                                        "section.")
+                            description=_l("For example ISB-2026-00123, from the consular "
+                                           "section."))
 
 
 class CaseFilterForm(TrackerForm):
     class Meta:
         csrf = False
 
-    q = StringField("Search", validators=[Optional(), MaxLength(200)],
-                    description="Reference, title, operation, a party's name or number.")
-    status = SelectField("Status", choices=choices(Status, "Open") + [
-        SelectChoice("all", "Any")], default="")
-    category = SelectField("Kind", choices=choices(PoliceCategory, "Any"),
+    q = StringField(_l("Search"), validators=[Optional(), MaxLength(200)],
+                    description=_l("Reference, title, operation, a party's name or number."))
+    status = SelectField(_l("Status"), choices=choices(Status, _l("Open")) + [
+        SelectChoice("all", _l("Any"))], default="")
+    category = SelectField(_l("Kind"), choices=choices(PoliceCategory, _l("Any")),
                            default="")
-    country = SelectField("Handled for", choices=choices(NordicCountry, "Any"),
+    country = SelectField(_l("Handled for"), choices=choices(NordicCountry, _l("Any")),
                           default="")

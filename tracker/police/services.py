@@ -4,9 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import FileStorage
+from flask_babel import gettext as _
 
 from tracker.audit import service as audit
 from tracker.auth.models import Role, User
@@ -15,12 +16,12 @@ from tracker.cases.checks import Checks
 from tracker.cases.links import ConsularLink
 from tracker.cases.workflow import move  # noqa: F401  (re-exported: services.move)
 from tracker.cases.clock import office_today
-from tracker.cases.models import Priority, TimelineEvent, TimelineKind
+from tracker.cases.models import CaseKind, Priority, TimelineEvent, TimelineKind
 from tracker.cases.references import next_reference, parse_reference
 from tracker.db import utcnow
 from tracker.extensions import db
+from tracker.i18n import record_language
 from tracker.people.models import Compartment, Person
-from tracker.people.services import person_match_clause
 from tracker.police import access
 from tracker.police.categories import (
     Counterpart,
@@ -42,6 +43,9 @@ from tracker.police.models import (
     LiaisonCase,
 )
 from tracker.domain import FieldError, Problems, StaleRecord
+from tracker.search import service as search
+from tracker.search.models import PoliceSearchEntry
+from tracker.search.highlight import mark_all
 
 REFERENCE_PREFIX = "POL"
 REFERENCE_DIGITS = 4
@@ -78,12 +82,12 @@ class CaseInput:
 def _checked(data: CaseInput) -> dict:
     return {
         "summary": _text(data.title, "title", 200, required=True,
-                         message="Give the case a title."),
+                         message=_("Give the case a title.")),
         "category": _choice(PoliceCategory, data.category, "category"),
         "country": _choice(NordicCountry, data.country, "country",
-                           "Choose the Nordic country the case is handled for."),
+                           _("Choose the Nordic country the case is handled for.")),
         "requesting_agency": _text(data.requesting_agency, "requesting_agency", 120,
-                                   required=True, message="Name the requesting agency."),
+                                   required=True, message=_("Name the requesting agency.")),
         "agency_reference": _text(data.agency_reference, "agency_reference", 80),
         "operation_name": _text(data.operation_name, "operation_name", 120),
         "counterpart": _choice(Counterpart, data.counterpart, "counterpart"),
@@ -132,14 +136,16 @@ def update_case(case: LiaisonCase, actor: User, data: CaseInput, version: int | 
 def add_party(case: LiaisonCase, actor: User, person: Person, role: str) -> CaseParty:
     """Involve a police person in the case in a role."""
     if person.compartment is not Compartment.POLICE:
-        raise CaseError("Unknown person.", "person")
+        raise CaseError(_("Unknown person."), "person")
     role = _choice(PartyRole, role, "role")
     if any(p.person_id == person.id and p.role is role for p in case.parties):
-        raise CaseError("This person is already in the case in this role.", "role")
+        raise CaseError(_("This person is already in the case in this role."), "role")
     party = CaseParty(case=case, person=person, role=role)
     db.session.add(party)
+    with record_language():  # the timeline keeps its words as written
+        comment = f"{role.label}: {person.full_name}"
     db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.EDITED,
-                                 comment=f"{role.label}: {person.full_name}"))
+                                 comment=comment))
     audit.record("liaison_case.party_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
                  details={"person": person.id, "role": role.value})
@@ -165,25 +171,25 @@ def check_exchange(actor: User, data: ExchangeInput) -> dict:
     problems, values = Problems(), {}
     with problems.check():
         values["handling_code"] = _choice(HandlingCode, data.handling_code, "handling_code",
-                                          "Every exchange carries a handling code (H0 to H3).")
+                                          _("Every exchange carries a handling code (H0 to H3)."))
     with problems.check():
         restriction = _text(data.restriction, "restriction", 2000)
         if values.get("handling_code") is HandlingCode.H3 and not restriction:
-            raise CaseError("State the H3 restriction.", "restriction")
+            raise CaseError(_("State the H3 restriction."), "restriction")
         values["restriction"] = restriction if values.get("handling_code") is HandlingCode.H3 \
             else None
     with problems.check():
         today = office_today(actor.office.time_zone, utcnow())
         values["exchanged_on"] = data.exchanged_on or today
         if values["exchanged_on"] > today:
-            raise CaseError("The date is in the future.", "exchanged_on")
+            raise CaseError(_("The date is in the future."), "exchanged_on")
     with problems.check():
         source = _choice(SourceGrade, data.source_grade, "source_grade") \
             if data.source_grade else None
         information = _choice(InformationGrade, data.information_grade, "information_grade") \
             if data.information_grade else None
         if (source is None) != (information is None):
-            raise CaseError("Grade both the source and the information (4x4), or neither.",
+            raise CaseError(_("Grade both the source and the information (4x4), or neither."),
                             "source_grade" if source is None else "information_grade")
         values.update(source_grade=source, information_grade=information)
     with problems.check():
@@ -192,10 +198,10 @@ def check_exchange(actor: User, data: ExchangeInput) -> dict:
         values["channel"] = _choice(ExchangeChannel, data.channel, "channel")
     with problems.check():
         values["counterpart"] = _text(data.counterpart, "counterpart", 200, required=True,
-                                      message="Say who it was exchanged with.")
+                                      message=_("Say who it was exchanged with."))
     with problems.check():
         values["summary"] = _text(data.summary, "summary", 20_000, required=True,
-                                  message="Summarise the message.")
+                                  message=_("Summarise the message."))
     problems.raise_all()
     return values
 
@@ -241,7 +247,7 @@ def wake_held_cases(now: datetime | None = None) -> list[str]:
 def add_notice(case: LiaisonCase, actor: User, colour: str, number: str) -> InterpolNotice:
     notice = InterpolNotice(case=case, colour=_choice(NoticeColour, colour, "colour"),
                             number=_text(number, "number", 40, required=True,
-                                         message="Give the notice or diffusion number."))
+                                         message=_("Give the notice or diffusion number.")))
     db.session.add(notice)
     audit.record("liaison_case.notice_added", object_type="liaison_case",
                  object_id=case.reference, actor=actor,
@@ -269,11 +275,14 @@ def set_restriction(case: LiaisonCase, actor: User, restricted: bool, officer_id
 def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
     """Open a restricted case one is not named on: the reason is logged and shown."""
     reason = _text(reason, "reason", 2000, required=True,
-                   message="Say why you need to open this restricted case.")
+                   message=_("Say why you need to open this restricted case."))
     if len(reason) < 10:
-        raise CaseError("Say why, in a sentence.", "reason")
+        raise CaseError(_("Say why, in a sentence."), "reason")
     entry = BreakGlass(case_id=case.id, user_id=actor.id, reason=reason)
     db.session.add(entry)
+    # On the timeline too, so the officers named on the case see who opened it and why.
+    db.session.add(TimelineEvent(case_id=case.id, actor=actor, kind=TimelineKind.BREAK_GLASS,
+                                 comment=reason))
     audit.record("liaison_case.break_glass", object_type="liaison_case",
                  object_id=case.reference, actor=actor, reason=reason)
     db.session.flush()
@@ -303,33 +312,37 @@ def shareable_exchanges(case: LiaisonCase) -> tuple[list[Exchange], int]:
     return allowed, len(case.exchanges) - len(allowed)
 
 
-def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
-    """By reference, title, operation, agency or counterpart reference, or a party's name or
-    identifier (police persons only), among the cases the reader may open.
+SEARCH = search.SearchSpec(
+    kind=CaseKind.LIAISON_CASE, model=LiaisonCase, entries=PoliceSearchEntry,
+    compartment=Compartment.POLICE, digits=REFERENCE_DIGITS, prefixes=lambda: [REFERENCE_PREFIX],
+    cases_of_persons=lambda ids: [LiaisonCase.id.in_(
+        select(CaseParty.case_id).where(CaseParty.person_id.in_(ids)))],
+    persons_of=lambda case: [party.person for party in case.parties],
+    load_options=lambda: (selectinload(LiaisonCase.named_officers),
+                          selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
+                          .selectinload(Person.identifiers),
+                          selectinload(LiaisonCase.parties).selectinload(CaseParty.person)
+                          .selectinload(Person.other_names)))
+
+
+def search_results(text: str, limit: int = 50) -> list[search.Result]:
+    """By reference or a part of it, a party's identifier or name (police persons only), or
+    words of the title, details (operation, agency and counterpart references), notes,
+    contacts, document names and exchanges, among the cases the reader may open; best first.
 
     A restricted case the reader may not open is found by its exact reference only, so that
     an officer who holds the reference can ask to break the glass.
     """
-    text = (text or "").strip()[:200]
-    if not text:
-        return []
-    like = text.lower()
-    reference = parse_reference(text, REFERENCE_DIGITS) or text.upper()[:20]
-    clauses = [LiaisonCase.reference == reference,
-               func.lower(LiaisonCase.summary).contains(like, autoescape=True),
-               func.lower(LiaisonCase.operation_name).contains(like, autoescape=True),
-               func.lower(LiaisonCase.agency_reference).contains(like, autoescape=True),
-               func.lower(LiaisonCase.counterpart_reference).contains(like, autoescape=True)]
-    person_match = person_match_clause(text)
-    if person_match is not None:
-        clauses.append(LiaisonCase.id.in_(
-            select(CaseParty.case_id).join(Person, Person.id == CaseParty.person_id)
-            .where(Person.compartment == Compartment.POLICE, person_match)))
-    stmt = (select(LiaisonCase).where(or_(*clauses))
-            .order_by(LiaisonCase.opened_at.desc()).limit(limit)
-            .options(selectinload(LiaisonCase.named_officers)))
-    found = list(db.session.scalars(stmt))
-    if not found:
+    found = search.search(SEARCH, text, limit)
+    reference = parse_reference(search.clean(text), REFERENCE_DIGITS)
+    if not found and reference:
         closed = access.restricted_by_reference(reference)
-        found = [closed] if closed is not None else []
+        if closed is not None:
+            found = [search.Result(closed, (search.REFERENCE, 0),
+                                   [search.Hit("reference", mark_all(closed.reference))])]
     return found
+
+
+def find_cases(text: str, limit: int = 50) -> list[LiaisonCase]:
+    """The cases of `search_results`, without the marks."""
+    return [result.case for result in search_results(text, limit)]

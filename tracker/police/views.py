@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import fields
 
+from flask_babel import gettext as _
 from flask import (
     Blueprint,
     Response,
@@ -81,9 +82,12 @@ def _case_input(form: CaseForm) -> services.CaseInput:
 def cases():
     form = CaseFilterForm(request.args)
     rows: list[LiaisonCase] = []
+    hits = {}
     if form.validate():
         if form.q.data:
-            rows = services.find_cases(form.q.data)
+            results = services.search_results(form.q.data)
+            rows = [result.case for result in results]
+            hits = {result.case.id: result.hits for result in results}
         else:
             stmt = select(LiaisonCase).order_by(LiaisonCase.opened_at.desc()).limit(200)
             status = form.status.data or ""  # not in the address at all: the open cases
@@ -100,7 +104,7 @@ def cases():
                 selectinload(LiaisonCase.named_officers))))
     persons = people.find_persons(Compartment.POLICE, form.q.data) \
         if form.q.data and not form.errors else []
-    return render_template("police/cases.html", form=form, rows=rows, persons=persons,
+    return render_template("police/cases.html", form=form, rows=rows, persons=persons, hits=hits,
                            needs_reason=access.needs_reason), 200 if not form.errors else 400
 
 
@@ -123,8 +127,8 @@ def new():
     return render_template("police/case_form.html", form=form, case=None), status
 
 
-def render_detail(case: LiaisonCase, status: int = 422, **forms):
-    """The case page; `forms` replaces an empty form with one that carries errors."""
+def render_detail(case: LiaisonCase):
+    """The case page: it reads first; each action opens its own page."""
     glass = db.session.scalars(select(BreakGlass).where(BreakGlass.case_id == case.id)
                                .order_by(BreakGlass.id.desc())).all()
     links = db.session.scalars(select(ConsularLink).where(
@@ -134,18 +138,24 @@ def render_detail(case: LiaisonCase, status: int = 422, **forms):
         with unit_of_work():
             record_linked_reads([link.consular_request.reference for link in links],
                                 current_user)
-    restriction_form = forms.get("restriction_form") or RestrictionForm(
+    return registry.render_case_page(access.CASE_TYPE, case, break_glass=glass, links=links,
+                                     outcome_label=outcome_label)
+
+
+def action_page(case: LiaisonCase, title: str, template: str, form, status: int | None = None,
+                **context):
+    """One action's page: its form alone (GET 200; a refused POST 422 with the errors)."""
+    if status is None:
+        status = 200 if request.method == "GET" else 422
+    return registry.render_action_page(access.CASE_TYPE, case, title, template, status,
+                                       form=form, **context)
+
+
+def _restriction_form(case: LiaisonCase) -> RestrictionForm:
+    form = RestrictionForm() if request.method == "POST" else RestrictionForm(
         restricted=case.restricted, officers=[o.id for o in case.named_officers])
-    restriction_form.officers.choices = [(u.id, u.display_name)
-                                         for u in access.liaison_officers()]
-    return registry.render_case_page(
-        access.CASE_TYPE, case, status, forms, break_glass=glass, links=links,
-        party_form=forms.get("party_form") or PartyForm(),
-        candidates=forms.get("candidates") or [],
-        exchange_form=forms.get("exchange_form") or ExchangeForm(),
-        notice_form=forms.get("notice_form") or NoticeForm(),
-        restriction_form=restriction_form, outcome_label=outcome_label,
-        link_form=forms.get("link_form") or LinkForm())
+    form.officers.choices = [(u.id, u.display_name) for u in access.liaison_officers()]
+    return form
 
 
 @cases_bp.route("/<reference>")
@@ -154,7 +164,7 @@ def detail(reference: str):
     case = load_case(reference)
     with unit_of_work():
         registry.record_read(case, current_user)
-    return render_detail(case, status=200)
+    return render_detail(case)
 
 
 @cases_bp.route("/<reference>/break-glass", methods=["GET", "POST"])
@@ -211,12 +221,12 @@ def edit(reference: str):
     return render_template("police/case_form.html", form=form, case=case), status
 
 
-@cases_bp.route("/<reference>/parties", methods=["POST"])
+@cases_bp.route("/<reference>/parties", methods=["GET", "POST"])
 @allow(Permission.WORK_LIAISON_CASES)
 def add_party(reference: str):
     case = load_case(reference, True)
     form = PartyForm()
-    if form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit():
         try:
             with unit_of_work(form) as work:
                 chosen_id, confirmed_new = form.duplicate_choice()
@@ -226,19 +236,22 @@ def add_party(reference: str):
                 services.add_party(case, current_user, person, form.role.data)
         except people.NeedsChoice as choice:
             form.offer(choice.candidates)
-            return render_detail(case, party_form=form, candidates=choice.candidates)
+            return action_page(case, _("Add a person"), "police/_party_form.html", form,
+                               candidates=choice.candidates)
         if work.done:
             flash("Person added to the case.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#parties")
-    return render_detail(case, party_form=form)
+    return action_page(case, _("Add a person"), "police/_party_form.html", form)
 
 
-@cases_bp.route("/<reference>/exchanges", methods=["POST"])
+@cases_bp.route("/<reference>/exchanges", methods=["GET", "POST"])
 @allow(Permission.WORK_LIAISON_CASES)
 def add_exchange(reference: str):
     case = load_case(reference, True)
     form = ExchangeForm()
+    if request.method == "GET":
+        return action_page(case, _("Log an exchange"), "police/_exchange_form.html", form)
     work = None
     data = services.ExchangeInput(
         exchanged_on=form.exchanged_on.data, direction=form.direction.data,
@@ -256,44 +269,44 @@ def add_exchange(reference: str):
         return redirect(url_for("police_cases.detail", reference=case.reference)
                         + "#exchanges")
     # 507 when the disk is full
-    return render_detail(case, work.status if work is not None else 422, exchange_form=form)
+    return action_page(case, _("Log an exchange"), "police/_exchange_form.html", form,
+                       work.status if work is not None else 422)
 
 
-@cases_bp.route("/<reference>/notices", methods=["POST"])
+@cases_bp.route("/<reference>/notices", methods=["GET", "POST"])
 @allow(Permission.WORK_LIAISON_CASES)
 def add_notice(reference: str):
     case = load_case(reference, True)
     form = NoticeForm()
-    if form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit():
         with unit_of_work(form) as work:
             services.add_notice(case, current_user, form.colour.data, form.number.data)
         if work.done:
             return redirect(url_for("police_cases.detail", reference=case.reference))
-    return render_detail(case, notice_form=form)
+    return action_page(case, _("Add an INTERPOL notice"), "police/_notice_form.html", form)
 
 
-@cases_bp.route("/<reference>/restriction", methods=["POST"])
+@cases_bp.route("/<reference>/restriction", methods=["GET", "POST"])
 @allow(Permission.WORK_LIAISON_CASES)
 def set_restriction(reference: str):
     case = load_case(reference, True)
-    form = RestrictionForm()
-    form.officers.choices = [(u.id, u.display_name) for u in access.liaison_officers()]
-    if form.validate_on_submit():
+    form = _restriction_form(case)
+    if request.method == "POST" and form.validate_on_submit():
         with unit_of_work(form):
             services.set_restriction(case, current_user, form.restricted.data,
                                      form.officers.data or [])
         flash("Restriction saved." if form.restricted.data else "Restriction lifted.",
               "success")
         return redirect(url_for("police_cases.detail", reference=case.reference))
-    return render_detail(case, restriction_form=form)
+    return action_page(case, _("Restriction"), "police/_restriction_form.html", form)
 
 
-@cases_bp.route("/<reference>/links", methods=["POST"])
+@cases_bp.route("/<reference>/links", methods=["GET", "POST"])
 @allow(Permission.WORK_LIAISON_CASES)
 def link_consular(reference: str):
     case = load_case(reference, True)
     form = LinkForm()
-    if form.validate_on_submit():
+    if request.method == "POST" and form.validate_on_submit():
         with unit_of_work(form) as work:
             services.link_consular(case, current_user, form.reference.data)
         if work.done:
@@ -301,7 +314,7 @@ def link_consular(reference: str):
                   "you share it.", "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#links")
-    return render_detail(case, link_form=form)
+    return action_page(case, _("Link a consular request"), "police/_link_form.html", form)
 
 
 @cases_bp.route("/<reference>/links/<int:link_id>/share", methods=["POST"])
@@ -366,7 +379,7 @@ def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
     form.closing_reason.choices = choose("Choose the outcome", choices(Outcome))
 
 
-register_case_actions(cases_bp, access.CASE_TYPE, render_detail, _prepare_step_form)
+register_case_actions(cases_bp, access.CASE_TYPE, _prepare_step_form)
 
 register_duplicate_queue(bp, Compartment.POLICE, Permission.COMPARE_LIAISON_DUPLICATES,
                          "police.person")

@@ -6,6 +6,7 @@ mutual legal assistance pending; suspended; closed with an outcome; reopen with 
 from __future__ import annotations
 
 from datetime import datetime
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from tracker.auth.models import Role, User
 from tracker.cases.models import Case, CaseKind
@@ -17,12 +18,12 @@ from tracker.vocabulary import Labelled
 
 
 class Status(Labelled):
-    OPENED = "opened", "Opened"
-    ACTIVE = "active", "Active"
-    AWAITING_COUNTERPART = "awaiting_counterpart", "Awaiting counterpart"
-    MLA_PENDING = "mla_pending", "Mutual legal assistance pending"
-    SUSPENDED = "suspended", "Suspended"
-    CLOSED = "closed", "Closed"
+    OPENED = "opened", _l("Opened")
+    ACTIVE = "active", _l("Active")
+    AWAITING_COUNTERPART = "awaiting_counterpart", _l("Awaiting counterpart")
+    MLA_PENDING = "mla_pending", _l("Mutual legal assistance pending")
+    SUSPENDED = "suspended", _l("Suspended")
+    CLOSED = "closed", _l("Closed")
 
 
 OPEN = frozenset(set(Status) - {Status.CLOSED})
@@ -33,7 +34,7 @@ def _system_only_after_a_hold(case: Case, actor: User | None) -> str | None:
     """The system (the hold date passing) resumes only a case awaiting the counterpart: a
     suspension or a pending request for mutual legal assistance is an officer's decision."""
     if actor is None and case.status != Status.AWAITING_COUNTERPART:
-        return "Only an officer can take this step."
+        return _("Only an officer can take this step.")
     return None
 
 
@@ -41,20 +42,20 @@ POLICE_WORKFLOW = register(Workflow(
     CaseKind.LIAISON_CASE.value, Status, Status.OPENED,
     paused={Status.AWAITING_COUNTERPART}, open_statuses=OPEN,
     transitions=(
-        Transition("activate", "Start work", {Status.OPENED}, Status.ACTIVE, LIAISON),
-        Transition("await_counterpart", "Awaiting the counterpart",
+        Transition("activate", _l("Start work"), {Status.OPENED}, Status.ACTIVE, LIAISON),
+        Transition("await_counterpart", _l("Awaiting the counterpart"),
                    {Status.OPENED, Status.ACTIVE}, Status.AWAITING_COUNTERPART, LIAISON),
-        Transition("resume", "Resume work",
+        Transition("resume", _l("Resume work"),
                    {Status.AWAITING_COUNTERPART, Status.MLA_PENDING, Status.SUSPENDED},
                    Status.ACTIVE, LIAISON, guards=(_system_only_after_a_hold,), system=True),
-        Transition("request_mla", "Mutual legal assistance requested",
+        Transition("request_mla", _l("Mutual legal assistance requested"),
                    {Status.ACTIVE, Status.AWAITING_COUNTERPART}, Status.MLA_PENDING,
                    LIAISON),
-        Transition("suspend", "Suspend",
+        Transition("suspend", _l("Suspend"),
                    {Status.ACTIVE, Status.AWAITING_COUNTERPART, Status.MLA_PENDING},
                    Status.SUSPENDED, LIAISON, comment_required=True),
-        Transition("close", "Close", OPEN, Status.CLOSED, LIAISON, confirm=True),
-        Transition("reopen", "Reopen", {Status.CLOSED}, Status.ACTIVE, LIAISON,
+        Transition("close", _l("Close"), OPEN, Status.CLOSED, LIAISON, confirm=True),
+        Transition("reopen", _l("Reopen"), {Status.CLOSED}, Status.ACTIVE, LIAISON,
                    comment_required=True),
     ),
 ))
@@ -67,7 +68,7 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
     if move.name == "await_counterpart":
         problems = Problems()
         with problems.check():
-            reason = hold.waiting_reason(details, "Say what the case is waiting for.")
+            reason = hold.waiting_reason(details, _("Say what the case is waiting for."))
         with problems.check():
             hold.hold_date(case, details, at)
         problems.raise_all()
@@ -75,7 +76,7 @@ def _apply_details(case: Case, move: Transition, actor: User | None, details: di
         try:
             outcome = Outcome(details.get("closing_reason")).value
         except ValueError:
-            raise TransitionError("Choose the outcome.", "closing_reason")
+            raise TransitionError(_("Choose the outcome."), "closing_reason")
     # 2. Apply.
     hold.keep_hold(case, move, "await_counterpart", "counterpart", reason, details)
     if outcome is not None:
@@ -101,8 +102,8 @@ POLICE_WORKFLOW.describe = _describe
 
 def _consequence(case: Case, move: Transition) -> str | None:
     if move.name == "close":
-        return ("The case will be closed with the outcome you choose and its clock stopped; "
-                "reopening it later needs a reason.")
+        return _("The case will be closed with the outcome you choose and its clock stopped; "
+                 "reopening it later needs a reason.")
     return None
 
 

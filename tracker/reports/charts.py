@@ -8,20 +8,23 @@ gap in the line) and the text alternative says what the table says: "<THRESHOLD"
 """
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import pygal
+from flask_babel import gettext as _, lazy_gettext as _l
 from pygal.style import Style
 
+from tracker.i18n import local_date
 from tracker.reports.figures import Table
 
 if TYPE_CHECKING:
     from tracker.reports.render import DisplayTable
 
 SERIES = {
-    "consular": [("consular_opened", "Requests opened"), ("consular_resolved", "Resolved"),
-                 ("enquiries", "Enquiries")],
-    "police": [("police_opened", "Liaison cases opened")],
+    "consular": [("consular_opened", _l("Requests opened")),
+                 ("consular_resolved", _l("Resolved")), ("enquiries", _l("Enquiries"))],
+    "police": [("police_opened", _l("Liaison cases opened"))],
 }
 SENSITIVE_SERIES = frozenset({"police_opened"})
 # For each chart, series by series: the table and the column whose total is the month's
@@ -38,22 +41,32 @@ STYLE = Style(background="white", plot_background="white", foreground="#1b1f24",
 
 def trend_table(trends: dict, section: str) -> Table:
     """A section's chart as a table: a row per series, a column per month."""
-    return Table(f"trends_{section}", f"Trends ({section})", "Series", list(trends["labels"]),
+    return Table(f"trends_{section}", f"Trends ({section})", _l("Series"),
+                 [month_label(label) for label in trends["labels"]],
                  [(name, list(trends[key])) for key, name in SERIES[section]],
                  sensitive_rows={name for key, name in SERIES[section]
                                  if key in SENSITIVE_SERIES}, totals=False)
 
 
+def month_label(label: str) -> str:
+    """A month as published ("Dec 2026") in the reader's language ("des. 2026")."""
+    try:
+        month = datetime.strptime(label, "%b %Y").date()
+    except ValueError:
+        return label
+    return local_date(month, "month_short")
+
+
 def _drawn(text: str):
     """A point as the table shows it: its number, or None (a gap) where it is hidden."""
     try:
-        return int(text.replace(",", ""))
+        return int("".join(ch for ch in text if ch not in ", \u00a0\u202f"))
     except ValueError:
         return None
 
 
 def _spoken(text: str) -> str:
-    return "withheld" if text == "*" else text
+    return _("withheld") if text == "*" else text
 
 
 def _section(chart: "DisplayTable") -> str:

@@ -1,6 +1,7 @@
 """The figures each role sees on landing: one or two aggregate queries each, read-only."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, select
 
 from tracker.cases import scope as need_to_know
@@ -50,10 +51,10 @@ def month_so_far(user: User) -> dict:
         return f"<{limit}" if 0 < value < limit else str(value)
 
     return {"this": this, "last": this.previous(),
-            "rows": [("Requests opened", *trends["consular_opened"][::-1]),
-                     ("Requests resolved", *trends["consular_resolved"][::-1]),
-                     ("Enquiries", *trends["enquiries"][::-1]),
-                     ("Liaison cases opened", *map(police, trends["police_opened"][::-1]))]}
+            "rows": [(_("Requests opened"), *trends["consular_opened"][::-1]),
+                     (_("Requests resolved"), *trends["consular_resolved"][::-1]),
+                     (_("Enquiries"), *trends["enquiries"][::-1]),
+                     (_("Liaison cases opened"), *map(police, trends["police_opened"][::-1]))]}
 
 
 def police_figures(user: User) -> dict[str, int]:

@@ -6,6 +6,7 @@ import io
 import re
 
 from flask import render_template
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -18,10 +19,13 @@ WHOLE_NUMBER = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})*|[0-9]+")
 DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 
 
-def tables_for(report, sections: list[str], threshold: int) -> list[DisplayTable]:
+def tables_for(report, sections: list[str], threshold: int,
+               local: bool = True) -> list[DisplayTable]:
+    """The sections' tables; `local`: numbers as the reader's language writes them (not
+    in CSV or XLSX, which keep one machine-readable form)."""
     tables = []
     for section in sections:
-        tables += report_section(report, section, threshold)[0]
+        tables += report_section(report, section, threshold, local)[0]
     return tables
 
 
@@ -43,9 +47,8 @@ def to_csv(report, sections, threshold: int, produced: str) -> bytes:
     writer = csv.writer(out)
     # Every row goes through _csv_row: an office name (a row label, and in the first line)
     # is typed by an administrator and may start like a formula.
-    writer.writerow(_csv_row([f"Monthly report {report.month.label}", report_office(report),
-                              produced]))
-    for table in tables_for(report, sections, threshold):
+    writer.writerow(_csv_row([_title(report), report_office(report), produced]))
+    for table in tables_for(report, sections, threshold, local=False):
         writer.writerow([])
         writer.writerow(_csv_row([table.title]))
         for row in [table.header, *table.rows, *([table.footer] if table.footer else [])]:
@@ -60,10 +63,9 @@ def to_xlsx(report, sections, threshold: int, produced: str) -> bytes:
     sheet = book.active
     sheet.title = str(report.month)
     bold = Font(bold=True)
-    _put(sheet, 1, [f"Monthly report {report.month.label}", report_office(report), produced],
-         bold, text_columns=3)
+    _put(sheet, 1, [_title(report), report_office(report), produced], bold, text_columns=3)
     line = 3
-    for table in tables_for(report, sections, threshold):
+    for table in tables_for(report, sections, threshold, local=False):
         _put(sheet, line, [table.title], bold, text_columns=1)
         line += 1
         _put(sheet, line, table.header, bold, text_columns=len(table.header))
@@ -110,4 +112,18 @@ def to_pdf(report, sections, threshold: int, produced: str) -> bytes:
 
 
 def report_office(report) -> str:
-    return report.office.name if report.office else "All offices"
+    return report.office.name if report.office else _("All offices")
+
+
+def produced(report, by: str, at) -> str:
+    """Who made the export, when, and whether the figures are the published ones."""
+    when = f"{at:%Y-%m-%d %H:%M}"
+    if report.snapshot:
+        published = f"{report.snapshot.published_at:%Y-%m-%d}"
+        return _("Produced %(at)s UTC by %(by)s (published %(published)s)", at=when, by=by,
+                 published=published)
+    return _("Produced %(at)s UTC by %(by)s (live figures, not published)", at=when, by=by)
+
+
+def _title(report) -> str:
+    return _("Monthly report %(month)s", month=report.month.label)

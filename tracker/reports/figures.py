@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, bindparam, case, distinct, func, or_, select, true
 
 from tracker.cases.models import Case, CaseKind
 from tracker.consular.categories import CATEGORIES, Category, Channel
 from tracker.consular.models import ConsularRequest, Enquiry, request_subjects
 from tracker.extensions import db
+from tracker.i18n import english as source_text
 from tracker.police.categories import (
     Direction,
     NordicCountry,
@@ -49,6 +51,14 @@ class Table:
     totals: bool = True  # a total per column
     unit: str = "count"  # or "days"
     row_totals: bool = False  # a total per row (where the columns add up)
+
+    def __post_init__(self):
+        # Titles and labels are kept (and published) in English, the words' msgids: the
+        # display (render.py) says them in the reader's language.
+        self.title, self.row_header = source_text(self.title), source_text(self.row_header)
+        self.columns = [source_text(c) for c in self.columns]
+        self.rows = [(source_text(label), values) for label, values in self.rows]
+        self.sensitive_rows = {source_text(label) for label in self.sensitive_rows}
 
     def value(self, row: str, column: str):
         for label, values in self.rows:
@@ -140,7 +150,7 @@ def enquiries_by_topic_and_channel(scope: Scope) -> Table:
         .group_by(Enquiry.topic, Enquiry.channel)).all()
     topics, channels = list(Category), list(Channel)
     grid = _pivot(rows, topics, channels)
-    return Table("enquiries", "Enquiries by topic and channel", "Topic",
+    return Table("enquiries", _l("Enquiries by topic and channel"), _l("Topic"),
                  [c.label for c in channels],
                  [(t.label, values) for t, values in zip(topics, grid)], row_totals=True)
 
@@ -156,7 +166,7 @@ def _request_measures(scope: Scope):
             _count_if(open_at_end)]
 
 
-MEASURES = ["Opened", "Resolved", "Closed", "Open at month end"]
+MEASURES = [_l("Opened"), _l("Resolved"), _l("Closed"), _l("Open at month end")]
 
 
 def requests_by_category(scope: Scope) -> Table:
@@ -166,7 +176,7 @@ def requests_by_category(scope: Scope) -> Table:
                _may_count(scope, CONSULAR, Case.opened_at, Case.resolved_at, Case.closed_at))
         .group_by(ConsularRequest.category)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
-    return Table("requests_by_category", "Requests by category", "Category", MEASURES,
+    return Table("requests_by_category", _l("Requests by category"), _l("Category"), MEASURES,
                  [(c.label, found.get(c, [0, 0, 0, 0])) for c in Category],
                  sensitive_rows={c.label for c in SENSITIVE_CATEGORIES})
 
@@ -179,7 +189,7 @@ def requests_by_office(scope: Scope, offices: list) -> Table:
         .group_by(ConsularRequest.office_id)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
     shown = [o for o in offices if not scope.office_id or o.id == scope.office_id]
-    return Table("requests_by_office", "Requests by office", "Office", MEASURES,
+    return Table("requests_by_office", _l("Requests by office"), _l("Office"), MEASURES,
                  [(o.name, found.get(o.id, [0, 0, 0, 0])) for o in shown])
 
 
@@ -212,8 +222,8 @@ def time_to_resolution(scope: Scope) -> Table:
         exact = Decimal(max(int(seconds), 0)) / Decimal(86400)
         return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
-    return Table("time_to_resolution", "Days to resolution (time on hold excluded)",
-                 "Category", ["Resolved", "Median days", "90th percentile days"],
+    return Table("time_to_resolution", _l("Days to resolution (time on hold excluded)"),
+                 _l("Category"), [_l("Resolved"), _l("Median days"), _l("90th percentile days")],
                  [(c.label, [int(found[c][0]), days(found[c][1]), days(found[c][2])]
                    if c in found else [0, None, None]) for c in Category],
                  sensitive_rows={c.label for c in SENSITIVE_CATEGORIES}, totals=False,
@@ -232,8 +242,8 @@ def past_target(scope: Scope) -> Table:
                _may_count(scope, CONSULAR, Case.resolved_at))
         .group_by(r.category)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
-    return Table("past_target", "Past the service target", "Category",
-                 ["Open and overdue at month end", "Resolved late in the month"],
+    return Table("past_target", _l("Past the service target"), _l("Category"),
+                 [_l("Open and overdue at month end"), _l("Resolved late in the month")],
                  [(c.label, found.get(c, [0, 0])) for c in Category],
                  sensitive_rows={c.label for c in SENSITIVE_CATEGORIES})
 
@@ -252,10 +262,10 @@ def published_counts(scope: Scope) -> Table:
         .select_from(r).where(_office(scope), or_(and_(CONSULAR, _in(Case.opened_at, scope)),
                                                   and_(CONSULAR, _in(Case.resolved_at, scope))))
     ).one()
-    labels = ["Emergency passports issued", "Deaths", "Arrests", "Hospitalisations",
-              "Reports of concern"]
-    return Table("published_counts", "Counts for publication", "Figure", ["Count"],
-                 [(label, [int(v or 0)]) for label, v in zip(labels, row)],
+    labels = [_l("Emergency passports issued"), _l("Deaths"), _l("Arrests"),
+              _l("Hospitalisations"), _l("Reports of concern")]
+    return Table("published_counts", _l("Counts for publication"), _l("Figure"),
+                 [_l("Count")], [(label, [int(v or 0)]) for label, v in zip(labels, row)],
                  sensitive_rows={"Deaths", "Arrests", "Reports of concern"}, totals=False)
 
 
@@ -269,8 +279,9 @@ def persons_helped(scope: Scope) -> Table:
     requests = db.session.scalar(
         select(func.count()).select_from(Case)
         .where(CONSULAR, _office(scope), _in(Case.opened_at, scope)))
-    return Table("persons_helped", "Persons helped and requests opened", "Figure", ["Count"],
-                 [("Persons helped", [int(count or 0)]), ("Requests opened", [int(requests)])],
+    return Table("persons_helped", _l("Persons helped and requests opened"), _l("Figure"),
+                 [_l("Count")], [(_l("Persons helped"), [int(count or 0)]),
+                                 (_l("Requests opened"), [int(requests)])],
                  totals=False)
 
 
@@ -278,7 +289,7 @@ def persons_helped(scope: Scope) -> Table:
 # A liaison case belongs to the office it was opened at, like every case: a report cut by
 # office counts only that office's cases (the whole report is about that office).
 
-POLICE_MEASURES = ["Opened", "Closed", "Active at month end"]
+POLICE_MEASURES = [_l("Opened"), _l("Closed"), _l("Active at month end")]
 
 
 def _police_measures(scope: Scope):
@@ -295,7 +306,7 @@ def police_by_category(scope: Scope) -> Table:
                _may_count(scope, POLICE, Case.opened_at, Case.closed_at))
         .group_by(LiaisonCase.category)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
-    return Table("police_by_category", "Liaison cases by kind", "Kind", POLICE_MEASURES,
+    return Table("police_by_category", _l("Liaison cases by kind"), _l("Kind"), POLICE_MEASURES,
                  [(k.label, found.get(k, [0, 0, 0])) for k in PoliceCategory], sensitive=True)
 
 
@@ -306,8 +317,8 @@ def police_by_country(scope: Scope) -> Table:
                _may_count(scope, POLICE, Case.opened_at, Case.closed_at))
         .group_by(LiaisonCase.country)).all()
     found = {row[0]: [int(v or 0) for v in row[1:]] for row in rows}
-    return Table("police_by_country", "Liaison cases by the country they are handled for",
-                 "Country", POLICE_MEASURES,
+    return Table("police_by_country", _l("Liaison cases by the country they are handled for"),
+                 _l("Country"), POLICE_MEASURES,
                  [(k.label, found.get(k, [0, 0, 0])) for k in NordicCountry], sensitive=True)
 
 
@@ -320,7 +331,7 @@ def police_exchanges(scope: Scope) -> Table:
         .group_by(LiaisonCase.country, Exchange.direction)).all()
     countries, directions = list(NordicCountry), list(Direction)
     grid = _pivot(rows, countries, directions)
-    return Table("police_exchanges", "Exchanges with counterparts", "Country",
+    return Table("police_exchanges", _l("Exchanges with counterparts"), _l("Country"),
                  [d.label for d in directions],
                  [(c.label, values) for c, values in zip(countries, grid)], sensitive=True,
                  row_totals=True)
@@ -341,10 +352,10 @@ def police_children(scope: Scope) -> Table:
         .where(_office(scope), c.category == PoliceCategory.CHILD_ABDUCTION,
                unindexed(Case.opened_at) < scope.end,
                _may_count(scope, POLICE, Case.opened_at))).one()
-    return Table("police_children", "Child abduction: cases and children", "Figure",
-                 ["Cases", "Children"],
-                 [("Opened in the month", [int(row[0]), int(row[1])]),
-                  ("Active at month end", [int(row[2]), int(row[3])])],
+    return Table("police_children", _l("Child abduction: cases and children"), _l("Figure"),
+                 [_l("Cases"), _l("Children")],
+                 [(_l("Opened in the month"), [int(row[0]), int(row[1])]),
+                  (_l("Active at month end"), [int(row[2]), int(row[3])])],
                  sensitive=True, totals=False)
 
 
@@ -354,8 +365,8 @@ def police_outcomes(scope: Scope) -> Table:
         .where(POLICE, _office(scope), _in(LiaisonCase.closed_at, scope))
         .group_by(LiaisonCase.closing_reason)).all()
     found = {row[0]: int(row[1]) for row in rows}
-    return Table("police_outcomes", "Outcomes of cases closed in the month", "Outcome",
-                 ["Cases"], [(o.label, [found.get(o.value, 0)]) for o in Outcome],
+    return Table("police_outcomes", _l("Outcomes of cases closed in the month"), _l("Outcome"),
+                 [_l("Cases")], [(o.label, [found.get(o.value, 0)]) for o in Outcome],
                  sensitive=True)
 
 
@@ -385,6 +396,7 @@ def trends(scope: Scope, months: list[Month], time_zone: str) -> dict[str, list[
         POLICE, _office(scope), LiaisonCase.opened_at >= bounds[0][0],
         LiaisonCase.opened_at < bounds[-1][1])).one()
     as_ints = lambda row: [int(v or 0) for v in row]  # noqa: E731
+    # English labels, as published; the chart says them in the reader's language (charts.py).
     return {"labels": [m.first_day.strftime("%b %Y") for m in months],
             "consular_opened": as_ints(opened), "consular_resolved": as_ints(resolved),
             "enquiries": as_ints(enquiries), "police_opened": as_ints(police)}

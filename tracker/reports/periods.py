@@ -6,6 +6,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
+
+from tracker.i18n import local_date
+
 
 @dataclass(frozen=True)
 class Month:
@@ -17,10 +21,10 @@ class Month:
         """'2026-10' -> Month(2026, 10); ValueError otherwise."""
         match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text or "")
         if not match:
-            raise ValueError("Give the month as YYYY-MM, e.g. 2026-10.")
+            raise ValueError(_("Give the month as YYYY-MM, e.g. 2026-10."))
         year, month = int(match.group(1)), int(match.group(2))
         if not (1 <= month <= 12 and 2000 <= year <= 2100):
-            raise ValueError("Give a month between 2000-01 and 2100-12.")
+            raise ValueError(_("Give a month between 2000-01 and 2100-12."))
         return cls(year, month)
 
     @classmethod
@@ -33,7 +37,8 @@ class Month:
 
     @property
     def label(self) -> str:
-        return date(self.year, self.month, 1).strftime("%B %Y")
+        """"December 2026", or "desember 2026" to a Norwegian reader."""
+        return local_date(self.first_day, "month")
 
     @property
     def first_day(self) -> date:

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from tracker.consular.categories import Category
 from tracker.police.categories import PoliceCategory
 from tracker.reports.charts import CHART_TOTALS, trend_table
-from tracker.reports.figures import Table
+from tracker.reports.figures import Table, source_text
 from tracker.reports.suppression import Cell, Grid, display, grid_for, settle
 
 
@@ -43,11 +45,12 @@ def _links(grids: dict[str, Grid]) -> list[tuple[Cell, Cell]]:
     if by_category is not None:
         if "time_to_resolution" in grids:
             days = grids["time_to_resolution"]
-            pairs += [(by_category.cell(c.label, "Resolved"), days.cell(c.label, "Resolved"))
-                      for c in Category]
+            pairs += [(by_category.cell(source_text(c.label), "Resolved"),
+                       days.cell(source_text(c.label), "Resolved")) for c in Category]
         if "published_counts" in grids:
             published = grids["published_counts"]
-            pairs += [(by_category.cell(c.label, "Opened"), published.cell(label, "Count"))
+            pairs += [(by_category.cell(source_text(c.label), "Opened"),
+                       published.cell(label, "Count"))
                       for label, c in PUBLISHED_OPENED.items()]
         if "requests_by_office" in grids:
             by_office = grids["requests_by_office"]
@@ -67,10 +70,10 @@ def _links(grids: dict[str, Grid]) -> list[tuple[Cell, Cell]]:
                           grids["police_outcomes"].column_total("Cases")))
         if "police_children" in grids:
             children = grids["police_children"]
-            pairs += [(police.cell(PoliceCategory.CHILD_ABDUCTION.label, column),
+            pairs += [(police.cell(source_text(PoliceCategory.CHILD_ABDUCTION.label), column),
                        children.cell(row, "Cases")) for row, column in CHILDREN_CASES.items()]
     for chart in (g for key, g in grids.items() if key.startswith("trends_")):
-        for (_, cells), (key, column) in zip(chart.rows, CHART_TOTALS[chart.table.key]):
+        for (_series, cells), (key, column) in zip(chart.rows, CHART_TOTALS[chart.table.key]):
             grid = grids.get(key)
             if grid is not None and cells:
                 # The chart's last month is the report's month: the same figure as the total.
@@ -79,32 +82,43 @@ def _links(grids: dict[str, Grid]) -> list[tuple[Cell, Cell]]:
     return [(a, b) for a, b in pairs if a is not None and b is not None]
 
 
-def _render(grid: Grid, threshold: int) -> DisplayTable:
+def said(text: str) -> str:
+    """A table's title or label (kept in English, see figures.Table) in the reader's
+    language; a name that is not in the catalogue (an office's) stays as it is."""
+    return _(text) if text else text
+
+
+def _render(grid: Grid, threshold: int, local: bool) -> DisplayTable:
     table = grid.table
-    header = [table.row_header, *table.columns] + (["Total"] if table.row_totals else [])
+    header = ([said(table.row_header), *map(said, table.columns)]
+              + ([_("Total")] if table.row_totals else []))
     rows, hidden_any = [], False
     for i, (label, cells) in enumerate(grid.rows):
         hidden_any |= any(c.hidden for c in cells)
         # In a table of days the first column counts the cases the days are taken over.
-        row = [label, *(display(c, threshold, table.unit if j else "count")
-                        for j, c in enumerate(cells))]
+        row = [said(label), *(display(c, threshold, table.unit if j else "count", local)
+                              for j, c in enumerate(cells))]
         if grid.row_totals is not None:
-            row.append(display(grid.row_totals[i], threshold))
+            row.append(display(grid.row_totals[i], threshold, local=local))
         rows.append(row)
     footer = None
     if grid.column_totals is not None:
-        footer = ["Total", *(display(c, threshold) for c in grid.column_totals)]
+        footer = [_("Total"), *(display(c, threshold, local=local) for c in grid.column_totals)]
         if grid.grand_total is not None:
-            footer.append(display(grid.grand_total, threshold))
-    return DisplayTable(table.key, table.title, header, rows, footer, hidden_any)
+            footer.append(display(grid.grand_total, threshold, local=local))
+    return DisplayTable(table.key, said(table.title), header, rows, footer, hidden_any)
 
 
 def display_section(tables: list[Table], threshold: int, chart: Table | None = None,
-                    ) -> tuple[list[DisplayTable], DisplayTable | None]:
-    """The tables of one section and its trend chart (as a table), suppressed together."""
+                    local: bool = True) -> tuple[list[DisplayTable], DisplayTable | None]:
+    """The tables of one section and its trend chart (as a table), suppressed together.
+
+    `local`: numbers written as the reader's language writes them (pages, PDF); CSV and
+    XLSX keep one machine-readable form (1,234 and 2.5) whatever the language.
+    """
     grids = [grid_for(t, threshold) for t in tables + ([chart] if chart else [])]
     settle(grids, _links({g.table.key: g for g in grids}), threshold)
-    shown = [_render(g, threshold) for g in grids]
+    shown = [_render(g, threshold, local) for g in grids]
     return (shown[:-1], shown[-1]) if chart else (shown, None)
 
 
@@ -113,11 +127,11 @@ def display_tables(tables: list[Table], threshold: int) -> list[DisplayTable]:
     return display_section(tables, threshold)[0]
 
 
-def report_section(report, section: str, threshold: int,
+def report_section(report, section: str, threshold: int, local: bool = True,
                    ) -> tuple[list[DisplayTable], DisplayTable]:
     """A report's section as published: its tables and its trend chart."""
     return display_section(getattr(report, section), threshold,
-                           trend_table(report.trends, section))
+                           trend_table(report.trends, section), local)
 
 
 def display_table(table: Table, threshold: int) -> DisplayTable:
@@ -125,11 +139,8 @@ def display_table(table: Table, threshold: int) -> DisplayTable:
     return display_tables([table], threshold)[0]
 
 
-SUPPRESSION_NOTE = ("<{t}: a count between 1 and {m}, not shown so that no person can be "
-                    "singled out. *: withheld (a count of at least 1, small or not) so that "
-                    "no hidden count can be worked out from the totals and the other "
-                    "figures.")
-
-
 def suppression_note(threshold: int) -> str:
-    return SUPPRESSION_NOTE.format(t=threshold, m=threshold - 1)
+    return _("<%(threshold)s: a count between 1 and %(below)s, not shown so that no person "
+             "can be singled out. *: withheld (a count of at least 1, small or not) so that "
+             "no hidden count can be worked out from the totals and the other figures.",
+             threshold=threshold, below=threshold - 1)

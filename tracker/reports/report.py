@@ -125,6 +125,19 @@ def differences(report: Report, sections: list[str], limit: int) -> list[tuple]:
     return changed
 
 
+def changes_since(last: ReportSnapshot, month: Month, office: Office | None,
+                  sections: list[str], limit: int) -> list[tuple]:
+    """What publishing `month` would show differently from the last publication `last`,
+    figure by figure and as people see them (suppressed alike): (table, row, column, in the
+    last publication, now)."""
+    data = json.loads(last.figures)
+    published = Report(Month.parse(last.month), office,
+                       [Table.from_dict(t) for t in data["consular"]],
+                       [Table.from_dict(t) for t in data["police"]], data["trends"],
+                       snapshot=last, live=live_report(month, office))
+    return differences(published, sections, limit)
+
+
 def _lines(table) -> list[list[str]]:
     return table.rows + ([table.footer] if table.footer else [])
 

@@ -21,6 +21,7 @@ import math
 from dataclasses import dataclass, field
 
 import numpy as np
+from flask_babel import format_decimal
 from scipy.optimize import linprog
 
 from tracker.reports.figures import Table
@@ -330,11 +331,13 @@ def suppress(table: Table, threshold: int) -> Grid:
     return grid
 
 
-def display(cell: Cell, threshold: int, unit: str = "count") -> str:
+def display(cell: Cell, threshold: int, unit: str = "count", local: bool = False) -> str:
+    """A cell as text; `local`: its number as the reader's language writes it (1 234 and
+    2,5 in Norwegian), else one machine-readable form (1,234 and 2.5)."""
     if cell.hidden:
         return "*" if cell.secondary else f"<{threshold}"
     if cell.value is None:
         return "–"
     if unit == "days":
-        return f"{cell.value:.1f}"
-    return f"{cell.value:,}"
+        return format_decimal(cell.value, "0.0") if local else f"{cell.value:.1f}"
+    return format_decimal(cell.value) if local else f"{cell.value:,}"

@@ -22,6 +22,7 @@ from tracker.reports.render import report_section, suppression_note
 from tracker.reports.report import (
     AlreadyPublished,
     MonthNotOver,
+    changes_since,
     differences,
     last_publication,
     monthly_report,
@@ -95,7 +96,7 @@ def monthly():
 @allow(Permission.PUBLISH_REPORTS)
 def publish_month():
     """GET: what publishing the month will do, with a comment field; POST: publish it."""
-    month, office, _sections = _chosen()
+    month, office, sections = _chosen()
     back = redirect(url_for("reports.monthly", month=str(month),
                             office=office.code if office else "all"))
     form = PublishForm()
@@ -121,8 +122,10 @@ def publish_month():
         flash(_("%(month)s is not over yet: a month is published once it has ended.",
                 month=month.label), "error")
         return back
+    last = last_publication(month, office)
+    changed = changes_since(last, month, office, sections, threshold()) if last else []
     return render_template("reports/publish.html", form=form, month=month, office=office,
-                           last=last_publication(month, office)
+                           last=last, changed=changed
                            ), 422 if request.method == "POST" else 200
 
 
@@ -133,10 +136,7 @@ def export(fmt: str):
         abort(404)
     month, office, sections = _chosen()
     report = monthly_report(month, office)
-    produced = _("Produced %(time)s UTC by %(name)s", time=utcnow().strftime("%Y-%m-%d %H:%M"),
-                 name=current_user.display_name) + " " + (
-        _("(published %(date)s)", date=f"{report.snapshot.published_at:%Y-%m-%d}")
-        if report.snapshot else _("(live figures, not published)"))
+    produced = exports.produced(report, current_user.display_name, utcnow())
     mimetype, write = FORMATS[fmt]
     body = write(report, sections, threshold(), produced)
     with unit_of_work():
