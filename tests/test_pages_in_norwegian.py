@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from tests.conftest import csrf_token, login, make_request, make_user
+from tests.conftest import csrf_token, login, make_liaison_case, make_request, make_user
 from tracker.auth.models import Role
 from tracker.db import utcnow
 from tracker.reports.periods import Month
@@ -214,3 +214,50 @@ def test_the_pdf_report_is_framed_in_the_readers_language(login_as):
                                    headers=EN).data)
     assert "Monthly report:" in english and "Page 1 of" in english
     assert "UTC by Mona Testesen (live figures, not published)" in english
+
+
+# --- case pages, liaison cases, the monthly report, an account's page -------------------
+
+
+def test_a_request_page_and_its_action_pages_in_norwegian(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    case = make_request(officer=officer.user, summary="Lost passport in Lahore")
+    page = text(officer.get(f"/consular/requests/{case.reference}", headers=NB))
+    assert ">Tidslinje</h2>" in page and ">Dokumenter</h2>" in page
+    assert "<strong>Opprettet</strong> som" in page and ">Hvor det skjedde</dt>" in page
+    assert "Lost passport in Lahore" in page  # what is stored stays as written
+    answer = officer.post(f"/consular/requests/{case.reference}/notes", {"text": "Called."},
+                          headers=NB, follow_redirects=True)
+    assert "Notatet er lagt til." in text(answer)
+    page = text(officer.get(f"/consular/requests/{case.reference}/notes", headers=NB))
+    assert ">Lagre notatet</button>" in page
+    english = text(officer.get(f"/consular/requests/{case.reference}", headers=EN))
+    assert ">Timeline</h2>" in english and "<strong>Opened</strong> as" in english
+
+
+def test_a_liaison_case_in_norwegian(login_as):
+    liaison = login_as(Role.POLICE_LIAISON_OFFICER)
+    case, _party, _link = make_liaison_case(liaison.user)
+    page = text(liaison.get(f"/police/cases/{case.reference}", headers=NB))
+    assert ">Involverte personer</h2>" in page and ">Behandles for</dt>" in page
+    assert "Ikke begrenset: alle sambandsmenn kan åpne den." in page
+    page = text(liaison.get("/police/", headers=NB))
+    assert "Politiavdelingen: bare sambandsmenn ser disse sidene." in page
+
+
+def test_the_monthly_report_page_and_an_account_page_in_norwegian(login_as):
+    manager = login_as(Role.MANAGER)
+    page = text(manager.get("/reports/", headers=NB))
+    assert "De siste tolv månedene" in page and "Last ned PDF" in page
+    admin = login_as(Role.ADMINISTRATOR)
+    page = text(admin.get(f"/admin/users/{manager.user.id}", headers=NB))
+    assert ">Tilbakestill passordet</h3>" in page and "Avslutt alle økter" in page
+
+
+def test_the_search_page_in_norwegian(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    page = text(officer.get("/consular/search?q=Zzyzx%25", headers=NB))
+    assert "<h1>Søk</h1>" in page and "Ingen person passer." in page
+    assert "Ingen henvendelse passer med «Zzyzx%»." in page
+    english = text(officer.get("/consular/search?q=Zzyzx%25", headers=EN))
+    assert "No request matches “Zzyzx%”." in english

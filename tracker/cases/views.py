@@ -64,7 +64,7 @@ def _journal_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
                 journal.add_note(case, current_user, form.text.data,
                                  corrects_id=form.corrects_id.data)
             if work.done:
-                flash("Note added.", "success")
+                flash(_("Note added."), "success")
                 return back(case, "#timeline")
         return page(case, _("Add a note"), "cases/_note_form.html",
                     200 if request.method == "GET" else 422, form=form)
@@ -79,7 +79,7 @@ def _journal_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
                 journal.add_contact(case, current_user, form.contact_channel.data,
                                     form.contact_with.data, form.said.data)
             if work.done:
-                flash("Contact recorded.", "success")
+                flash(_("Contact recorded."), "success")
                 return back(case, "#timeline")
         return page(case, _("Record a contact"), "cases/_contact_form.html",
                     200 if request.method == "GET" else 422, form=form)
@@ -99,7 +99,7 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
                 with unit_of_work(form) as work:
                     documents.add_document(case, current_user, upload)
         if work is not None and work.done:
-            flash("Document added.", "success")
+            flash(_("Document added."), "success")
             return back(case, "#documents")
         # 507 when the disk is full
         return page(case, _("Add a document"), "cases/_document_form.html",
@@ -138,10 +138,10 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
             with unit_of_work(form) as work:
                 documents.remove_document(case, attachment, current_user, form.reason.data)
             if work.done:
-                flash(f"{attachment.filename} removed.", "success")
+                flash(_("%(file)s removed.", file=attachment.filename), "success")
                 return back(case, "#documents")
         elif request.method == "POST" and not form.reason.data:
-            form.reason.errors = ["Say why the document is removed."]
+            form.reason.errors = [_("Say why the document is removed.")]
         return page(case, _("Remove a document"), "cases/_remove_document_form.html",
                     200 if request.method == "GET" else 422, form=form, attachment=attachment)
 
@@ -157,8 +157,8 @@ def _check_version(case: Case, move: workflow.Transition, version: int | None) -
     """A step that needs confirmation must name the version its page showed; any step that
     names one is refused when the case has changed since (the one conflict page)."""
     if (version is None and move.confirm) or (version is not None and version != case.version):
-        raise StaleRecord("The case changed after you opened this step: nothing was done. "
-                          "Open the step again to see it as it is now.")
+        raise StaleRecord(_("The case changed after you opened this step: nothing was done. "
+                            "Open the step again to see it as it is now."))
 
 
 def _step_actions(case_type: CaseType, bp: Blueprint, back, page,
@@ -195,8 +195,8 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, page,
                                         **{field: form[field].data
                                            for field in case_type.step_fields.get(name, ())})
                 if work.done:
-                    flash(f"{move.label}: done. Now {flow.label(move.target).lower()}.",
-                          "success")
+                    flash(_("%(step)s: done. Now %(status)s.", step=move.label,
+                            status=flow.label(move.target).lower()), "success")
                     return back(case)
         return render_template("cases/step.html", case=case, move=move, form=form,
                                flow=flow, detail_endpoint=case_type.detail_endpoint,
@@ -213,11 +213,12 @@ def _step_actions(case_type: CaseType, bp: Blueprint, back, page,
         if request.method == "POST" and form.validate_on_submit():
             chosen = form.assigned_to.data or None
             if chosen is not None and chosen not in eligible:
-                put_error(form, "assigned_to", "Choose an active officer of the case's office.")
+                put_error(form, "assigned_to",
+                          _("Choose an active officer of the case's office."))
             else:
                 with unit_of_work(form):
                     assignment.assign(case, current_user, eligible.get(chosen))
-                flash("Assignment saved.", "success")
+                flash(_("Assignment saved."), "success")
                 return back(case)
         return page(case, _("Assign the case"), "cases/_assign_form.html",
                     200 if request.method == "GET" else 422, form=form)

@@ -122,7 +122,7 @@ def new():
             with unit_of_work(form) as work:
                 case = services.open_case(current_user, _case_input(form))
             if work.done:
-                flash(f"Case {case.reference} opened.", "success")
+                flash(_("Case %(reference)s opened.", reference=case.reference), "success")
                 return redirect(url_for("police_cases.detail", reference=case.reference))
     return render_template("police/case_form.html", form=form, case=None), status
 
@@ -209,14 +209,14 @@ def edit(reference: str):
             # (the hidden field shows no error, and the page would offer the current version).
             valid = False
             form.version.errors = []
-            form.form_errors.append("This form does not say which version of the case it "
-                                    "was opened from. Nothing was saved: open the case "
-                                    "again and make your change.")
+            form.form_errors.append(_("This form does not say which version of the case it "
+                                      "was opened from. Nothing was saved: open the case "
+                                      "again and make your change."))
         if valid:
             with unit_of_work(form) as work:
                 services.update_case(case, current_user, _case_input(form), form.version.data)
             if work.done:
-                flash("Case saved.", "success")
+                flash(_("Case saved."), "success")
                 return redirect(url_for("police_cases.detail", reference=case.reference))
     return render_template("police/case_form.html", form=form, case=case), status
 
@@ -239,7 +239,7 @@ def add_party(reference: str):
             return action_page(case, _("Add a person"), "police/_party_form.html", form,
                                candidates=choice.candidates)
         if work.done:
-            flash("Person added to the case.", "success")
+            flash(_("Person added to the case."), "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#parties")
     return action_page(case, _("Add a person"), "police/_party_form.html", form)
@@ -265,7 +265,7 @@ def add_exchange(reference: str):
         else:
             add_rule_errors(form, lambda: services.check_exchange(current_user, data))
     if work is not None and work.done:
-        flash(f"Exchange logged under {exchange.handling_code.value}.", "success")
+        flash(_("Exchange logged under %(code)s.", code=exchange.handling_code.value), "success")
         return redirect(url_for("police_cases.detail", reference=case.reference)
                         + "#exchanges")
     # 507 when the disk is full
@@ -295,7 +295,7 @@ def set_restriction(reference: str):
         with unit_of_work(form):
             services.set_restriction(case, current_user, form.restricted.data,
                                      form.officers.data or [])
-        flash("Restriction saved." if form.restricted.data else "Restriction lifted.",
+        flash(_("Restriction saved.") if form.restricted.data else _("Restriction lifted."),
               "success")
         return redirect(url_for("police_cases.detail", reference=case.reference))
     return action_page(case, _("Restriction"), "police/_restriction_form.html", form)
@@ -310,8 +310,8 @@ def link_consular(reference: str):
         with unit_of_work(form) as work:
             services.link_consular(case, current_user, form.reference.data)
         if work.done:
-            flash("Consular request linked. The consular section sees nothing of it unless "
-                  "you share it.", "success")
+            flash(_("Consular request linked. The consular section sees nothing of it unless "
+                    "you share it."), "success")
             return redirect(url_for("police_cases.detail", reference=case.reference)
                             + "#links")
     return action_page(case, _("Link a consular request"), "police/_link_form.html", form)
@@ -326,8 +326,8 @@ def share_link(reference: str, link_id: int):
         abort(404)
     with unit_of_work():
         services.share_link(link, current_user)
-    flash("Shared: the consular request now says the police liaison officer is involved, "
-          "and nothing more.", "success")
+    flash(_("Shared: the consular request now says the police liaison officer is involved, "
+            "and nothing more."), "success")
     return redirect(url_for("police_cases.detail", reference=case.reference) + "#links")
 
 
@@ -376,7 +376,7 @@ register_add_identifier(bp, Permission.WORK_LIAISON_CASES, _visible_person, _ren
 
 
 def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
-    form.closing_reason.choices = choose("Choose the outcome", choices(Outcome))
+    form.closing_reason.choices = choose(_("Choose the outcome"), choices(Outcome))
 
 
 register_case_actions(cases_bp, access.CASE_TYPE, _prepare_step_form)
