@@ -12,6 +12,7 @@ from wtforms import (
     StringField,
 )
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import HiddenInput
 from flask_babel import lazy_gettext as _l
 
@@ -44,7 +45,8 @@ class SecondFactorForm(TrackerForm):
 
 class LanguageForm(TrackerForm):
     language = SelectField(_l("Language of the pages"),
-                           choices=[("", _l("As my browser asks"))] + list(LANGUAGES.items()),
+                           choices=[SelectChoice("", _l("As my browser asks")),
+                                    *(SelectChoice(code, name) for code, name in LANGUAGES.items())],
                            description=_l("Dates are written 01.12.2026 in Norwegian."))
 
 
