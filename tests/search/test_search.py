@@ -127,6 +127,19 @@ def test_every_word_must_occur(officer, request_):
     assert found(officer, "forced holiday") == []
 
 
+@pytest.mark.parametrize("typed", ["0¼", "²²", "ʹʹ", "x² y³", "ǅemal ½", "ﬁle", "a:* & b",
+                                   "!(x)", "'' \\ ::"])
+def test_words_that_fold_to_parts_or_nothing_are_still_a_search(officer, request_, typed):
+    """unaccent makes "¼" "1/4" and "²" nothing: neither may become a broken text query."""
+    assert found(officer, typed) == []
+
+
+def test_a_word_with_a_ligature_finds_the_unligatured_text(officer, request_):
+    journal.add_note(request_, officer, "The file was sent to Oslo.")
+    db.session.commit()
+    assert found(officer, "ﬁle") == [request_.reference]
+
+
 def test_the_place_of_the_event(officer):
     request_ = make_request(office=officer.office, officer=officer)
     consular.update_request(request_, officer, version=request_.version, priority="routine",

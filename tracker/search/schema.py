@@ -177,9 +177,15 @@ def postgresql_indexes() -> list[str]:
         # IMMUTABLE function, so the dictionary is named explicitly. Punctuation becomes a
         # space, as in SQLite's tokenizer: PostgreSQL's parser would otherwise read
         # "KRIPOS-2026-4711" as a word and two negative numbers, "FIA/ISB/77" as a file path.
-        "CREATE FUNCTION tracker_search_text(text) RETURNS text LANGUAGE sql IMMUTABLE "
-        "PARALLEL SAFE STRICT AS $$ SELECT regexp_replace("
-        "unaccent('unaccent'::regdictionary, $1), '[[:punct:]]+', ' ', 'g') $$"]
+        # Both unaccent names carry the extension's schema: pg_restore runs with an empty
+        # search_path and computes the generated column through this function.
+        "DO $do$ DECLARE s text; BEGIN "
+        "SELECT extnamespace::regnamespace::text INTO s FROM pg_extension "
+        "WHERE extname = 'unaccent'; "
+        "EXECUTE format('CREATE FUNCTION tracker_search_text(text) RETURNS text LANGUAGE sql "
+        "IMMUTABLE PARALLEL SAFE STRICT AS $f$ SELECT pg_catalog.regexp_replace("
+        "%1$s.unaccent(%2$L::regdictionary, $1), ''[[:punct:]]+'', '' '', ''g'') $f$', "
+        "s, s || '.unaccent'); END $do$"]
     for table, _ in TABLES.values():
         statements += [
             f"ALTER TABLE {table} ADD COLUMN document tsvector GENERATED ALWAYS AS "

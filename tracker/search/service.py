@@ -14,6 +14,7 @@ and what matched marked in each.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -139,7 +140,7 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
         found_by(_cases_of_persons(spec, and_(*(
             Person.folded_name.contains(t, autoescape=True) for t in tokens))),
             (NAME, 0), "name")
-    words = [w for w in _WORD.findall(text) if len(w) >= 2][:MAX_WORDS]
+    words = _words(text)
     if words:
         for case_id, field_, body, rank in db.session.execute(_word_statement(spec, words)):
             candidates.setdefault(case_id, _Candidate((WORDS, rank))).add((WORDS, rank),
@@ -197,6 +198,15 @@ def _cases_of_persons(spec: SearchSpec, clause) -> list[tuple[int, object]]:
     return _cases(spec, spec.cases_of_persons(ids)) if ids else []
 
 
+def _words(text: str) -> list[str]:
+    """The words searched for, in compatibility form ("ﬁle" is "file", "²" is "2"). Modifier
+    letters and other numbers left ("ʹ", "৴") part words: some fold to nothing in the
+    database's unaccent, and an empty prefix is not a query."""
+    text = "".join(" " if unicodedata.category(c) in ("Lm", "No") else c
+                   for c in unicodedata.normalize("NFKC", text))
+    return [w for w in _WORD.findall(text) if len(w) >= 2][:MAX_WORDS]
+
+
 def _word_statement(spec: SearchSpec, words: list[str]) -> Select:
     """(case id, field, body, rank) of the entries holding every word (each as a prefix)."""
     entries = spec.entries
@@ -208,7 +218,9 @@ def _word_statement(spec: SearchSpec, words: list[str]) -> Select:
         # || (immutable), the query is a constant when planned, so the GIN index is costed.
         query_text = None
         for w in words:
-            term = func.tracker_search_text(w).concat(":*")
+            # A folded word may still be two ("½" unaccents to "1/2"): each part a prefix.
+            term = func.regexp_replace(func.trim(func.tracker_search_text(w)), r"\s+", ":* & ",
+                                       "g").concat(":*")
             query_text = term if query_text is None else query_text.concat(" & ").concat(term)
         query = func.to_tsquery("simple", query_text)
         document = literal_column(f"{table}.document")
