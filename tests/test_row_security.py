@@ -22,6 +22,7 @@ RAW = {
                        " WHERE c.kind = 'liaison_case'",
     "police names": "SELECT count(*) FROM person_identifiers i",
     "police search text": "SELECT count(*) FROM police_search_entries",
+    "police name words": "SELECT count(*) FROM person_name_tokens WHERE compartment = 'police'",
 }
 
 
@@ -45,10 +46,11 @@ def test_raw_sql_reads_no_police_row_outside_the_compartment():
             seen = counts()
         assert seen["liaison_cases"] == seen["police cases"] == seen["parties"] == 0, role
         assert seen["police persons"] == seen["police timeline"] == 0, role
-        assert seen["police search text"] == 0, role
+        assert seen["police search text"] == seen["police name words"] == 0, role
     with scope.reading_as(make_user(Role.POLICE_LIAISON_OFFICER)):
         assert counts()["liaison_cases"] == everything["liaison_cases"]
         assert counts()["police search text"] == everything["police search text"] >= 1
+        assert counts()["police name words"] == everything["police name words"] >= 1
 
 
 def test_a_connection_straight_from_the_pool_reads_no_police_row(app):

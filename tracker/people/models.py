@@ -113,6 +113,25 @@ class PersonName(Base):
     person: Mapped[Person] = relationship(back_populates="other_names")
 
 
+class PersonNameToken(Base):
+    """One folded word of a person's names, kept by triggers on `persons`: the index a name
+    search goes through (tracker/people/name_index.py). Never written by the application."""
+
+    __tablename__ = "person_name_tokens"
+    __table_args__ = (
+        Index("ix_person_name_tokens_compartment_token", "compartment", "token"),
+        {"comment": "Words of persons' names, kept by triggers (0022_name_tokens)."},
+    )
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), primary_key=True)
+    # Bytewise order on PostgreSQL, so that a prefix is a range of the index (SQLite's
+    # default order is bytewise already).
+    token: Mapped[str] = mapped_column(
+        String(100).with_variant(String(100, collation="C"), "postgresql"), primary_key=True)
+    compartment: Mapped[Compartment] = mapped_column(enum_column(Compartment, "compartment"))
+
+
 class PersonIdentifier(Base):
     """A validated identifier in its one canonical form."""
 

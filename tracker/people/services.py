@@ -27,11 +27,13 @@ from tracker.people.models import (
     Person,
     PersonIdentifier,
     PersonName,
+    PersonNameToken,
     PersonRelation,
     PossibleDuplicate,
     RelationKind,
     Sex,
 )
+from tracker.people.name_index import TOP
 from tracker.people.names import fold_name, name_tokens, names_match
 from tracker.domain import FieldError, raise_all, too_long
 from tracker.i18n import local_date
@@ -151,7 +153,7 @@ def identifier_clause(pairs) -> object | None:
                  for kind, value in pairs))
 
 
-def person_match_clause(text: str):
+def person_match_clause(compartment: Compartment, text: str):
     """Persons with an identifier in `text` (any notation) or a name whose folded variants
     contain every word of it; None when the text could name nobody."""
     clauses = []
@@ -163,9 +165,20 @@ def person_match_clause(text: str):
     looks_like_reference = parse_reference(text) or reference_parts(text)
     tokens = [token for token in name_tokens(text) if not token.isdigit()]
     if tokens and not looks_like_reference:
-        clauses.append(and_(*(Person.folded_name.contains(token, autoescape=True)
-                              for token in tokens)))
+        clauses.append(name_clause(compartment, tokens))
     return or_(*clauses) if clauses else None
+
+
+def name_clause(compartment: Compartment, tokens: list[str]):
+    """Persons with a word of their names (any spelling kept) beginning with each token.
+
+    Through `person_name_tokens` by prefix ranges, which PostgreSQL may take from the index
+    under row security (tracker/people/name_index.py)."""
+    return and_(*(Person.id.in_(
+        select(PersonNameToken.person_id).where(
+            PersonNameToken.compartment == compartment,
+            PersonNameToken.token >= token[:100], PersonNameToken.token < token[:100] + TOP))
+        for token in tokens))
 
 
 def _matches(compartment: Compartment, data: PersonInput) -> dict[int, tuple[Person, str]]:
@@ -316,7 +329,7 @@ def find_persons(compartment: Compartment, text: str, limit: int = 25, *, where=
     text = (text or "").strip()[:200]
     if not text:
         return []
-    match = person_match_clause(text)
+    match = person_match_clause(compartment, text)
     if match is None:
         return []
     stmt = (select(Person).where(Person.compartment == compartment,

@@ -20,7 +20,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, and_, column, func, literal_column, or_, select
+from sqlalchemy import Select, column, func, literal_column, or_, select
 from sqlalchemy import table as table_
 
 from tracker.cases.models import CaseKind
@@ -29,7 +29,7 @@ from tracker.extensions import db
 from tracker.people.identifiers import search_forms
 from tracker.people.models import Compartment, Person, PersonIdentifier
 from tracker.people.names import name_tokens
-from tracker.people.services import identifier_clause
+from tracker.people.services import identifier_clause, name_clause
 from tracker.search.highlight import Terms, highlight, mark_all
 from tracker.db import utcnow
 from tracker.search.schema import TABLES
@@ -137,9 +137,8 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
     # A name has letters: a number typed is an identifier or a reference, not a name.
     tokens = [t for t in name_tokens(text) if len(t) >= 2 and not t.isdigit()]
     if tokens and not exact and not parts:
-        found_by(_cases_of_persons(spec, and_(*(
-            Person.folded_name.contains(t, autoescape=True) for t in tokens))),
-            (NAME, 0), "name")
+        found_by(_cases_of_persons(spec, name_clause(spec.compartment, tokens)), (NAME, 0),
+                 "name")
     words = _words(text)
     if words:
         for case_id, field_, body, rank in db.session.execute(_word_statement(spec, words)):
