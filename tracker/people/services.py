@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, or_, select, union
 from sqlalchemy.orm import selectinload
 from flask_babel import gettext as _, lazy_gettext as _l
 
@@ -155,30 +155,36 @@ def identifier_clause(pairs) -> object | None:
 
 def person_match_clause(compartment: Compartment, text: str):
     """Persons with an identifier in `text` (any notation) or a name whose folded variants
-    contain every word of it; None when the text could name nobody."""
-    clauses = []
+    hold every word of it; None when the text could name nobody. One IN over the ids found
+    each way, so that the planner looks persons up by id instead of testing every person."""
+    ways = []
     same_identifier = identifier_clause(search_forms(text))
     if same_identifier is not None:
-        clauses.append(Person.id.in_(select(PersonIdentifier.person_id).where(same_identifier)))
+        ways.append(select(PersonIdentifier.person_id).where(same_identifier))
     # A reference (or a part of one) is not a name: looked for as three name words, it cost a
     # scan of every person (docs/benchmarks.md). Nor is a word of digits.
     looks_like_reference = parse_reference(text) or reference_parts(text)
     tokens = [token for token in name_tokens(text) if not token.isdigit()]
     if tokens and not looks_like_reference:
-        clauses.append(name_clause(compartment, tokens))
-    return or_(*clauses) if clauses else None
+        ways.append(named(compartment, tokens))
+    if not ways:
+        return None
+    return Person.id.in_(ways[0] if len(ways) == 1 else union(*ways))
 
 
-def name_clause(compartment: Compartment, tokens: list[str]):
-    """Persons with a word of their names (any spelling kept) beginning with each token.
-
-    Through `person_name_tokens` by prefix ranges, which PostgreSQL may take from the index
+def named(compartment: Compartment, tokens: list[str]):
+    """Ids of the persons with a word of their names (any spelling kept) beginning with each
+    token: prefix ranges over `person_name_tokens`, which PostgreSQL may take from the index
     under row security (tracker/people/name_index.py)."""
-    return and_(*(Person.id.in_(
-        select(PersonNameToken.person_id).where(
+    ids = None
+    # Each word narrows the ones before it (an IN, not INTERSECT: SQLite takes no compound
+    # SELECT inside another).
+    for token in tokens:
+        stmt = select(PersonNameToken.person_id).where(
             PersonNameToken.compartment == compartment,
-            PersonNameToken.token >= token[:100], PersonNameToken.token < token[:100] + TOP))
-        for token in tokens))
+            PersonNameToken.token >= token[:100], PersonNameToken.token < token[:100] + TOP)
+        ids = stmt if ids is None else stmt.where(PersonNameToken.person_id.in_(ids))
+    return ids
 
 
 def _matches(compartment: Compartment, data: PersonInput) -> dict[int, tuple[Person, str]]:

@@ -29,7 +29,7 @@ from tracker.extensions import db
 from tracker.people.identifiers import search_forms
 from tracker.people.models import Compartment, Person, PersonIdentifier
 from tracker.people.names import name_tokens
-from tracker.people.services import identifier_clause, name_clause
+from tracker.people.services import identifier_clause, named
 from tracker.search.highlight import Terms, highlight, mark_all
 from tracker.db import utcnow
 from tracker.search.schema import TABLES
@@ -137,8 +137,8 @@ def search(spec: SearchSpec, text: str, limit: int = 50) -> list[Result]:
     # A name has letters: a number typed is an identifier or a reference, not a name.
     tokens = [t for t in name_tokens(text) if len(t) >= 2 and not t.isdigit()]
     if tokens and not exact and not parts:
-        found_by(_cases_of_persons(spec, name_clause(spec.compartment, tokens)), (NAME, 0),
-                 "name")
+        found_by(_cases_of_persons(spec, Person.id.in_(named(spec.compartment, tokens))),
+                 (NAME, 0), "name")
     words = _words(text)
     if words:
         for case_id, field_, body, rank in db.session.execute(_word_statement(spec, words)):
