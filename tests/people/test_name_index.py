@@ -101,3 +101,15 @@ def test_postgresql_may_take_the_words_from_the_index_under_row_security(app):
             "EXPLAIN SELECT person_id FROM person_name_tokens WHERE compartment = 'consular' "
             "AND token >= 'chau' AND token < 'chau' || chr(1114111)")))
     assert "ix_person_name_tokens_compartment_token" in plan, plan
+
+
+def test_a_removed_person_leaves_no_word_behind(app):
+    """Retention removes persons: their name's words must go with them (the foreign key)."""
+    person = make_person("Xochitl Removedperson")
+    person_id = person.id
+    db.session.delete(person)
+    db.session.commit()
+    assert db.session.scalar(text(
+        f"SELECT count(*) FROM person_name_tokens WHERE person_id = {person_id}")) == 0
+    assert db.session.scalar(text(
+        "SELECT count(*) FROM person_name_tokens WHERE token = 'removedperson'")) == 0
