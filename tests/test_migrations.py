@@ -210,6 +210,12 @@ def _fill_0022(conn, ids):
     return []
 
 
+def _fill_0023(conn, ids):
+    _insert(conn, "person_corrections", person_id=ids["person"], corrected_by_id=ids["user"],
+            fields="full_name", reason="The name was misspelt when logged")
+    return [_count("person_corrections")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -225,6 +231,7 @@ FILLS = {
     "0016_search": _fill_0016,
     "0017_casepage": _fill_0017,
     "0022_name_tokens": _fill_0022,
+    "0023_person_corrections": _fill_0023,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -314,6 +321,7 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
         conn.execute(text("UPDATE users SET language = NULL"))
         conn.execute(text("DELETE FROM timeline_events WHERE kind = 'break_glass'"))
+        conn.execute(text("DELETE FROM person_corrections"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
         conn.commit()

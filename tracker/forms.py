@@ -9,8 +9,8 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, Field
-from wtforms.widgets import TextInput
+from wtforms import DateField, Field, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
@@ -219,3 +219,10 @@ def _input_id(field: Field) -> str | None:
     if field.type == "MultiCheckboxField":
         return f"{field.id}-0"
     return field.id
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes, each with its own label."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -83,6 +83,13 @@ def field_attrs(field) -> dict[str, object]:
     return attrs
 
 
+def correction_label(key: str) -> str:
+    """A corrected detail's name (tracker.people.rectification.FIELD_LABELS)."""
+    from tracker.people.rectification import FIELD_LABELS
+
+    return str(FIELD_LABELS.get(key, key))
+
+
 def role_label(value: str | None) -> str:
     try:
         return Role(value).label
@@ -155,6 +162,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(role_label, "role_label")
     app.add_template_filter(file_size, "file_size")
     app.add_template_filter(audit_details, "audit_details")
+    app.add_template_filter(correction_label, "correction_label")
     app.jinja_env.globals.update(can=can, navigation=navigation, Role=Role, field_attrs=field_attrs,
                                  error_summary=error_summary,
                                  status_label=status_label, is_overdue=is_overdue)

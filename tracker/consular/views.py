@@ -34,7 +34,11 @@ from tracker.extensions import db
 from tracker.forms import CONTROL_CHARACTERS, choose
 from tracker.people import services as people
 from tracker.people.forms import AddIdentifierForm
-from tracker.people.views import register_add_identifier, register_duplicate_queue
+from tracker.people.views import (
+    register_add_identifier,
+    register_correction,
+    register_duplicate_queue,
+)
 from tracker.people.models import Compartment, Person, PersonRelation
 from tracker.unit_of_work import unit_of_work
 from tracker.vocabulary import choices
@@ -361,6 +365,7 @@ def _render_person_again(found: Person, **kwargs):
 
 register_add_identifier(bp, Permission.WORK_CONSULAR_REQUESTS, _visible_person,
                         _render_person_again, "consular.person")
+register_correction(bp, Permission.WORK_CONSULAR_REQUESTS, _visible_person, "consular.person")
 
 
 @bp.route("/persons/<int:person_id>/relations", methods=["POST"])

@@ -1,13 +1,22 @@
 """The person fields both compartments' forms share, and reading them into a PersonInput."""
 from __future__ import annotations
 
-from wtforms import IntegerField, RadioField, SelectField, StringField
+from wtforms import (
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 from flask_babel import lazy_gettext as _l
 
-from tracker.forms import DayField, MaxLength, TrackerForm, add_rule_errors
+from tracker.forms import DayField, MaxLength, MultiCheckboxField, TrackerForm, add_rule_errors
 from tracker.people.models import IdentifierKind, Nationality, Sex
+from tracker.people.rectification import Correction
 from tracker.people.services import IdentifierInput, PersonInput, check_person
 from tracker.vocabulary import choices
 
@@ -101,3 +110,59 @@ class PersonFields(IdentifierFields):
             sex=self.sex.data or None, nationality=self.nationality.data or None,
             phone=self.phone.data, identifiers=identifiers,
             other_names=[n for n in (self.other_names.data or "").split(";") if n.strip()])
+
+
+class CorrectionForm(TrackerForm):
+    """A person's details as recorded, to correct, with the reason kept beside the correction."""
+
+    full_name = StringField(_l("Name, as the person writes it"),
+                            validators=[InputRequired(_l("Write the person's name as they "
+                                                         "write it.")), MaxLength(200)])
+    other_names = StringField(_l("Other spellings (optional)"),
+                              validators=[Optional(), MaxLength(400)],
+                              description=_l("Separate with semicolons."))
+    date_of_birth = DayField(_l("Date of birth"), validators=[Optional()])
+    sex = SelectField(_l("Sex (optional)"), choices=choices(Sex, _l("Not given")), default="")
+    nationality = SelectField(_l("Nationality"), choices=choices(Nationality, _l("Not known")),
+                              default="")
+    phone = StringField(_l("Phone"), validators=[Optional(), MaxLength(60)])
+    email = StringField(_l("E-mail"), validators=[Optional(), MaxLength(254)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), MaxLength(2000)])
+    drop_identifiers = MultiCheckboxField(
+        _l("Identity numbers recorded in error"), coerce=int, choices=[],
+        description=_l("Tick a number to remove it from the record. Add a right one on the "
+                       "person's page."))
+    reason = TextAreaField(_l("Why are the details corrected?"),
+                           validators=[InputRequired(_l("Say why the details are corrected.")),
+                                       MaxLength(2000)],
+                           description=_l("For example: the person showed their passport; "
+                                          "the name was misspelt when the request was logged. "
+                                          "Kept with the correction and in the audit log."))
+    version = HiddenField()
+
+    def fill(self, person) -> None:
+        """The identifiers to offer; on first opening, the details as recorded."""
+        self.drop_identifiers.choices = [
+            SelectChoice(i.id, f"{i.kind.label}: {i.shown}") for i in person.identifiers]
+        if self.is_submitted():
+            return
+        self.full_name.data = person.full_name
+        self.other_names.data = "; ".join(n.name for n in person.other_names)
+        self.date_of_birth.data = person.date_of_birth
+        self.sex.data = person.sex.value if person.sex else ""
+        self.nationality.data = person.nationality.value if person.nationality else ""
+        self.phone.data, self.email.data = person.phone, person.email
+        self.address.data = person.address
+        self.version.data = str(person.version)
+
+    def opened_version(self) -> int | None:
+        raw = (self.version.data or "").strip()
+        return int(raw) if raw.isdigit() and len(raw) < 10 else None
+
+    def correction(self) -> Correction:
+        return Correction(
+            full_name=self.full_name.data or "", date_of_birth=self.date_of_birth.data,
+            other_names=[n for n in (self.other_names.data or "").split(";") if n.strip()],
+            sex=self.sex.data or None, nationality=self.nationality.data or None,
+            phone=self.phone.data, email=self.email.data, address=self.address.data,
+            drop_identifiers=list(self.drop_identifiers.data or []))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Date,
@@ -19,6 +20,9 @@ from flask_babel import lazy_gettext as _l
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
 from tracker.people.identifiers import display_identifier
 from tracker.vocabulary import Labelled
+
+if TYPE_CHECKING:
+    from tracker.auth.models import User
 
 
 class Compartment(StrEnum):
@@ -94,6 +98,9 @@ class Person(Base):
     relations: Mapped[list[PersonRelation]] = relationship(
         back_populates="person", cascade="all, delete-orphan",
         foreign_keys="PersonRelation.person_id", order_by="PersonRelation.id")
+    corrections: Mapped[list[PersonCorrection]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True,
+        order_by="PersonCorrection.id.desc()")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -130,6 +137,28 @@ class PersonNameToken(Base):
     token: Mapped[str] = mapped_column(
         String(100).with_variant(String(100, collation="C"), "postgresql"), primary_key=True)
     compartment: Mapped[Compartment] = mapped_column(enum_column(Compartment, "compartment"))
+
+
+class PersonCorrection(Base):
+    """A correction of a person's details (rectification): which details, why, by whom.
+    The values themselves are not kept here: the record holds the corrected ones."""
+
+    __tablename__ = "person_corrections"
+    __table_args__ = {"comment": "Corrections of persons' details, with the reason (0023)."}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    fields: Mapped[str] = mapped_column(String(200), comment="the details corrected, by key")
+    reason: Mapped[str] = mapped_column(Text)
+
+    corrected_by: Mapped[User | None] = relationship()
+
+    @property
+    def field_keys(self) -> list[str]:
+        return self.fields.split(",") if self.fields else []
 
 
 class PersonIdentifier(Base):

@@ -20,7 +20,8 @@ from tracker.auth.permissions import Permission, allow
 from tracker.forms import MaxLength, TrackerForm
 from tracker.people import duplicates
 from tracker.people import services as people
-from tracker.people.forms import AddIdentifierForm
+from tracker.people import rectification
+from tracker.people.forms import AddIdentifierForm, CorrectionForm
 from tracker.people.models import Compartment, Person, PossibleDuplicate
 from tracker.unit_of_work import unit_of_work
 
@@ -110,3 +111,34 @@ def register_add_identifier(bp: Blueprint, permission: Permission,
                 flash(_("Identity number added."), "success")
                 return redirect(url_for(person_endpoint, person_id=found.id) + "#identifiers")
         return render_person(found, identifier_form=form, status=422)
+
+
+def register_correction(bp: Blueprint, permission: Permission,
+                        visible_person: Callable[[int], Person], person_endpoint: str) -> None:
+    """GET and POST /persons/<id>/correct: the person's details corrected with a reason
+    (rectification), for a person the officer sees (`visible_person` answers 404 otherwise)."""
+
+    def _page(found: Person, form: CorrectionForm, status: int = 200):
+        return render_template("people/correct.html", person=found, form=form,
+                               person_endpoint=person_endpoint,
+                               field_labels=rectification.FIELD_LABELS), status
+
+    @bp.route("/persons/<int:person_id>/correct", methods=["GET", "POST"])
+    @allow(permission)
+    def correct_person(person_id: int):
+        found = visible_person(person_id)
+        form = CorrectionForm()
+        form.fill(found)
+        if not form.is_submitted():
+            return _page(found, form)
+        if form.validate():
+            back = url_for(f"{bp.name}.correct_person", person_id=found.id)
+            with unit_of_work(form, back=back) as work:
+                changed = rectification.correct(found, form.correction(), form.reason.data,
+                                                current_user, form.opened_version())
+            if work.done:
+                flash(_("Corrected: %(fields)s. The reason is kept with the correction.",
+                        fields=", ".join(str(rectification.FIELD_LABELS[k]) for k in changed)),
+                      "success")
+                return redirect(url_for(person_endpoint, person_id=found.id) + "#corrections")
+        return _page(visible_person(person_id), form, 422)

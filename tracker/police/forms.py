@@ -7,17 +7,16 @@ from wtforms import (
     BooleanField,
     IntegerField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+from wtforms.widgets import HiddenInput
 
 from tracker.cases.models import Priority
 from tracker.cases.pending import PendingUploadFields
-from tracker.forms import DayField, MaxLength, TrackerForm, choose, chosen
+from tracker.forms import DayField, MaxLength, MultiCheckboxField, TrackerForm, choose, chosen
 from tracker.people.forms import PersonFields
 from tracker.police.categories import (
     Counterpart,
@@ -100,11 +99,6 @@ class ExchangeForm(PendingUploadFields):
 class NoticeForm(TrackerForm):
     colour = SelectField(_l("Notice or diffusion"), choices=choices(NoticeColour))
     number = StringField(_l("Number"), validators=[InputRequired(), MaxLength(40)])
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RestrictionForm(TrackerForm):

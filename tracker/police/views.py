@@ -31,7 +31,11 @@ from tracker.extensions import db
 from tracker.forms import add_rule_errors, choose
 from tracker.people import services as people
 from tracker.people.forms import AddIdentifierForm
-from tracker.people.views import register_add_identifier, register_duplicate_queue
+from tracker.people.views import (
+    register_add_identifier,
+    register_correction,
+    register_duplicate_queue,
+)
 from tracker.people.models import Compartment, Person
 from tracker.unit_of_work import unit_of_work
 from tracker.police import access, services
@@ -373,6 +377,7 @@ def _render_person(found: Person, identifier_form: AddIdentifierForm | None = No
 
 register_add_identifier(bp, Permission.WORK_LIAISON_CASES, _visible_person, _render_person,
                         "police.person")
+register_correction(bp, Permission.WORK_LIAISON_CASES, _visible_person, "police.person")
 
 
 def _prepare_step_form(case: LiaisonCase, form: TransitionForm) -> None:
