@@ -130,7 +130,11 @@ def register_correction(bp: Blueprint, permission: Permission,
         form = CorrectionForm()
         form.fill(found)
         if not form.is_submitted():
-            return _page(found, form)
+            with unit_of_work():
+                audit.record(f"{found.compartment}_person.viewed",
+                             object_type=f"{found.compartment}_person", object_id=found.id,
+                             details={"through": "correction"})
+            return _page(visible_person(person_id), form)
         if form.validate():
             back = url_for(f"{bp.name}.correct_person", person_id=found.id)
             with unit_of_work(form, back=back) as work:
