@@ -110,6 +110,14 @@ def liaison_officers() -> list[User]:
     return active_users(User.role == Role.POLICE_LIAISON_OFFICER)
 
 
+def new_colleague(user: User, actor: User | None = None) -> None:
+    """An account just became an active liaison officer: the other liaison officers hear of it
+    (the home page shows who, and who approved it)."""
+    if user.active and user.role is Role.POLICE_LIAISON_OFFICER:
+        notify(NotificationKind.NEW_COLLEAGUE,
+               [u for u in liaison_officers() if u.id != user.id], actor=actor)
+
+
 def last_actor(case: Case, *transitions: str) -> User | None:
     """Who last took one of these steps on the case (who asked for an approval, who put it on
     hold)."""
