@@ -129,6 +129,18 @@ def test_the_answer_tells_the_officer_who_asked(people, step, kind):
     assert told(kind, request) == {people["officer"].id}
 
 
+def test_once_answered_the_other_managers_approval_notifications_are_read(people, embassy):
+    second = make_user(Role.MANAGER, office=embassy)
+    request = death_request(people["officer"])
+    ask_approval(request, people["officer"])
+    consular.move(request, people["manager"], "approve")
+    db.session.commit()
+    waiting = db.session.scalars(select(Notification).where(
+        Notification.kind == K.APPROVAL_NEEDED)).all()
+    assert {n.user_id for n in waiting} == {people["manager"].id, second.id}
+    assert all(n.read_at is not None for n in waiting)
+
+
 def test_a_hold_date_reached_tells_the_assigned_officer(people):
     request = make_request(officer=people["officer"])
     consular.move(request, people["officer"], "wait", waiting_on="applicant",

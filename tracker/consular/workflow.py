@@ -189,6 +189,9 @@ def _tell(case: Case, move: Transition, actor: User | None) -> None:
                 else NotificationKind.SENT_BACK)
         asker = notifications.last_actor(case, "request_approval")
         notifications.notify(kind, [asker], case, actor=actor)
+    if move.name in ("approve", "send_back", "cancel"):
+        # Answered (or gone): the other managers' "waiting for your approval" is done.
+        notifications.settle(NotificationKind.APPROVAL_NEEDED, case)
 
 
 CONSULAR_WORKFLOW.after_transition.append(_tell)

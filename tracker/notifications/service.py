@@ -143,6 +143,14 @@ def mark_read(notification: Notification) -> None:
         db.session.flush()
 
 
+def settle(kind: NotificationKind, case: Case) -> None:
+    """What was asked is answered (another manager approved): the rest need not act on it."""
+    db.session.execute(
+        update(Notification).where(Notification.kind == kind, Notification.case_id == case.id,
+                                   Notification.read_at.is_(None))
+        .values(read_at=utcnow()).execution_options(synchronize_session=False))
+
+
 def mark_all_read(user: User) -> int:
     result = db.session.execute(
         update(Notification).where(Notification.user_id == user.id,
