@@ -30,9 +30,9 @@ class NotificationKind(Labelled):
 class Delivery(Labelled):
     """How an account wants to hear of one kind of event."""
 
-    IN_APP = "in_app", _l("In the tracker only")
-    EMAIL_NOW = "email_now", _l("In the tracker and by e-mail at once")
-    DIGEST = "digest", _l("In the tracker and in the daily e-mail summary")
+    IN_APP = "in_app", _l("Only in the tracker")
+    EMAIL_NOW = "email_now", _l("Also by e-mail at once")
+    DIGEST = "digest", _l("Also in the daily summary")
 
 
 # Approvals and assignments are what someone waits on: by e-mail at once; the rest can wait
