@@ -218,6 +218,16 @@ def test_send_run_twice_sends_each_mail_once(embassy, smtp_server):
     assert outbox()[0].status is MailStatus.SENT
 
 
+def test_mail_to_an_account_deactivated_since_is_not_sent(embassy, smtp_server):
+    officer = make_user(Role.CONSULAR_OFFICER, office=embassy)
+    assignment.assign(make_request(officer=officer, assigned=False),
+                      make_user(Role.MANAGER, office=embassy), officer)
+    officer.active = False
+    db.session.commit()
+    assert mail.send_pending().given_up == 1
+    assert smtp_server.messages == [] and outbox()[0].status is MailStatus.FAILED
+
+
 def test_two_runs_at_once_claim_different_mail(embassy):
     """The second run's claim finds nothing the first has claimed (and not yet sent)."""
     officer = make_user(Role.CONSULAR_OFFICER, office=embassy)

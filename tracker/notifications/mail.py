@@ -241,6 +241,12 @@ def send_pending(now: datetime | None = None) -> SendResult:
         mail = db.session.get(OutboxMail, mail_id)
         if mail is None or mail.claim_token != token or mail.status is not MailStatus.PENDING:
             continue
+        if not mail.user.active:  # left since the mail was written: it is not sent
+            mail.status, mail.claim_token = MailStatus.FAILED, None
+            mail.last_error = "the account is deactivated"
+            result.given_up += 1
+            db.session.commit()
+            continue
         try:
             if error is not None:
                 raise error
