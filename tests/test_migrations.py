@@ -200,6 +200,17 @@ def _fill_0017(conn, ids):
     return [_count("timeline_events", "kind = 'break_glass'")]
 
 
+def _fill_0018(conn, ids):
+    notification = _insert(conn, "notifications", user_id=ids["user"], kind="assigned",
+                           case_id=ids["case"], count=1, delivery="email_now")
+    _insert(conn, "notification_choices", user_id=ids["user"], kind="note_added",
+            delivery="in_app")
+    _insert(conn, "mail_outbox", user_id=ids["user"], notification_id=notification,
+            recipient="officer@tracker.example", subject="A case was assigned to you",
+            body="Open it in the tracker", status="pending", attempts=0)
+    return [_count("notifications"), _count("notification_choices"), _count("mail_outbox")]
+
+
 def _fill_0022(conn, ids):
     # The words are copies kept by triggers: the earlier fills' persons have theirs, and a
     # person added now does too. Nothing of its own to lose on a downgrade.
@@ -230,6 +241,7 @@ FILLS = {
     "0015_account_language": _fill_0015,
     "0016_search": _fill_0016,
     "0017_casepage": _fill_0017,
+    "0018_notifications": _fill_0018,
     "0022_name_tokens": _fill_0022,
     "0023_person_corrections": _fill_0023,
 }
@@ -321,6 +333,9 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
         conn.execute(text("UPDATE users SET language = NULL"))
         conn.execute(text("DELETE FROM timeline_events WHERE kind = 'break_glass'"))
+        conn.execute(text("DELETE FROM mail_outbox"))
+        conn.execute(text("DELETE FROM notifications"))
+        conn.execute(text("DELETE FROM notification_choices"))
         conn.execute(text("DELETE FROM person_corrections"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))

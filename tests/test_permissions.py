@@ -26,7 +26,11 @@ from tracker.auth.permissions import (
     Permission,
     allow,
 )
+from sqlalchemy import select
+
+from tracker.cases import assignment
 from tracker.extensions import db, limiter
+from tracker.notifications.models import Notification
 from tracker.people.models import PossibleDuplicate
 
 ANON = "anonymous"
@@ -172,6 +176,15 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("reports.export", "GET"): only({C: 200, P: 200, M: 200}),
     ("reports.publish_month", "GET"): only({M: 200}),
     ("reports.publish_month", "POST"): only({M: 302}),
+    # Notifications: everyone's own centre and choices; another's notification is 404.
+    ("notifications.centre", "GET"): only(signed_in(200)),
+    ("notifications.open", "GET"): only(signed_in(404)),
+    ("notifications.mark_read", "POST"): only(signed_in(404)),
+    ("notifications.mark_all_read", "POST"): only(signed_in(302)),
+    ("notifications.settings", "GET"): only(signed_in(200)),
+    # An empty form chooses nothing; no kind of notification reaches an administrator.
+    ("notifications.settings", "POST"): only({C: 422, P: 422, M: 422, A: 302}),
+    ("notifications.outbox", "GET"): only({A: 200}),
 }
 
 
@@ -254,8 +267,12 @@ def sample_values(office) -> dict[str, dict]:
         proposed_by=make_user(Role.ADMINISTRATOR, office=office))
     db.session.add(proposal)
     db.session.commit()
+    assignment.assign(request, proposal.proposed_by, None)
+    assignment.assign(request, proposal.proposed_by, target)  # a notification for `target`
+    notification = db.session.scalar(select(Notification.id).where(
+        Notification.user_id == target.id))
     common = {"user_id": target.id, "office_id": office.id, "filename": "css/tracker.css",
-              "fmt": "csv", "proposal_id": proposal.id}
+              "fmt": "csv", "proposal_id": proposal.id, "notification_id": notification}
     liaison = make_user(Role.POLICE_LIAISON_OFFICER, office=office)
     case, party, link = make_liaison_case(liaison, link_to=request)
     police_document = make_document(case, liaison)

@@ -74,6 +74,7 @@ def _init_extensions(app: Flask) -> None:
     import tracker.cases.links  # noqa: F401
     import tracker.consular.access  # noqa: F401  (registers the consular scope)
     import tracker.police.access  # noqa: F401  (registers the police scope)
+    import tracker.notifications.models  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -83,10 +84,11 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.consular.views import bp as consular_bp
     from tracker.consular.views import requests_bp as consular_requests_bp
     from tracker.main.views import bp as main_bp
+    from tracker.notifications.views import bp as notifications_bp
     from tracker.police.views import bp as police_bp
     from tracker.police.views import cases_bp as police_cases_bp
     from tracker.reports.views import bp as reports_bp
 
     for bp in (main_bp, auth_bp, admin_bp, audit_bp, consular_bp, consular_requests_bp,
-               police_bp, police_cases_bp, reports_bp):
+               police_bp, police_cases_bp, reports_bp, notifications_bp):
         app.register_blueprint(bp)

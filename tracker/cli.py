@@ -36,6 +36,7 @@ cases_cli = AppGroup("cases", help="Scheduled work on requests and cases.")
 reports_cli = AppGroup("reports", help="Monthly reports for scheduled jobs.")
 documents_cli = AppGroup("documents", help="The attachment folder.")
 backup_cli = AppGroup("backup", help="Back up, check and restore the database and documents.")
+notifications_cli = AppGroup("notifications", help="Send the mail outbox and the daily summaries.")
 
 
 def _read_password() -> str:
@@ -499,7 +500,36 @@ def backup_restore_command(archive, database_url, attachment_dir):
                "run `flask db upgrade` and `flask audit verify` against it before use")
 
 
+@notifications_cli.command("send")
+def notifications_send_command():
+    """Send the mail waiting in the outbox over SMTP (run every minute from cron; two runs at
+    once never send one mail twice). A failure is tried again later, waiting longer each time."""
+    from tracker.notifications.mail import send_pending
+
+    if current_app.config["MAIL_BACKEND"] != "smtp":
+        click.echo("MAIL_BACKEND is outbox-page: nothing is sent; administrators read the mail "
+                   "at /admin/outbox")
+        return
+    result = send_pending()
+    click.echo(f"{result.sent} mail(s) sent, {result.failed} to be tried again, "
+               f"{result.given_up} given up")
+    if result.failed or result.given_up:
+        sys.exit(1)
+
+
+@notifications_cli.command("digest")
+def notifications_digest_command():
+    """Tell each account of its overdue cases and write its daily summary mail (run once a day
+    from cron, before `send`; running it again the same day writes nothing more)."""
+    from tracker.notifications.mail import queue_digests
+
+    with scope.unscoped("the daily summary counts notifications of every account"), \
+            unit_of_work():
+        queued = queue_digests()
+    click.echo(f"{queued} summary mail(s) written to the outbox")
+
+
 def register_commands(app: Flask) -> None:
     for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli, reports_cli,
-                  documents_cli, backup_cli):
+                  documents_cli, backup_cli, notifications_cli):
         app.cli.add_command(group)

@@ -26,6 +26,7 @@ _ENV_NAMES = {"debug": "FLASK_DEBUG"}
 DEVELOPMENT_AUDIT_KEYS = "dev:development-audit-key-never-use-in-production"
 AUDIT_KEY_ID = re.compile(r"[A-Za-z0-9_-]{1,16}")
 AUDIT_SECRET_MIN_LENGTH = 32
+MAIL_BACKENDS = ("", "smtp", "outbox-page")
 
 
 class ConfigError(RuntimeError):
@@ -81,6 +82,18 @@ class Settings:
     sqlite_busy_timeout: float = 10.0
     redis_timeout: float = 1.0
     healthz_timeout: float = 1.5
+    # Mail (README "Notifications and mail"). MAIL_BACKEND: "smtp" sends with `flask
+    # notifications send`; "outbox-page" keeps mail for administrators to read at
+    # /admin/outbox (development). Empty: smtp in production, the outbox page elsewhere.
+    mail_backend: str = ""
+    mail_server: str = "localhost"
+    mail_port: int = 25
+    mail_use_tls: bool = False
+    mail_username: str = ""
+    mail_password: str = ""
+    mail_sender: str = "case-tracker@localhost"
+    # The address officers open the tracker at: links in mail are made from it.
+    public_url: str = "http://localhost:5000"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -135,6 +148,10 @@ class Settings:
                                   "bytes in base64: openssl rand -base64 32)")
         self.audit_keys()  # a malformed value is refused in every environment
         self.backup_key()
+        if self.mail_backend not in MAIL_BACKENDS:
+            raise ConfigError("MAIL_BACKEND must be smtp or outbox-page")
+        if not self.public_url.startswith(("http://", "https://")):
+            raise ConfigError("PUBLIC_URL must be an http:// or https:// address")
         if self.login_failures_per_minute < 1:
             raise ConfigError("LOGIN_FAILURES_PER_MINUTE must be at least 1")
         if self.session_idle_minutes < 1 or self.session_absolute_hours < 1:
@@ -222,6 +239,14 @@ class Settings:
             "AUDIT_KEYS": self.audit_keys(),
             "BACKUP_KEY": self.backup_key(),
             "BACKUP_DIR": self.backup_dir or str(INSTANCE / "backups"),
+            "MAIL_BACKEND": self.mail_backend or ("smtp" if self.production else "outbox-page"),
+            "MAIL_SERVER": self.mail_server,
+            "MAIL_PORT": self.mail_port,
+            "MAIL_USE_TLS": self.mail_use_tls,
+            "MAIL_USERNAME": self.mail_username,
+            "MAIL_PASSWORD": self.mail_password,
+            "MAIL_SENDER": self.mail_sender,
+            "PUBLIC_URL": self.public_url,
         }
 
 

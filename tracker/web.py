@@ -46,6 +46,7 @@ NAVIGATION: tuple[tuple[object, str, Callable[[str], bool]], ...] = (
     (_l("Service targets"), "consular.service_targets",
      lambda e: e == "consular.service_targets"),
     (_l("Audit log"), "audit.log", lambda e: e == "audit.log"),
+    (_l("Mail outbox"), "notifications.outbox", lambda e: e == "notifications.outbox"),
 )
 
 
@@ -155,6 +156,20 @@ def navigation() -> list[NavigationLink]:
             for label, target, is_current in NAVIGATION if can(target)]
 
 
+def unread_notifications() -> int:
+    """The header's count: one indexed COUNT per page, kept for the rest of the request."""
+    from flask import g
+    from flask_login import current_user
+
+    from tracker.notifications.service import unread_count
+
+    if not current_user.is_authenticated:
+        return 0
+    if "_unread_notifications" not in g:
+        g._unread_notifications = unread_count(current_user)
+    return g._unread_notifications
+
+
 def register(app: Flask) -> None:
     app.before_request(enforce_access)
     app.after_request(security_headers)
@@ -165,4 +180,5 @@ def register(app: Flask) -> None:
     app.add_template_filter(correction_label, "correction_label")
     app.jinja_env.globals.update(can=can, navigation=navigation, Role=Role, field_attrs=field_attrs,
                                  error_summary=error_summary,
-                                 status_label=status_label, is_overdue=is_overdue)
+                                 status_label=status_label, is_overdue=is_overdue,
+                                 unread_notifications=unread_notifications)

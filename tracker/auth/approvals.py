@@ -232,6 +232,11 @@ def approve(proposal: AccountChangeProposal, approver: User, version: int | None
         action = "user.activated" if kind is AccountChangeKind.NEW_ACCOUNT else "user.role_changed"
         audit.record(action, object_type="user", object_id=target.id, actor=approver,
                      details={**changes, "proposal": proposal.id})
+        if "role" in changes or "active" in changes:
+            from tracker.notifications.service import new_colleague  # accounts sit below cases
+
+            db.session.flush()
+            new_colleague(target, approver)
     elif kind is AccountChangeKind.PASSWORD_RESET:
         one_time_password = make_one_time_password()
         target.password_hash = hash_password(one_time_password)

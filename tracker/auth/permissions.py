@@ -46,6 +46,8 @@ class Permission(StrEnum):
     MANAGE_OFFICES = "manage_offices"
     SET_SERVICE_TARGETS = "set_service_targets"
     READ_AUDIT_LOG = "read_audit_log"
+    # The mail the tracker wrote (no case content): to read it in development, to see failures.
+    READ_MAIL_OUTBOX = "read_mail_outbox"
 
     @property
     def hidden(self) -> bool:
@@ -77,6 +79,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.USE_OWN_ACCOUNT, Permission.MANAGE_ACCOUNTS,
         Permission.APPROVE_ACCOUNT_CHANGES, Permission.MANAGE_OFFICES,
         Permission.SET_SERVICE_TARGETS, Permission.READ_AUDIT_LOG,
+        Permission.READ_MAIL_OUTBOX,
     }),
 }
 

@@ -278,6 +278,9 @@ def create_user(*, email: str, display_name: str, role: Role | str, office: Offi
     audit.record("user.created", object_type="user", object_id=user.id, actor=actor,
                  details={"email": email, "role": role.value, "office": office.code,
                           "active": active})
+    from tracker.notifications.service import new_colleague  # accounts sit below cases
+
+    new_colleague(user, actor)
     return user
 
 

@@ -5,6 +5,8 @@ from tracker.audit import service as audit
 from tracker.auth.models import User
 from tracker.cases.models import Case, TimelineEvent, TimelineKind
 from tracker.extensions import db
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.service import notify
 
 
 def assign(case: Case, actor: User, assignee: User | None) -> bool:
@@ -17,4 +19,5 @@ def assign(case: Case, actor: User, assignee: User | None) -> bool:
     audit.record(f"{case.kind}.assigned", object_type=str(case.kind), object_id=case.reference,
                  actor=actor, details={"to": assignee.email if assignee else None})
     db.session.flush()
+    notify(NotificationKind.ASSIGNED, [assignee], case, actor=actor)
     return True

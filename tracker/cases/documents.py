@@ -15,6 +15,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from flask_babel import gettext as _
 
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.service import notify
 from tracker.audit import service as audit
 from tracker.auth.models import User
 from tracker.cases.models import Attachment, Case, TimelineEvent, TimelineKind
@@ -116,6 +118,7 @@ def add_document(case: Case, uploader: User, upload: FileStorage) -> Attachment:
                      details={"document": attachment.id, "type": kind.mime, "size": size,
                               "sha256": attachment.sha256})
         db.session.flush()
+        notify(NotificationKind.DOCUMENT_ADDED, [case.assigned_to], case, actor=uploader)
     except BaseException:
         part.unlink(missing_ok=True)  # no file without its record
         raise

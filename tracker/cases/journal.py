@@ -10,6 +10,8 @@ from tracker.cases.models import Case, ContactChannel, JournalNote, NoteKind, Ti
 from tracker.cases.models import TimelineKind
 from tracker.extensions import db
 from tracker.domain import FieldError
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.service import notify
 
 MAX_NOTE = 20_000
 
@@ -80,4 +82,5 @@ def _record(case: Case, author: User, note: JournalNote, kind: TimelineKind) -> 
     audit.record(f"{case.kind}.{kind.value}_added", object_type=str(case.kind),
                  object_id=case.reference, actor=author, details={"note": note.id})
     db.session.flush()
+    notify(NotificationKind.NOTE_ADDED, [case.assigned_to], case, actor=author)
     return note

@@ -25,6 +25,8 @@ from tracker.cases.models import Attachment, Case, TimelineEvent
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.forms import CONTROL_CHARACTERS
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.service import last_actor, notify
 from tracker.unit_of_work import unit_of_work
 
 REFERENCE_LENGTH = 20
@@ -164,6 +166,12 @@ def render_action_page(case_type: CaseType, case: Case, title: str, form_templat
                            detail_endpoint=case_type.detail_endpoint, **context), status
 
 
+def _entering_pause(case_type: CaseType) -> list[str]:
+    """The steps that put a case of this type on hold."""
+    flow = case_type.workflow
+    return [t.name for t in flow.transitions.values() if t.target in flow.paused]
+
+
 def wake_held(case_type: CaseType, now: datetime | None = None) -> list[str]:
     """Resume every paused case whose hold date has come (idempotent); their references.
 
@@ -182,7 +190,10 @@ def wake_held(case_type: CaseType, now: datetime | None = None) -> list[str]:
     woken = []
     for case in db.session.scalars(stmt).all():
         if case.hold_until <= office_today(case.office.time_zone, now):
+            holder = case.assigned_to or last_actor(case, *_entering_pause(case_type))
             workflow.transition(case, "resume", None, at=now,
                                 comment=f"Hold date {case.hold_until:%d %b %Y} reached")
+            # The officer the case is with (else who put it on hold) hears it is back.
+            notify(NotificationKind.HOLD_REACHED, [holder], case)
             woken.append(case.reference)
     return woken

@@ -79,6 +79,9 @@ class Workflow:
     describe: Callable[[Case, Transition], "str | None"] = lambda case, move: None
     # Before a move: what it will do, in plain words, for the step page.
     consequence: Callable[[Case, Transition], "str | None"] = lambda case, move: None
+    # After a move, in the same transaction: who is told (tracker.notifications).
+    after_transition: list[Callable[[Case, Transition, "User | None"], None]] = (
+        field(default_factory=list))
 
     def __post_init__(self):
         if not isinstance(self.transitions, dict):
@@ -165,6 +168,8 @@ def transition(case: Case, name: str, actor: User | None, *, comment: str | None
                  reason=comment, actor=actor,
                  details={"from": old, "to": move.target,
                           **{k: v for k, v in details.items() if v not in (None, "")}})
+    for hook in flow.after_transition:
+        hook(case, move, actor)
     return timeline
 
 

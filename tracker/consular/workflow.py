@@ -15,6 +15,8 @@ from tracker.cases import workflow as hold
 from tracker.cases.workflow import Transition, TransitionError, Workflow, register
 from tracker.consular.categories import CancelReason, WaitingOn
 from tracker.domain import Problems
+from tracker.notifications import service as notifications
+from tracker.notifications.models import NotificationKind
 from tracker.vocabulary import Labelled
 
 
@@ -175,3 +177,21 @@ def _consequence(case: Case, move: Transition) -> str | None:
 
 
 CONSULAR_WORKFLOW.consequence = _consequence
+
+
+def _tell(case: Case, move: Transition, actor: User | None) -> None:
+    """Who hears of a move: the managers of an approval asked for; the asker of the answer."""
+    if move.name == "request_approval":
+        notifications.notify(NotificationKind.APPROVAL_NEEDED,
+                             notifications.approvers(case.office_id), case, actor=actor)
+    elif move.name in ("approve", "send_back"):
+        kind = (NotificationKind.APPROVED if move.name == "approve"
+                else NotificationKind.SENT_BACK)
+        asker = notifications.last_actor(case, "request_approval")
+        notifications.notify(kind, [asker], case, actor=actor)
+    if move.name in ("approve", "send_back", "cancel"):
+        # Answered (or gone): the other managers' "waiting for your approval" is done.
+        notifications.settle(NotificationKind.APPROVAL_NEEDED, case)
+
+
+CONSULAR_WORKFLOW.after_transition.append(_tell)

@@ -21,6 +21,8 @@ from tracker.cases.references import next_reference, parse_reference
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.i18n import record_language
+from tracker.notifications.models import NotificationKind
+from tracker.notifications.service import notify
 from tracker.people.models import Compartment, Person
 from tracker.police import access
 from tracker.police.categories import (
@@ -286,6 +288,7 @@ def break_glass(case: LiaisonCase, actor: User, reason: str) -> BreakGlass:
     audit.record("liaison_case.break_glass", object_type="liaison_case",
                  object_id=case.reference, actor=actor, reason=reason)
     db.session.flush()
+    notify(NotificationKind.BREAK_GLASS, case.named_officers, case, actor=actor)
     return entry
 
 
