@@ -200,6 +200,13 @@ def _fill_0017(conn, ids):
     return [_count("timeline_events", "kind = 'break_glass'")]
 
 
+def _fill_0020(conn, ids):
+    _insert(conn, "saved_views", kind="consular_request", owner_id=ids["user"],
+            name="Overdue passports", filters='{"category": "passport"}', sort="due",
+            shared_office_id=ids["office"])
+    return [_count("saved_views")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -214,6 +221,7 @@ FILLS = {
     "0015_account_language": _fill_0015,
     "0016_search": _fill_0016,
     "0017_casepage": _fill_0017,
+    "0020_saved_views": _fill_0020,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -303,6 +311,7 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("UPDATE report_snapshots SET comment = NULL"))
         conn.execute(text("UPDATE users SET language = NULL"))
         conn.execute(text("DELETE FROM timeline_events WHERE kind = 'break_glass'"))
+        conn.execute(text("DELETE FROM saved_views"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
         conn.commit()
