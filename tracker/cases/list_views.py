@@ -33,11 +33,11 @@ from tracker.unit_of_work import unit_of_work
 RenderList = Callable[..., object]
 
 
-def list_args(page: bool = True) -> dict[str, str]:
-    """The list's parameters in the address (filters, sort and, if `page`, which page),
-    without the selection's."""
-    dropped = {"select"} if page else {"select", "after"}
-    return {key: value for key, value in request.args.items() if key not in dropped}
+def list_args(case_list: CaseList, page: bool = True) -> dict[str, str]:
+    """The list's own parameters in the address (filters, sort and, if `page`, which page):
+    what its forms post to and return to. Nothing else is echoed (search words stay out)."""
+    kept = {*case_list.filters, "sort", *(("after",) if page else ())}
+    return {key: value for key, value in request.args.items() if key in kept}
 
 
 def list_context(case_list: CaseList, **given) -> dict:
@@ -51,8 +51,8 @@ def list_context(case_list: CaseList, **given) -> dict:
         "reassign_form": None,
         "selected": set(),
         "select_all": request.args.get("select") == "all",
-        "args": list_args(page=False),  # for the next page's link
-        "here": list_args(),  # the forms post to addresses carrying these
+        "args": list_args(case_list, page=False),  # for the next page's link
+        "here": list_args(case_list),  # the forms post to addresses carrying these
     }
     if case_list.reassign is not None and can(_endpoint(case_list, "bulk_reassign")):
         context["reassign_form"] = _reassign_form(case_list, formdata=None)
@@ -86,8 +86,11 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
     _REGISTERED[case_list.kind] = bp.name
     case_type = case_list.case_type
 
+    def list_url() -> str:
+        return url_for(case_list.endpoint, **list_args(case_list))
+
     def back_to_list():
-        return redirect(url_for(case_list.endpoint, **list_args()))
+        return redirect(list_url())
 
     def selected_ids() -> set[int]:
         ids = set()
@@ -182,7 +185,7 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
     def bulk_priority():
         form = BulkPriorityForm()
         if form.validate_on_submit():
-            with unit_of_work(form, back=url_for(case_list.endpoint, **list_args())) as work:
+            with unit_of_work(form, back=list_url()) as work:
                 cases = bulk.load_selection(case_type, current_user,
                                             bulk.parse_selection(request.form.getlist("selected")))
                 changed = bulk.set_priority(case_type, cases, current_user, form.priority.data)
@@ -200,7 +203,7 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
     def bulk_reassign():
         form = _reassign_form(case_list)
         if form.validate_on_submit():
-            with unit_of_work(form, back=url_for(case_list.endpoint, **list_args())) as work:
+            with unit_of_work(form, back=list_url()) as work:
                 cases = bulk.load_selection(case_type, current_user,
                                             bulk.parse_selection(request.form.getlist("selected")))
                 assignee = (db.session.get(User, form.assigned_to.data)
