@@ -54,7 +54,7 @@ def test_an_officer_sets_the_priority_of_two_requests(login_as, offices):
     first, second = (make_request(office=embassy, officer=officer.user) for _ in range(2))
     already = make_request(office=embassy, officer=officer.user, priority="urgent")
     answer = officer.post(PRIORITY + "?sort=due",
-                          {"priority": "urgent", "selected": ticked(first, second, already)})
+                          {"bulk-priority": "urgent", "selected": ticked(first, second, already)})
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith("/consular/requests/?sort=due")
     for request_ in (first, second):
@@ -77,8 +77,8 @@ def test_a_manager_reassigns_with_a_reason(login_as, offices):
     at_karachi = make_request(office=karachi)
     # An embassy officer serves the honorary consulates too.
     colleague = make_user(C, office=embassy, display_name="Ragnhild Dahl")
-    answer = manager.post(REASSIGN, {"assigned_to": str(colleague.id),
-                                     "reason": "Sigrid is on leave until Monday",
+    answer = manager.post(REASSIGN, {"bulk-assigned_to": str(colleague.id),
+                                     "bulk-reason": "Sigrid is on leave until Monday",
                                      "selected": ticked(at_embassy, at_karachi)})
     assert answer.status_code == 302
     for request_ in (at_embassy, at_karachi):
@@ -99,11 +99,11 @@ def test_reassigning_needs_a_reason_and_an_officer(login_as, offices):
     request_ = make_request(office=embassy)
     colleague = make_user(C, office=embassy)
     before = snapshot(request_)
-    no_reason = manager.post(REASSIGN, {"assigned_to": str(colleague.id), "reason": " ",
+    no_reason = manager.post(REASSIGN, {"bulk-assigned_to": str(colleague.id), "bulk-reason": " ",
                                         "selected": ticked(request_)})
     assert no_reason.status_code == 422
     assert "Say why the cases are reassigned." in no_reason.get_data(as_text=True)
-    no_officer = manager.post(REASSIGN, {"assigned_to": "0", "reason": "Workload",
+    no_officer = manager.post(REASSIGN, {"bulk-assigned_to": "0", "bulk-reason": "Workload",
                                          "selected": ticked(request_)})
     assert no_officer.status_code == 422
     assert "Choose the officer." in no_officer.get_data(as_text=True)
@@ -118,7 +118,7 @@ def test_only_managers_reassign(login_as, offices):
     officer = login_as(C, office=embassy)
     request_ = make_request(office=embassy, officer=officer.user)
     before = snapshot(request_)
-    answer = officer.post(REASSIGN, {"assigned_to": str(officer.user.id), "reason": "Mine now",
+    answer = officer.post(REASSIGN, {"bulk-assigned_to": str(officer.user.id), "bulk-reason": "Mine now",
                                      "selected": ticked(request_)})
     assert answer.status_code == 403
     assert snapshot(request_) == before
@@ -136,8 +136,8 @@ def test_an_officer_who_cannot_serve_one_office_refuses_the_whole_selection(logi
     at_embassy = make_request(office=embassy)
     karachi_officer = make_user(C, office=karachi, display_name="Kamran Karachi")
     before = snapshot(at_karachi, at_embassy)
-    answer = manager.post(REASSIGN, {"assigned_to": str(karachi_officer.id),
-                                     "reason": "Local follow-up",
+    answer = manager.post(REASSIGN, {"bulk-assigned_to": str(karachi_officer.id),
+                                     "bulk-reason": "Local follow-up",
                                      "selected": ticked(at_karachi, at_embassy)})
     assert answer.status_code == 422
     html = answer.get_data(as_text=True)
@@ -162,7 +162,7 @@ def test_an_id_outside_the_readers_scope_is_404_and_changes_nothing(login_as, of
     else:
         value = "2147483647:1"
     before = snapshot(own)
-    answer = officer.post(PRIORITY, {"priority": "emergency",
+    answer = officer.post(PRIORITY, {"bulk-priority": "emergency",
                                      "selected": [*ticked(own), value]})
     assert answer.status_code == 404
     assert snapshot(own) == before
@@ -176,7 +176,7 @@ def test_a_request_the_officer_may_read_but_not_change_refuses_the_selection(log
     own = make_request(office=lahore, officer=reader.user)
     read_only = make_request(office=karachi)
     before = snapshot(own, read_only)
-    answer = reader.post(PRIORITY, {"priority": "urgent", "selected": ticked(own, read_only)})
+    answer = reader.post(PRIORITY, {"bulk-priority": "urgent", "selected": ticked(own, read_only)})
     assert answer.status_code == 422
     assert (f"You may not change {read_only.reference}, so nothing was changed."
             in answer.get_data(as_text=True))
@@ -196,7 +196,7 @@ def test_a_request_changed_since_the_list_was_shown_changes_none(login_as, offic
                     "priority": "emergency", "summary": "Now an emergency"})
     assert reload(changed).priority is Priority.EMERGENCY
     before = snapshot(fresh, changed)
-    answer = officer.post(PRIORITY, {"priority": "urgent", "selected": shown})
+    answer = officer.post(PRIORITY, {"bulk-priority": "urgent", "selected": shown})
     assert answer.status_code == 409
     html = answer.get_data(as_text=True)
     assert f"{changed.reference} changed after the list was shown" in html
@@ -212,7 +212,7 @@ def test_a_request_changed_since_the_list_was_shown_changes_none(login_as, offic
 ])
 def test_a_selection_that_names_nothing(login_as, offices, selected, status, message):
     officer = login_as(C, office=offices[0])
-    answer = officer.post(PRIORITY, {"priority": "urgent", "selected": selected})
+    answer = officer.post(PRIORITY, {"bulk-priority": "urgent", "selected": selected})
     assert answer.status_code == status
     if message:
         assert message in answer.get_data(as_text=True)
@@ -237,19 +237,19 @@ def test_the_police_list_sets_priority_within_the_compartment(login_as, offices)
     embassy = offices[0]
     liaison = login_as(P, office=embassy)
     case, _, _ = make_liaison_case(liaison.user)
-    answer = liaison.post("/police/bulk/priority", {"priority": "urgent",
+    answer = liaison.post("/police/bulk/priority", {"bulk-priority": "urgent",
                                                     "selected": ticked(case)})
     assert answer.status_code == 302
     assert reload(case).priority is Priority.URGENT
     assert len(audit_rows(case.reference, "liaison_case.edited")) == 1
     # A consular request's id on the police list names nothing there.
     request_ = make_request(office=embassy)
-    answer = liaison.post("/police/bulk/priority", {"priority": "urgent",
+    answer = liaison.post("/police/bulk/priority", {"bulk-priority": "urgent",
                                                     "selected": ticked(request_)})
     assert answer.status_code == 404
     assert reload(request_).priority is Priority.ROUTINE
     # And no consular role reaches the police action at all.
     officer = login_as(C, office=embassy)
-    assert officer.post("/police/bulk/priority", {"priority": "routine",
+    assert officer.post("/police/bulk/priority", {"bulk-priority": "routine",
                                                   "selected": ticked(case)}).status_code == 404
     assert reload(case).priority is Priority.URGENT

@@ -31,6 +31,9 @@ from tracker.extensions import db
 from tracker.unit_of_work import unit_of_work
 
 RenderList = Callable[..., object]
+# The selection bar's fields are named bulk-...: the filter form on the same page has its own
+# "priority" field.
+BULK = "bulk"
 
 
 def list_args(case_list: CaseList, page: bool = True) -> dict[str, str]:
@@ -46,8 +49,8 @@ def list_context(case_list: CaseList, **given) -> dict:
         "case_list": case_list,
         "ep": _blueprint_name(case_list),
         "save_form": SaveViewForm(formdata=None),
-        "priority_form": BulkPriorityForm(formdata=None) if case_list.workable_by(current_user)
-        else None,
+        "priority_form": BulkPriorityForm(formdata=None, prefix=BULK)
+        if case_list.workable_by(current_user) else None,
         "reassign_form": None,
         "selected": set(),
         "select_all": request.args.get("select") == "all",
@@ -73,7 +76,7 @@ def _endpoint(case_list: CaseList, name: str) -> str:
 
 
 def _reassign_form(case_list: CaseList, **kwargs) -> BulkReassignForm:
-    form = BulkReassignForm(**kwargs)
+    form = BulkReassignForm(prefix=BULK, **kwargs)
     form.assigned_to.choices = [SelectChoice(0, _("Choose the officer"))] + [
         SelectChoice(u.id, f"{u.display_name} ({u.office.code})")
         for u in case_list.reassignable(current_user)]
@@ -183,7 +186,7 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
     @bp.route("/bulk/priority", methods=["POST"], endpoint="bulk_priority")
     @allow(case_type.work)
     def bulk_priority():
-        form = BulkPriorityForm()
+        form = BulkPriorityForm(prefix=BULK)
         if form.validate_on_submit():
             with unit_of_work(form, back=list_url()) as work:
                 cases = bulk.load_selection(case_type, current_user,
