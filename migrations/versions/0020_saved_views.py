@@ -1,6 +1,8 @@
 """Saved views: an officer's named filters and sort of a case list, shareable with an office.
 
-Upgrade adds the table `saved_views`; no existing row changes.
+Upgrade adds the table `saved_views`; no existing row changes. On PostgreSQL the police views
+get the compartment's row-level security (as in 0010): outside the police compartment a
+statement sees only the consular views.
 
 Downgrade drops the table, which loses the officers' saved views (their names, filters and
 sharing; no case data): it is refused while any exists (the data-loss guard).
@@ -20,6 +22,9 @@ revision = '0020_saved_views'
 down_revision = '0017_casepage'
 branch_labels = None
 depends_on = None
+
+POLICE = "current_setting('tracker.compartment', true) IN ('police', 'all')"
+POLICY = f"{POLICE} OR kind <> 'liaison_case'"
 
 
 def upgrade():
@@ -50,11 +55,18 @@ def upgrade():
         batch_op.create_index('ix_saved_views_kind_shared_office', ['kind', 'shared_office_id'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_saved_views_owner_id'), ['owner_id'], unique=False)
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("ALTER TABLE saved_views ENABLE ROW LEVEL SECURITY")
+        op.execute("ALTER TABLE saved_views FORCE ROW LEVEL SECURITY")
+        op.execute(f"CREATE POLICY compartment ON saved_views USING ({POLICY}) "
+                   f"WITH CHECK ({POLICY})")
 
 
 def downgrade():
     """Drops the saved views; refused while any exists."""
     refuse_data_loss(revision, tables=['saved_views'])
+    if op.get_bind().dialect.name == 'postgresql':
+        op.execute("DROP POLICY compartment ON saved_views")
     with op.batch_alter_table('saved_views', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_saved_views_owner_id'))
         batch_op.drop_index('ix_saved_views_kind_shared_office')
