@@ -42,6 +42,7 @@ def test_select_two_requests_by_keyboard_set_priority_and_save_a_view(page, sign
     for size, name in ((LAPTOP, "selection-list-1280.png"), (PHONE, "selection-list-390.png")):
         page.set_viewport_size(size)
         screenshot(name)
+        assert page.evaluate("document.documentElement.scrollWidth") <= size["width"]
     page.set_viewport_size(LAPTOP)
     page.get_by_label("New priority").focus()
     page.get_by_label("New priority").select_option("emergency")
@@ -67,4 +68,25 @@ def test_select_two_requests_by_keyboard_set_priority_and_save_a_view(page, sign
     saved.get_by_role("link", name="Emergencies now").click()
     expect(page).to_have_url(re.compile(r"/consular/requests/\?priority=emergency$"))
     expect(page.locator("input[name=selected]")).to_have_count(shown)
+    page.goto("/")
+    screenshot("home-saved-views-1280.png")
+
+    # Its page: shared with the office, then renamed; the home page follows.
+    page.goto("/consular/requests/")
+    page.get_by_role("link", name="Your saved views").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Saved views")
+    item = page.locator(".saved-view", has_text="Emergencies now")
+    item.get_by_label("Shared with").select_option(label="Royal Norwegian Embassy, Islamabad")
+    item.get_by_role("button", name="Save sharing").click()
+    expect(page.locator(".alert-success")).to_contain_text("Shared with Royal Norwegian Embassy, Islamabad.")
+    item = page.locator(".saved-view", has_text="Emergencies now")
+    item.get_by_label("New name").fill("Emergencies, whole embassy")
+    item.get_by_role("button", name="Rename").click()
+    expect(page.locator(".saved-view h3")).to_contain_text(["Emergencies, whole embassy"])
+    screenshot("saved-views-1280.png")
+    page.set_viewport_size(PHONE)
+    screenshot("saved-views-390.png")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.goto("/")
+    expect(page.locator("#saved-views + ul")).to_contain_text("Emergencies, whole embassy")
     assert console_errors() == []
