@@ -181,6 +181,10 @@ def test_a_request_the_officer_may_read_but_not_change_refuses_the_selection(log
     assert (f"You may not change {read_only.reference}, so nothing was changed."
             in answer.get_data(as_text=True))
     assert snapshot(own, read_only) == before
+    # The list offers no checkbox for it in the first place.
+    html = reader.get(LIST).get_data(as_text=True)
+    assert f'id="select-{own.id}"' in html and f'id="select-{read_only.id}"' not in html
+    assert read_only.reference in html
 
 
 def test_a_request_changed_since_the_list_was_shown_changes_none(login_as, offices):

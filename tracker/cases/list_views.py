@@ -53,6 +53,8 @@ def list_context(case_list: CaseList, **given) -> dict:
         if case_list.workable_by(current_user) else None,
         "reassign_form": None,
         "selected": set(),
+        # A row the reader may read but not change (another office's) offers no checkbox.
+        "may_change": lambda case: case_list.case_type.may_work(current_user, case),
         "select_all": request.args.get("select") == "all",
         "args": list_args(case_list, page=False),  # for the next page's link
         "here": list_args(case_list),  # the forms post to addresses carrying these
