@@ -118,8 +118,8 @@ def test_only_managers_reassign(login_as, offices):
     officer = login_as(C, office=embassy)
     request_ = make_request(office=embassy, officer=officer.user)
     before = snapshot(request_)
-    answer = officer.post(REASSIGN, {"bulk-assigned_to": str(officer.user.id), "bulk-reason": "Mine now",
-                                     "selected": ticked(request_)})
+    answer = officer.post(REASSIGN, {"bulk-assigned_to": str(officer.user.id),
+                                     "bulk-reason": "Mine now", "selected": ticked(request_)})
     assert answer.status_code == 403
     assert snapshot(request_) == before
     html = officer.get(LIST).get_data(as_text=True)

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from tests.conftest import audit_rows, make_liaison_case, make_office, make_request, make_user
+from tests.conftest import audit_rows, make_liaison_case, make_office, make_request
 from tracker.auth.models import OfficeKind, Role
 from tracker.cases.models import CaseKind, SavedView
 from tracker.extensions import db

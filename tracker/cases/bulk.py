@@ -53,6 +53,12 @@ def parse_selection(values: list[str]) -> list[Selected]:
     return list(selected.values())
 
 
+def ticked_ids(values: list[str]) -> set[int]:
+    """The case ids of the posted checkboxes that name one: ticked again on a refused form."""
+    return {int(head) for head in (value.partition(":")[0] for value in values)
+            if head.isascii() and head.isdigit() and len(head) < 11}
+
+
 def _references(cases: list[Case]) -> str:
     return ", ".join(sorted(case.reference for case in cases))
 

@@ -97,13 +97,8 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
     def back_to_list():
         return redirect(list_url())
 
-    def selected_ids() -> set[int]:
-        ids = set()
-        for value in request.form.getlist("selected"):
-            head = value.partition(":")[0]
-            if head.isascii() and head.isdigit() and len(head) < 11:
-                ids.add(int(head))
-        return ids
+    def ticked() -> set[int]:
+        return bulk.ticked_ids(request.form.getlist("selected"))
 
     @bp.route("/views", methods=["GET"], endpoint="saved_views")
     @allow(case_type.read)
@@ -198,7 +193,7 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
                 flash(ngettext("Priority set on %(num)d case.", "Priority set on %(num)d cases.",
                                changed), "success")
                 return back_to_list()
-        return render_list(422, priority_form=form, selected=selected_ids())
+        return render_list(422, priority_form=form, selected=ticked())
 
     if case_list.reassign is None:
         return
@@ -219,7 +214,7 @@ def register_list_actions(bp: Blueprint, case_list: CaseList, render_list: Rende
                 flash(ngettext("%(num)d case reassigned.", "%(num)d cases reassigned.",
                                changed), "success")
                 return back_to_list()
-        return render_list(422, reassign_form=form, selected=selected_ids())
+        return render_list(422, reassign_form=form, selected=ticked())
 
 
 def _share_form(case_list: CaseList, view, **kwargs) -> ShareViewForm:
