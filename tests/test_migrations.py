@@ -226,6 +226,12 @@ def _fill_0023(conn, ids):
             fields="full_name", reason="The name was misspelt when logged")
     return [_count("person_corrections")]
 
+def _fill_0020(conn, ids):
+    _insert(conn, "saved_views", kind="consular_request", owner_id=ids["user"],
+            name="Overdue passports", filters='{"category": "passport"}', sort="due",
+            shared_office_id=ids["office"])
+    return [_count("saved_views")]
+
 
 def _nothing_to_fill(conn, ids):
     return []
@@ -244,6 +250,7 @@ FILLS = {
     "0018_notifications": _fill_0018,
     "0022_name_tokens": _fill_0022,
     "0023_person_corrections": _fill_0023,
+    "0020_saved_views": _fill_0020,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -337,6 +344,7 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("DELETE FROM notifications"))
         conn.execute(text("DELETE FROM notification_choices"))
         conn.execute(text("DELETE FROM person_corrections"))
+        conn.execute(text("DELETE FROM saved_views"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
         conn.commit()

@@ -19,6 +19,7 @@ from tests.conftest import (
     make_user,
 )
 from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Role
+from tracker.cases.models import SavedView
 from tracker.auth.permissions import (
     HIDDEN_PERMISSIONS,
     PUBLIC_ENDPOINTS,
@@ -129,6 +130,17 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular_requests.add_document", "GET"): only({C: 200, M: 200}),
     ("consular_requests.remove_document", "GET"): only({C: 200, M: 200}),
     ("consular_requests.assign", "GET"): only({C: 200, M: 200}),
+    # Saved views (the sample view is shared with the reader's office; only its owner may
+    # change it: 404 to anyone else, as if it did not exist) and the selection's bulk actions
+    # (an empty form: 422); reassigning a selection is the managers'.
+    ("consular_requests.saved_views", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.save_view", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.open_view", "GET"): only({C: 302, M: 302}),
+    ("consular_requests.rename_view", "POST"): only({C: 404, M: 404}),
+    ("consular_requests.share_view", "POST"): only({C: 404, M: 404}),
+    ("consular_requests.delete_view", "POST"): only({C: 404, M: 404}),
+    ("consular_requests.bulk_priority", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.bulk_reassign", "POST"): only({M: 422}),
     # Police compartment: liaison officers only; everyone else 404, as if it did not exist.
     ("police.cases", "GET"): hidden({P: 200}),
     ("police.person", "GET"): hidden({P: 200}),
@@ -170,6 +182,13 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("police_cases.add_notice", "GET"): hidden({P: 200}),
     ("police_cases.set_restriction", "GET"): hidden({P: 200}),
     ("police_cases.link_consular", "GET"): hidden({P: 200}),
+    ("police.saved_views", "GET"): hidden({P: 200}),
+    ("police.save_view", "POST"): hidden({P: 422}),
+    ("police.open_view", "GET"): hidden({P: 302}),
+    ("police.rename_view", "POST"): hidden({P: 404}),
+    ("police.share_view", "POST"): hidden({P: 404}),
+    ("police.delete_view", "POST"): hidden({P: 404}),
+    ("police.bulk_priority", "POST"): hidden({P: 422}),
     # Reports: managers both parts, consular officers their office's consular part, the
     # liaison officer the police aggregates; administrators none.
     ("reports.monthly", "GET"): only({C: 200, P: 200, M: 200}),
@@ -284,14 +303,22 @@ def sample_values(office) -> dict[str, dict]:
         db.session.add(pair)
         db.session.commit()
         pairs[compartment] = pair.id
+    views = {}
+    for kind, owner in (("consular_request", target), ("liaison_case", liaison)):
+        view = SavedView(kind=kind, owner=owner, name="Sample view", filters="{}",
+                         sort="newest", shared_office=office)
+        db.session.add(view)
+        db.session.commit()
+        views[kind] = view.id
     return {
         "consular": {**common, "reference": request.reference,
                      "person_id": request.subjects[0].id, "document_id": document.id,
-                     "name": "wait", "pair_id": pairs["consular"], "decision": "merge"},
+                     "name": "wait", "pair_id": pairs["consular"], "decision": "merge",
+                     "view_id": views["consular_request"]},
         "police": {**common, "reference": case.reference, "person_id": party.person_id,
                    "document_id": police_document.id, "link_id": link.id,
                    "name": "await_counterpart", "pair_id": pairs["police"],
-                   "decision": "merge"},
+                   "decision": "merge", "view_id": views["liaison_case"]},
     }
 
 

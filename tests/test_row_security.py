@@ -53,6 +53,25 @@ def test_raw_sql_reads_no_police_row_outside_the_compartment():
         assert counts()["police name words"] == everything["police name words"] >= 1
 
 
+def test_police_saved_views_are_read_only_in_the_compartment():
+    from tracker.cases.models import SavedView
+
+    liaison = make_user(Role.POLICE_LIAISON_OFFICER)
+    officer = make_user(Role.CONSULAR_OFFICER)
+    for kind, owner in (("liaison_case", liaison), ("consular_request", officer)):
+        db.session.add(SavedView(kind=kind, owner=owner, name="Mine", filters="{}",
+                                 sort="newest", shared_office=owner.office))
+    db.session.commit()
+    raw = "SELECT kind FROM saved_views WHERE owner_id IN (:p, :c)"
+    ids = {"p": liaison.id, "c": officer.id}
+    for role in (Role.CONSULAR_OFFICER, Role.MANAGER, Role.ADMINISTRATOR):
+        with scope.reading_as(make_user(role)):
+            assert db.session.execute(text(raw), ids).scalars().all() == ["consular_request"]
+    with scope.reading_as(liaison):
+        assert sorted(db.session.execute(text(raw), ids).scalars()) == [
+            "consular_request", "liaison_case"]
+
+
 def test_a_connection_straight_from_the_pool_reads_no_police_row(app):
     make_liaison_case(make_user(Role.POLICE_LIAISON_OFFICER))
     db.session.commit()

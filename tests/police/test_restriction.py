@@ -289,7 +289,9 @@ def test_a_garbled_officer_id_is_not_an_error(named, officers):
 
 
 def _row(html: str, reference: str) -> str:
-    match = re.search(rf"<tr[^>]*>\s*<td[^>]*><div><a [^>]*>{reference}</a>.*?</tr>", html, re.S)
+    # The row, from its reference cell on (the selection's checkbox cell may come first).
+    match = re.search(rf"<tr[^>]*>\s*(?:<td class=\"select-cell\"[^>]*>.*?</td>\s*)?"
+                      rf"<td[^>]*><div><a [^>]*>{reference}</a>.*?</tr>", html, re.S)
     assert match, reference
     return match.group(0)
 

@@ -29,6 +29,8 @@ class Permission(StrEnum):
     READ_CONSULAR_REQUESTS = "read_consular_requests"
     # Log and edit requests, notes, contacts, documents, steps, assignment, relations.
     WORK_CONSULAR_REQUESTS = "work_consular_requests"
+    # Reassign a selection of requests at once, with a reason (the managers).
+    REASSIGN_CONSULAR_REQUESTS = "reassign_consular_requests"
     # Count an enquiry answered without a case file.
     LOG_ENQUIRIES = "log_enquiries"
     # Decide the consular possible-duplicate pairs.
@@ -73,7 +75,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.MANAGER: frozenset({
         Permission.USE_OWN_ACCOUNT, Permission.READ_CONSULAR_REQUESTS,
         Permission.WORK_CONSULAR_REQUESTS, Permission.COMPARE_CONSULAR_DUPLICATES,
-        Permission.READ_REPORTS, Permission.PUBLISH_REPORTS,
+        Permission.REASSIGN_CONSULAR_REQUESTS, Permission.READ_REPORTS,
+        Permission.PUBLISH_REPORTS,
     }),
     Role.ADMINISTRATOR: frozenset({
         Permission.USE_OWN_ACCOUNT, Permission.MANAGE_ACCOUNTS,

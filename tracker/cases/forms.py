@@ -8,9 +8,10 @@ from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import HiddenInput
 from flask_babel import lazy_gettext as _l
 
-from tracker.cases.models import ContactChannel
+from tracker.cases.models import ContactChannel, Priority
 from tracker.cases.pending import PendingUploadFields
-from tracker.forms import DayField, MaxLength, TrackerForm
+from tracker.forms import DayField, MaxLength, TrackerForm, choose, chosen
+from tracker.vocabulary import choices
 
 
 class NoteForm(TrackerForm):
@@ -53,3 +54,43 @@ class TransitionForm(TrackerForm):
 
 class AssignForm(TrackerForm):
     assigned_to = SelectField(_l("Assign to"), coerce=int, choices=[], validate_choice=False)
+
+
+# --- a case list: saved views and the selection's bulk actions -------------------------------
+
+
+class SaveViewForm(TrackerForm):
+    """Save the list as it is filtered and sorted now (the filters travel in the address)."""
+
+    name = StringField(_l("Name of the view"), validators=[InputRequired(), MaxLength(80)],
+                       description=_l("For example: Overdue passports at Karachi."))
+
+
+class RenameViewForm(TrackerForm):
+    name = StringField(_l("New name"), validators=[InputRequired(), MaxLength(80)])
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class ShareViewForm(TrackerForm):
+    office = SelectField(_l("Shared with"), coerce=int, choices=[], validate_choice=False,
+                         description=_l("Officers of that office see it on their home page, "
+                                        "counted as they may read the list."))
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class DeleteViewForm(TrackerForm):
+    version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class BulkPriorityForm(TrackerForm):
+    priority = SelectField(_l("New priority"),
+                           choices=choose(_l("Choose the priority"), choices(Priority)),
+                           validators=[chosen(_l("Choose the priority."))])
+
+
+class BulkReassignForm(TrackerForm):
+    assigned_to = SelectField(_l("Reassign to"), coerce=int, choices=[], validate_choice=False)
+    reason = StringField(_l("Why"), validators=[InputRequired(_l("Say why the cases are "
+                                                                 "reassigned.")),
+                                                MaxLength(500)],
+                         description=_l("Recorded on each case's timeline and in the audit log."))

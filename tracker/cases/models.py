@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from flask_babel import lazy_gettext as _l
@@ -194,3 +195,36 @@ class ReferenceCounter(Base):
     prefix: Mapped[str] = mapped_column(String(8), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SavedView(Base):
+    """An officer's named list: the filters and sort of a case list, never its results.
+
+    Shared with an office, it is listed to that office's readers of the same compartment; each
+    reader's count and list go through their own scope, so sharing shows no extra case.
+    """
+
+    __tablename__ = "saved_views"
+    __table_args__ = (
+        UniqueConstraint("owner_id", "kind", "name", name="one_name_per_owner_and_list"),
+        Index("ix_saved_views_kind_shared_office", "kind", "shared_office_id"),
+        {"comment": "Saved filters of the case lists (issue 15); results are never stored."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[CaseKind] = mapped_column(enum_column(CaseKind, "saved_view_kind"),
+                                           comment="which list: the compartment's case kind")
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    filters: Mapped[str] = mapped_column(
+        Text, comment="JSON: the list's filter parameters as the address carries them")
+    sort: Mapped[str] = mapped_column(String(20))
+    shared_office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("offices.id"), comment="listed to this office's readers; empty: owner only")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+
+    owner: Mapped[User] = relationship()
+    shared_office: Mapped[Office | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

@@ -210,6 +210,24 @@ SORTS = {
 def request_list(user: User, flt: RequestFilter, *, sort: str = "newest",
                  after: tuple | None = None, page_size: int = 50) -> Select:
     """The filtered, sorted list the user may read; `after` is the last row's sort key."""
+    stmt = filtered_requests(user, flt)
+    order = SORTS.get(sort, SORTS["newest"])
+    if after is not None:
+        key_column = order[0].element
+        if sort == "newest":
+            stmt = stmt.where(or_(key_column < after[0],
+                                  and_(key_column == after[0], ConsularRequest.id < after[1])))
+        else:
+            stmt = stmt.where(or_(key_column > after[0],
+                                  and_(key_column == after[0], ConsularRequest.id > after[1])))
+    return (stmt.order_by(*order).limit(page_size + 1)
+            .options(selectinload(ConsularRequest.subjects),
+                     selectinload(ConsularRequest.assigned_to)))
+
+
+def filtered_requests(user: User, flt: RequestFilter) -> Select:
+    """The requests the filter selects, unsorted (the data layer adds the reader's scope):
+    the list's rows and a saved view's count come from this one query."""
     now = utcnow()
     stmt = select(ConsularRequest)
     if flt.status:
@@ -234,18 +252,7 @@ def request_list(user: User, flt: RequestFilter, *, sort: str = "newest",
     if flt.opened_to:
         stmt = stmt.where(
             ConsularRequest.opened_at < _start_of(flt.opened_to, user.office.time_zone, 1))
-    order = SORTS.get(sort, SORTS["newest"])
-    if after is not None:
-        key_column = order[0].element
-        if sort == "newest":
-            stmt = stmt.where(or_(key_column < after[0],
-                                  and_(key_column == after[0], ConsularRequest.id < after[1])))
-        else:
-            stmt = stmt.where(or_(key_column > after[0],
-                                  and_(key_column == after[0], ConsularRequest.id > after[1])))
-    return (stmt.order_by(*order).limit(page_size + 1)
-            .options(selectinload(ConsularRequest.subjects),
-                     selectinload(ConsularRequest.assigned_to)))
+    return stmt
 
 
 def _start_of(day: date, time_zone: str, plus_days: int = 0) -> datetime:

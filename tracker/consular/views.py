@@ -7,14 +7,15 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from wtforms.fields.choices import SelectChoice
 
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
 from tracker.cases.references import parse_reference
-from tracker.cases import links, registry
+from tracker.cases import links, listing, registry
+from tracker.cases.list_views import list_context, register_list_actions
 from tracker.cases.views import register_case_actions
 from tracker.consular import access, places, services
 from tracker.consular.categories import CancelReason, Category, WaitingOn
@@ -91,28 +92,67 @@ def _filter_form() -> RequestFilterForm:
     return form
 
 
-@requests_bp.route("/")
-@allow(Permission.READ_CONSULAR_REQUESTS)
-def request_list():
-    form = _filter_form()
-    if not form.validate():
-        return render_template("consular/list.html", form=form, rows=[], next_after=None,
-                               args={}), 400
-    flt = services.RequestFilter(
+def _request_filter(form: RequestFilterForm) -> services.RequestFilter:
+    return services.RequestFilter(
         status=form.status.data or None, category=form.category.data or None,
         office_id=form.office.data, priority=form.priority.data or None,
         assigned_to_id=form.officer.data, overdue=form.overdue.data,
         opened_from=form.opened_from.data, opened_to=form.opened_to.data)
-    sort = form.sort.data if form.sort.data in services.SORTS else "newest"
+
+
+def _sort(form: RequestFilterForm) -> str:
+    return form.sort.data if form.sort.data in services.SORTS else "newest"
+
+
+def _filtered(params) -> Select | None:
+    """The list's query for these address parameters, or None if they are not valid."""
+    form = RequestFilterForm(params)
+    if not form.validate():
+        return None
+    return services.filtered_requests(current_user, _request_filter(form))
+
+
+def _reassignable(user: User) -> list[User]:
+    """Every active consular officer of an office the manager serves."""
+    return sorted({u.id: u for office in access.offices_served(user)
+                   for u in access.assignable_officers(office.id)}.values(),
+                  key=lambda u: u.display_name)
+
+
+REQUEST_LIST = listing.register(listing.CaseList(
+    case_type=access.CASE_TYPE, endpoint="consular_requests.request_list",
+    filters=("status", "category", "office", "priority", "officer", "overdue", "opened_from",
+             "opened_to"),
+    sorts=("newest", "oldest", "due"), query=_filtered, offices_served=access.offices_served,
+    reassign=Permission.REASSIGN_CONSULAR_REQUESTS, reassignable=_reassignable))
+
+
+def _render_list(status: int = 200, **context):
+    """The request list for the filters in the address, with its saved-view form and
+    selection bar (`context` overrides them after a refused action)."""
+    form = _filter_form()
+    context = list_context(REQUEST_LIST, **context)
+    if not form.validate():
+        return render_template("consular/list.html", form=form, rows=[], next_after=None,
+                               **context), 400
+    sort = _sort(form)
     after = _cursor(request.args.get("after"), sort)
-    rows = db.session.scalars(services.request_list(current_user, flt, sort=sort,
-                                                    after=after)).all()
+    rows = db.session.scalars(services.request_list(current_user, _request_filter(form),
+                                                    sort=sort, after=after)).all()
     more = len(rows) > 50
     rows = rows[:50]
     next_after = _encode_cursor(rows[-1], sort) if more else None
-    args = {k: v for k, v in request.args.items() if k != "after"}
     return render_template("consular/list.html", form=form, rows=rows, next_after=next_after,
-                           args=args)
+                           **context), status
+
+
+@requests_bp.route("/")
+@allow(Permission.READ_CONSULAR_REQUESTS)
+def request_list():
+    return _render_list()
+
+
+register_list_actions(requests_bp, REQUEST_LIST, _render_list)
 
 
 def _encode_cursor(row: ConsularRequest, sort: str) -> str:

@@ -11,6 +11,7 @@ from tracker.audit.service import (for_administrators, readable_by_administrator
 from tracker.auth import approvals
 from tracker.auth.models import Office, Role, User
 from tracker.auth.permissions import Permission, allow, public
+from tracker.cases import saved_views
 from tracker.db import utcnow
 from tracker.extensions import db
 from tracker.main import health
@@ -46,7 +47,8 @@ def home():
         figures = {"police": dashboard.police_figures(current_user),
                    "new_colleagues": approvals.new_police_colleagues()}
     return render_template("main/home.html", figures=figures, now_utc=utcnow(),
-                           sign_ins=recent_sign_ins(current_user))
+                           sign_ins=recent_sign_ins(current_user),
+                           views=saved_views.views_with_counts(current_user))
 
 
 @bp.route("/healthz")

@@ -19,13 +19,14 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
 from tracker.audit import service as audit
 from tracker.auth.permissions import Permission, allow
 from tracker.cases.forms import TransitionForm
-from tracker.cases import pending, registry
+from tracker.cases import listing, pending, registry
+from tracker.cases.list_views import list_context, register_list_actions
 from tracker.cases.views import register_case_actions
 from tracker.extensions import db
 from tracker.forms import add_rule_errors, choose
@@ -81,10 +82,34 @@ def _case_input(form: CaseForm) -> services.CaseInput:
 # --- lists and search -----------------------------------------------------------------------
 
 
-@bp.route("/")
-@allow(Permission.READ_LIAISON_CASES)
-def cases():
+def _filtered(params) -> Select | None:
+    """The list's query for these address parameters (its filters, not its search words), or
+    None if they are not valid."""
+    form = CaseFilterForm(params)
+    if not form.validate():
+        return None
+    stmt = select(LiaisonCase)
+    status = form.status.data or ""  # not in the address at all: the open cases
+    if status == "":
+        stmt = stmt.where(LiaisonCase.status.in_([s.value for s in OPEN]))
+    elif status != "all":
+        stmt = stmt.where(LiaisonCase.status == status)
+    if form.category.data:
+        stmt = stmt.where(LiaisonCase.category == form.category.data)
+    if form.country.data:
+        stmt = stmt.where(LiaisonCase.country == form.country.data)
+    return stmt
+
+
+CASE_LIST = listing.register(listing.CaseList(
+    case_type=access.CASE_TYPE, endpoint="police.cases", filters=("status", "category", "country"),
+    sorts=("newest",), query=_filtered, offices_served=lambda user: [user.office]))
+
+
+def _render_list(status: int = 200, **context):
+    """The case list (or the search's hits), with its saved-view form and selection bar."""
     form = CaseFilterForm(request.args)
+    context = list_context(CASE_LIST, **context)
     rows: list[LiaisonCase] = []
     hits = {}
     if form.validate():
@@ -93,23 +118,25 @@ def cases():
             rows = [result.case for result in results]
             hits = {result.case.id: result.hits for result in results}
         else:
-            stmt = select(LiaisonCase).order_by(LiaisonCase.opened_at.desc()).limit(200)
-            status = form.status.data or ""  # not in the address at all: the open cases
-            if status == "":
-                stmt = stmt.where(LiaisonCase.status.in_([s.value for s in OPEN]))
-            elif status != "all":
-                stmt = stmt.where(LiaisonCase.status == status)
-            if form.category.data:
-                stmt = stmt.where(LiaisonCase.category == form.category.data)
-            if form.country.data:
-                stmt = stmt.where(LiaisonCase.country == form.country.data)
-            rows = list(db.session.scalars(stmt.options(
-                selectinload(LiaisonCase.parties), selectinload(LiaisonCase.exchanges),
-                selectinload(LiaisonCase.named_officers))))
+            rows = list(db.session.scalars(_filtered(request.args)
+                                           .order_by(LiaisonCase.opened_at.desc()).limit(200)
+                                           .options(selectinload(LiaisonCase.parties),
+                                                    selectinload(LiaisonCase.exchanges),
+                                                    selectinload(LiaisonCase.named_officers))))
     persons = people.find_persons(Compartment.POLICE, form.q.data) \
         if form.q.data and not form.errors else []
     return render_template("police/cases.html", form=form, rows=rows, persons=persons, hits=hits,
-                           needs_reason=access.needs_reason), 200 if not form.errors else 400
+                           needs_reason=access.needs_reason, **context), \
+        status if not form.errors else 400
+
+
+@bp.route("/")
+@allow(Permission.READ_LIAISON_CASES)
+def cases():
+    return _render_list()
+
+
+register_list_actions(bp, CASE_LIST, _render_list)
 
 
 # --- a case ---------------------------------------------------------------------------------
