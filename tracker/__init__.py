@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     import tracker.police.models  # noqa: F401
     import tracker.police.workflow  # noqa: F401  (registers the workflow)
     import tracker.reports.models  # noqa: F401
+    import tracker.retention.models  # noqa: F401
     import tracker.search.models  # noqa: F401
     import tracker.cases.links  # noqa: F401
     import tracker.consular.access  # noqa: F401  (registers the consular scope)
