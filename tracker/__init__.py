@@ -87,7 +87,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.police.views import bp as police_bp
     from tracker.police.views import cases_bp as police_cases_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.retention.views import bp as retention_bp
 
     for bp in (main_bp, auth_bp, admin_bp, audit_bp, consular_bp, consular_requests_bp,
-               police_bp, police_cases_bp, reports_bp):
+               police_bp, police_cases_bp, reports_bp, retention_bp):
         app.register_blueprint(bp)

@@ -46,6 +46,7 @@ NAVIGATION: tuple[tuple[object, str, Callable[[str], bool]], ...] = (
     (_l("Service targets"), "consular.service_targets",
      lambda e: e == "consular.service_targets"),
     (_l("Audit log"), "audit.log", lambda e: e == "audit.log"),
+    (_l("Retention"), "retention.overview", lambda e: e.startswith("retention.")),
 )
 
 
