@@ -11,10 +11,12 @@ directions, and who the case was about as anonymous persons (so "persons helped"
 "children" count the same). The audit log is not touched: it is append-only and chained.
 
 Persons: one whose every case is anonymised keeps only an empty record while an anonymised
-case names them; one named on no case any more (a requester, a relative, a record merged
-into another) is removed with their names, numbers and relations. A person who still has a
-case that is not anonymised keeps their record, and the anonymised case is given an empty
-record of its own instead, so that it no longer says who it was about.
+case names them (the report counts distinct persons); one named on no case any more (a
+requester, a relative, a record merged into another) is removed with their names, numbers and
+relations. A person who still has a case that is not anonymised keeps their record and the
+anonymised case keeps naming it, so that a month's "persons helped" stays the same; pages do
+not show the persons of an anonymised case, nor an anonymised case among a person's cases,
+and the record is emptied when their last case is anonymised.
 
 `anonymise_case` is the one function that does it: a retention run calls it per case, and a
 later erasure on request can call it too. It flushes, never commits.
@@ -26,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, and_, cast, delete, exists, func, insert, literal, or_, select, update
+from sqlalchemy import String, and_, cast, delete, exists, func, literal, or_, select, update
 from sqlalchemy import case as when
 
 from tracker.audit import service as audit
@@ -175,10 +177,6 @@ def anonymise_case(case: Case, *, why: str, actor=None) -> Anonymised:
         object_type = registry.case_type_of(case).object_type
         audit.record(f"{object_type}.anonymised", object_type=object_type,
                      object_id=case.reference, actor=actor, reason=why)
-        for person_id in named:
-            if _has_live_case(person_id):
-                _give_empty_person(case.id, person_id, compartment, now)
-                done.persons_emptied += 1
         settled: set[int] = set()
         for person_id in [*named, *others]:
             removed, emptied = _settle(person_id, settled)
@@ -271,22 +269,6 @@ def _cases_naming(person_id: int, live_only: bool):
 
 def _has_live_case(person_id: int) -> bool:
     return bool(db.session.scalar(select(_cases_naming(person_id, live_only=True))))
-
-
-def _give_empty_person(case_id: int, person_id: int, compartment: Compartment,
-                       now: datetime) -> None:
-    """The anonymised case names an empty record instead of a person who has other cases."""
-    empty = db.session.execute(insert(PERSONS).values(
-        compartment=compartment, full_name="", folded_name="", created_at=now, version=1,
-    ).returning(PERSONS.c.id)).scalar_one()
-    if compartment is Compartment.CONSULAR:
-        db.session.execute(update(request_subjects).where(
-            request_subjects.c.request_id == case_id,
-            request_subjects.c.person_id == person_id).values(person_id=empty))
-    else:
-        db.session.execute(update(PARTIES).where(
-            PARTIES.c.case_id == case_id, PARTIES.c.person_id == person_id).values(
-            person_id=empty))
 
 
 def quarter_start(day: date | None) -> date | None:
