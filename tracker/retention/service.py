@@ -109,7 +109,8 @@ def due_statement(rule: RetentionRule, as_of: datetime, *columns):
                    Case.anonymised_at.is_(None), ~_held(),
                    seconds_between(literal(cutoff, UTCDateTime()), Case.closed_at)
                    >= _paused_seconds())
-            .order_by(Case.closed_at, Case.id))
+            .order_by(Case.closed_at, Case.id)
+            .correlate(None))  # whole on its own, also inside another query's IN (...)
 
 
 def due_cases(as_of: datetime) -> list[tuple[RetentionRule, list[int]]]:
