@@ -145,3 +145,15 @@ def test_a_case_closed_long_ago_is_listed_as_due_with_its_date(login_as):
     request = marked_request(fresh("Qzwlisted"), closed_at=LONG_AGO)
     page = login_as(Role.MANAGER).get("/retention/").get_data(as_text=True)
     assert request.reference in page
+
+
+def test_an_anonymised_case_can_be_read_but_no_longer_worked(login_as):
+    officer = login_as(Role.CONSULAR_OFFICER)
+    request = marked_request(fresh("Qzwread"), officer=officer.user, office=officer.user.office)
+    service.run(as_of=NOW)
+    url = f"/consular/requests/{request.reference}"
+    page = officer.get(url).get_data(as_text=True)
+    assert "Anonymised on" in page and "Add a note" not in page and "Reopen" not in page
+    assert officer.post(f"{url}/notes", {"text": "New personal data"}).status_code == 404
+    assert officer.get(f"{url}/steps/reopen").status_code == 404
+    assert officer.post(f"{url}/legal-hold", {"reason": "Too late"}).status_code == 404
