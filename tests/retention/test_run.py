@@ -239,3 +239,19 @@ def test_a_lifted_hold_stops_the_clock_for_as_long_as_it_lasted(app):
 def test_a_case_on_hold_refuses_anonymisation_by_any_caller(world, app):
     with pytest.raises(service.NotToBeAnonymised):
         service.anonymise_case(world["held"], why="erasure request")
+
+
+def test_the_command_counts_first_then_anonymises_and_names_no_reference(world, context_app):
+    runner = context_app.test_cli_runner()
+    dry = runner.invoke(args=["retention", "run", "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "Passport: 1 due (dry run: nothing changed)" in dry.output
+    assert "Child abduction: 1 due" in dry.output
+    assert db.session.get(Case, world["due"].id).anonymised_at is None
+    done = runner.invoke(args=["retention", "run"])
+    assert done.exit_code == 0, done.output
+    assert "Passport: 1 anonymised" in done.output and "2 anonymised" in done.output
+    assert world["due"].reference not in done.output
+    assert world["due_police"].reference not in done.output
+    db.session.expire_all()
+    assert db.session.get(Case, world["due"].id).anonymised_at is not None
