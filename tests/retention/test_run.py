@@ -146,11 +146,12 @@ def test_persons_left_on_no_case_are_removed_and_others_keep_their_record(world,
     record = service.run(as_of=NOW)
     db.session.expire_all()
     assert db.session.get(Person, requester_id) is None  # named on no case any more
-    assert record.persons_removed >= 2  # the due requests' requesters
+    assert record.persons_removed >= 1  # the due request's requester
     kept = db.session.get(Person, both.id)
     assert world["m"]["Qzwopen"] in kept.full_name  # the open request still needs them
     assert db.session.get(ConsularRequest, other.id).anonymised_at is not None
-    assert text_columns_holding(twice) == []
+    # Its requester is the parent of someone with a live request: that file still names them.
+    assert set(text_columns_holding(twice)) == {"persons.full_name", "persons.folded_name"}
     # The anonymised request still counts them (the report's distinct persons), but no page
     # or search ties it to them any more.
     manager = login_as(Role.MANAGER)
@@ -255,3 +256,25 @@ def test_the_command_counts_first_then_anonymises_and_names_no_reference(world, 
     assert world["due_police"].reference not in done.output
     db.session.expire_all()
     assert db.session.get(Case, world["due"].id).anonymised_at is not None
+
+
+def test_a_relative_named_in_a_live_file_is_kept(app):
+    from tests.conftest import make_person
+    from tracker.people import services as people
+
+    office = make_office()
+    officer = make_user(Role.CONSULAR_OFFICER, office=office)
+    old = marked_request(fresh("Qzwold"), office=office, officer=officer)
+    live = marked_request(fresh("Qzwlive"), office=office, officer=officer, closed_at=None)
+    mother = make_person("Amina Relativesen")  # on no case: only a relative
+    live_subject = db.session.get(ConsularRequest, live.id).subjects[0]
+    old_subject = db.session.get(ConsularRequest, old.id).subjects[0]
+    people.relate(mother, live_subject, "parent", actor=officer)
+    people.relate(mother, old_subject, "parent", actor=officer)
+    db.session.commit()
+    service.run(as_of=NOW)
+    db.session.expire_all()
+    kept = db.session.get(Person, mother.id)
+    assert kept is not None and kept.full_name == "Amina Relativesen"
+    assert count(PersonRelation, PersonRelation.related_id == live_subject.id) >= 1
+    assert db.session.get(Person, old_subject.id).full_name == ""

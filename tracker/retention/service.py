@@ -10,8 +10,8 @@ channel, priority, dates, statuses, outcomes, the Nordic country, exchanges' dat
 directions, and who the case was about as anonymous persons (so "persons helped" and
 "children" count the same). The audit log is not touched: it is append-only and chained.
 
-Persons: one whose every case is anonymised keeps only an empty record while an anonymised
-case names them (the report counts distinct persons); one named on no case any more (a
+Persons: one whose every case is anonymised (and who is no relative of someone with a live
+case) keeps only an empty record while an anonymised case names them (the report counts distinct persons); one named on no case any more (a
 requester, a relative, a record merged into another) is removed with their names, numbers and
 relations. A person who still has a case that is not anonymised keeps their record and the
 anonymised case keeps naming it, so that a month's "persons helped" stays the same; pages do
@@ -272,6 +272,16 @@ def _has_live_case(person_id: int) -> bool:
     return bool(db.session.scalar(select(_cases_naming(person_id, live_only=True))))
 
 
+def _still_needed(person_id: int) -> bool:
+    """On a live case, or a relative of someone who is (that person's file names them)."""
+    if _has_live_case(person_id):
+        return True
+    relations = PersonRelation.__table__
+    related = db.session.execute(select(relations.c.person_id, relations.c.related_id).where(
+        or_(relations.c.person_id == person_id, relations.c.related_id == person_id))).all()
+    return any(_has_live_case(other) for row in related for other in row if other != person_id)
+
+
 def quarter_start(day: date | None) -> date | None:
     """The first day of the quarter a birth date falls in (what statistics may keep)."""
     return None if day is None else date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
@@ -287,7 +297,7 @@ def _settle(person_id: int, settled: set[int]) -> tuple[int, int]:
         if pid in settled:
             continue
         settled.add(pid)
-        if _has_live_case(pid):
+        if _still_needed(pid):
             continue
         waiting += _forget_person(pid)
         if db.session.scalar(select(_cases_naming(pid, live_only=False))):
