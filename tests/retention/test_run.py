@@ -5,7 +5,7 @@ import random
 import string
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from tests.conftest import audit_rows, count, make_office, make_user
 from tracker.audit.models import AuditEvent
@@ -21,7 +21,6 @@ from tracker.retention.models import RetentionRun
 
 from .helpers import (
     LATELY,
-    LONG_AGO,
     NOW,
     files_holding,
     hold,

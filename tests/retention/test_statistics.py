@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timezone
 
+from sqlalchemy import func, select
+
 from tests.reports import data
 from tests.reports.pages import csv_tables, html_tables, xlsx_tables
 from tracker.auth.models import Role
@@ -13,7 +15,6 @@ from tracker.extensions import db
 from tracker.reports.periods import Month
 from tracker.reports.report import live_report
 from tracker.retention import service
-from sqlalchemy import func, select
 
 MONTHS = (Month(2026, 1), Month(2026, 3), Month(2026, 6), Month(2026, 10))
 LATER = datetime(2060, 1, 1, tzinfo=timezone.utc)  # every period has run out by then
