@@ -232,6 +232,20 @@ def _fill_0020(conn, ids):
             shared_office_id=ids["office"])
     return [_count("saved_views")]
 
+def _fill_0019(conn, ids):
+    _insert(conn, "legal_holds", case_id=ids["case"], reason="Claim against the embassy",
+            placed_by_id=ids["user"], paused_seconds=0)
+    _insert(conn, "retention_runs", counts="{}", dry_run=False, due=0, anonymised=0,
+            persons_removed=0)
+    conn.execute(text("UPDATE cases SET anonymised_at = started_at FROM retention_runs")
+                 if conn.dialect.name == "postgresql" else
+                 text("UPDATE cases SET anonymised_at = (SELECT started_at FROM retention_runs)"))
+    conn.execute(text("UPDATE retention_rules SET years = 3, version = 2 "
+                      "WHERE category = 'advice'"))
+    return [_count("legal_holds"), _count("retention_runs"),
+            _count("cases", "anonymised_at IS NOT NULL"),
+            _count("retention_rules", "version > 1")]
+
 
 def _nothing_to_fill(conn, ids):
     return []
@@ -251,6 +265,7 @@ FILLS = {
     "0022_name_tokens": _fill_0022,
     "0023_person_corrections": _fill_0023,
     "0020_saved_views": _fill_0020,
+    "0019_retention": _fill_0019,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -347,6 +362,10 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("DELETE FROM saved_views"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
+        conn.execute(text("DELETE FROM legal_holds"))
+        conn.execute(text("DELETE FROM retention_runs"))
+        conn.execute(text("UPDATE cases SET anonymised_at = NULL"))
+        conn.execute(text("UPDATE retention_rules SET version = 1"))
         conn.commit()
 
 

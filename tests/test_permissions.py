@@ -141,6 +141,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular_requests.delete_view", "POST"): only({C: 404, M: 404}),
     ("consular_requests.bulk_priority", "POST"): only({C: 422, M: 422}),
     ("consular_requests.bulk_reassign", "POST"): only({M: 422}),
+    # Legal holds: whoever works the case places and lifts one, with a reason.
+    ("consular_requests.place_legal_hold", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.place_legal_hold", "POST"): only({C: 422, M: 422}),
+    ("consular_requests.lift_legal_hold", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.lift_legal_hold", "POST"): only({C: 422, M: 422}),
     # Police compartment: liaison officers only; everyone else 404, as if it did not exist.
     ("police.cases", "GET"): hidden({P: 200}),
     ("police.person", "GET"): hidden({P: 200}),
@@ -189,6 +194,15 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("police.share_view", "POST"): hidden({P: 404}),
     ("police.delete_view", "POST"): hidden({P: 404}),
     ("police.bulk_priority", "POST"): hidden({P: 422}),
+    ("police_cases.place_legal_hold", "GET"): hidden({P: 200}),
+    ("police_cases.place_legal_hold", "POST"): hidden({P: 422}),
+    ("police_cases.lift_legal_hold", "GET"): hidden({P: 200}),
+    ("police_cases.lift_legal_hold", "POST"): hidden({P: 422}),
+    # Retention: managers and administrators see what is due, held and was done (police
+    # cases as counts); only administrators change the periods (no rule named: 400).
+    ("retention.overview", "GET"): only({M: 200, A: 200}),
+    ("retention.rules", "GET"): only({A: 200}),
+    ("retention.rules", "POST"): only({A: 400}),
     # Reports: managers both parts, consular officers their office's consular part, the
     # liaison officer the police aggregates; administrators none.
     ("reports.monthly", "GET"): only({C: 200, P: 200, M: 200}),

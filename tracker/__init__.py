@@ -70,6 +70,7 @@ def _init_extensions(app: Flask) -> None:
     import tracker.police.models  # noqa: F401
     import tracker.police.workflow  # noqa: F401  (registers the workflow)
     import tracker.reports.models  # noqa: F401
+    import tracker.retention.models  # noqa: F401
     import tracker.search.models  # noqa: F401
     import tracker.cases.links  # noqa: F401
     import tracker.consular.access  # noqa: F401  (registers the consular scope)
@@ -88,7 +89,8 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.police.views import bp as police_bp
     from tracker.police.views import cases_bp as police_cases_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.retention.views import bp as retention_bp
 
     for bp in (main_bp, auth_bp, admin_bp, audit_bp, consular_bp, consular_requests_bp,
-               police_bp, police_cases_bp, reports_bp, notifications_bp):
+               police_bp, police_cases_bp, reports_bp, notifications_bp, retention_bp):
         app.register_blueprint(bp)

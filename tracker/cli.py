@@ -37,6 +37,7 @@ reports_cli = AppGroup("reports", help="Monthly reports for scheduled jobs.")
 documents_cli = AppGroup("documents", help="The attachment folder.")
 backup_cli = AppGroup("backup", help="Back up, check and restore the database and documents.")
 notifications_cli = AppGroup("notifications", help="Send the mail outbox and the daily summaries.")
+retention_cli = AppGroup("retention", help="Anonymise closed files whose period has run out.")
 
 
 def _read_password() -> str:
@@ -529,7 +530,41 @@ def notifications_digest_command():
     click.echo(f"{queued} summary mail(s) written to the outbox")
 
 
+@retention_cli.command("run")
+@click.option("--dry-run", is_flag=True, help="Only count what is due; change nothing.")
+def retention_run_command(dry_run):
+    """Anonymise every closed request and case whose retention period has run out (run daily
+    or weekly from cron). Each case is saved on its own: an interrupted run keeps what it did,
+    and running it again finishes the rest. Prints counts per category, never references."""
+    from tracker.retention import service
+    from tracker.retention.rules import category_label
+    from tracker.people.models import Compartment
+
+    bar = None
+
+    def progress(key: str, done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = click.progressbar(length=total, label="Anonymising", show_pos=True,
+                                    file=sys.stdout)
+            bar.__enter__()
+        bar.update(1)
+
+    try:
+        record = service.run(dry_run=dry_run, progress=progress)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    verb = "due (dry run: nothing changed)" if dry_run else "anonymised"
+    for key, n in record.per_rule.items():
+        if n:
+            compartment, _, category = key.partition("/")
+            click.echo(f"{category_label(Compartment(compartment), category)}: {n} {verb}")
+    click.echo(f"run {record.id}: {record.due} due, {record.anonymised} anonymised, "
+               f"{record.persons_removed} person record(s) removed")
+
+
 def register_commands(app: Flask) -> None:
     for group in (users_cli, offices_cli, audit_cli, demo_cli, cases_cli, reports_cli,
-                  documents_cli, backup_cli, notifications_cli):
+                  documents_cli, backup_cli, notifications_cli, retention_cli):
         app.cli.add_command(group)

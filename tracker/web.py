@@ -47,6 +47,7 @@ NAVIGATION: tuple[tuple[object, str, Callable[[str], bool]], ...] = (
      lambda e: e == "consular.service_targets"),
     (_l("Audit log"), "audit.log", lambda e: e == "audit.log"),
     (_l("Mail outbox"), "notifications.outbox", lambda e: e == "notifications.outbox"),
+    (_l("Retention"), "retention.overview", lambda e: e.startswith("retention.")),
 )
 
 

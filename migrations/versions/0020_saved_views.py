@@ -8,7 +8,7 @@ Downgrade drops the table, which loses the officers' saved views (their names, f
 sharing; no case data): it is refused while any exists (the data-loss guard).
 
 Revision ID: 0020_saved_views
-Revises: 0018_notifications
+Revises: 0019_retention
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -19,7 +19,7 @@ from tracker.migration_guard import refuse_data_loss
 
 # revision identifiers, used by Alembic.
 revision = '0020_saved_views'
-down_revision = '0018_notifications'
+down_revision = '0019_retention'
 branch_labels = None
 depends_on = None
 

@@ -50,6 +50,10 @@ class Permission(StrEnum):
     READ_AUDIT_LOG = "read_audit_log"
     # The mail the tracker wrote (no case content): to read it in development, to see failures.
     READ_MAIL_OUTBOX = "read_mail_outbox"
+    # Retention: what is due, on hold and was anonymised (counts only for police cases);
+    # changing the periods is an administrator's, on the data-protection officer's word.
+    READ_RETENTION = "read_retention"
+    MANAGE_RETENTION = "manage_retention"
 
     @property
     def hidden(self) -> bool:
@@ -76,13 +80,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.USE_OWN_ACCOUNT, Permission.READ_CONSULAR_REQUESTS,
         Permission.WORK_CONSULAR_REQUESTS, Permission.COMPARE_CONSULAR_DUPLICATES,
         Permission.REASSIGN_CONSULAR_REQUESTS, Permission.READ_REPORTS,
-        Permission.PUBLISH_REPORTS,
+        Permission.PUBLISH_REPORTS, Permission.READ_RETENTION,
     }),
     Role.ADMINISTRATOR: frozenset({
         Permission.USE_OWN_ACCOUNT, Permission.MANAGE_ACCOUNTS,
         Permission.APPROVE_ACCOUNT_CHANGES, Permission.MANAGE_OFFICES,
         Permission.SET_SERVICE_TARGETS, Permission.READ_AUDIT_LOG,
-        Permission.READ_MAIL_OUTBOX,
+        Permission.READ_MAIL_OUTBOX, Permission.READ_RETENTION, Permission.MANAGE_RETENTION,
     }),
 }
 

@@ -39,6 +39,12 @@ class RemoveDocumentForm(TrackerForm):
     reason = StringField(_l("Why remove it"), validators=[InputRequired(), MaxLength(2000)])
 
 
+class LegalHoldForm(TrackerForm):
+    reason = TextAreaField(_l("Reason"), validators=[InputRequired(), MaxLength(2000)],
+                           description=_l("For example: a claim against the embassy, a court "
+                                          "case, an inquiry by the Parliamentary Ombud."))
+
+
 class TransitionForm(TrackerForm):
     """One form for every workflow step; each step's page shows the fields it needs."""
 

@@ -80,6 +80,8 @@ class Case(Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closing_reason: Mapped[str | None] = mapped_column(String(40))
     approval_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    anonymised_at: Mapped[datetime | None] = mapped_column(
+        UTCDateTime, comment="when retention removed its personal data (tracker/retention)")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     office: Mapped[Office] = relationship(lazy="joined")
@@ -87,11 +89,18 @@ class Case(Base):
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     approval_requested_by: Mapped[User | None] = relationship(
         foreign_keys=[approval_requested_by_id])
+    legal_holds: Mapped[list[LegalHold]] = relationship(
+        back_populates="case", order_by="LegalHold.id", viewonly=True)
 
     __mapper_args__ = {"polymorphic_on": kind, "version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.reference} {self.status}>"
+
+    @property
+    def legal_hold(self) -> LegalHold | None:
+        """The hold in force, if any: retention leaves the case alone while it lasts."""
+        return next((h for h in self.legal_holds if h.lifted_at is None), None)
 
 
 class TimelineKind(StrEnum):
@@ -185,6 +194,35 @@ class Attachment(Base):
     removal_reason: Mapped[str | None] = mapped_column(Text)
 
     uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+
+
+class LegalHold(Base):
+    """A legal hold on a case, with its reason: while it lasts retention does not touch the
+    case, and the time it lasted after closing is added to the retention period (the clock
+    stops). Lifted holds stay as the case's history."""
+
+    __tablename__ = "legal_holds"
+    __table_args__ = (
+        Index("ix_legal_holds_case_lifted", "case_id", "lifted_at"),
+        CheckConstraint("paused_seconds >= 0", name="paused_not_negative"),
+        CheckConstraint("(lifted_at IS NULL) = (lifted_by_id IS NULL)", name="lifted_by_whom"),
+        {"comment": "Legal holds on cases: they stop the retention clock."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
+    reason: Mapped[str] = mapped_column(Text)
+    placed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    placed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+    paused_seconds: Mapped[int] = mapped_column(
+        BigInteger, default=0, comment="how long the hold lasted after the case was closed")
+
+    case: Mapped[Case] = relationship(back_populates="legal_holds")
+    placed_by: Mapped[User] = relationship(foreign_keys=[placed_by_id])
+    lifted_by: Mapped[User | None] = relationship(foreign_keys=[lifted_by_id])
 
 
 class ReferenceCounter(Base):

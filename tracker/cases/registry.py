@@ -92,8 +92,9 @@ def load(case_type: CaseType, reference: str, for_work: bool = False) -> Case:
         case_type.on_missing(reference)
     if found is None or not case_type.may_read(current_user, found):
         abort(404)
-    if for_work and not case_type.may_work(current_user, found):
-        abort(404)
+    if for_work and (found.anonymised_at is not None
+                     or not case_type.may_work(current_user, found)):
+        abort(404)  # an anonymised case is read only: new text on it would never go again
     return found
 
 
@@ -142,7 +143,7 @@ def render_case_page(case_type: CaseType, case: Case, status: int = 200, **extra
     """The case page, which reads first and holds no forms: the shared context (timeline,
     documents, access history, steps) plus the compartment's own `extra`. Each action opens
     its own page (`render_action_page`)."""
-    can_work = case_type.may_work(current_user, case)
+    can_work = case.anonymised_at is None and case_type.may_work(current_user, case)
     flow = case_type.workflow
     return render_template(
         case_type.template, case=case, timeline=timeline(case), documents=documents(case),

@@ -29,7 +29,14 @@ from sqlalchemy import ColumnElement, and_, event, exists, false, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import ORMExecuteState, Session, aliased, with_loader_criteria
 
-from tracker.cases.models import Attachment, Case, CaseKind, JournalNote, TimelineEvent
+from tracker.cases.models import (
+    Attachment,
+    Case,
+    CaseKind,
+    JournalNote,
+    LegalHold,
+    TimelineEvent,
+)
 from tracker.people.models import (
     Compartment,
     Person,
@@ -188,7 +195,8 @@ def _person_visible(person_id_column, reader) -> ColumnElement:
 def _case_owned() -> dict:
     """Every table whose rows belong to a case: the kernel's and each compartment's own."""
     owned = {Attachment: Attachment.case_id, TimelineEvent: TimelineEvent.case_id,
-             JournalNote: JournalNote.case_id, SearchEntry: SearchEntry.case_id,
+             JournalNote: JournalNote.case_id, LegalHold: LegalHold.case_id,
+             SearchEntry: SearchEntry.case_id,
              PoliceSearchEntry: PoliceSearchEntry.case_id}
     for s in _compartments.values():
         owned.update(s.case_owned)

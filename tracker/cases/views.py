@@ -13,11 +13,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from tracker.auth.permissions import allow
-from tracker.cases import assignment, documents, journal, pending, registry, workflow
+from tracker.cases import assignment, documents, holds, journal, pending, registry, workflow
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
     DocumentForm,
+    LegalHoldForm,
     NoteForm,
     RemoveDocumentForm,
     TransitionForm,
@@ -49,6 +50,38 @@ def register_case_actions(bp: Blueprint, case_type: CaseType,
     _journal_actions(case_type, bp, back, page)
     _document_actions(case_type, bp, back, page)
     _step_actions(case_type, bp, back, page, prepare_step_form)
+    _hold_actions(case_type, bp, back, page)
+
+
+def _hold_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
+    @bp.route("/<reference>/legal-hold", methods=["GET", "POST"])
+    @allow(case_type.work)
+    def place_legal_hold(reference: str):
+        case = registry.load(case_type, reference, True)
+        form = LegalHoldForm()
+        if request.method == "POST" and form.validate_on_submit():
+            with unit_of_work(form) as work:
+                holds.place_hold(case, current_user, form.reason.data)
+            if work.done:
+                flash(_("Legal hold placed: retention leaves this case alone until it is "
+                        "lifted."), "success")
+                return back(case)
+        return page(case, _("Place a legal hold"), "cases/_legal_hold_form.html",
+                    200 if request.method == "GET" else 422, form=form, lifting=False)
+
+    @bp.route("/<reference>/legal-hold/lift", methods=["GET", "POST"])
+    @allow(case_type.work)
+    def lift_legal_hold(reference: str):
+        case = registry.load(case_type, reference, True)
+        form = LegalHoldForm()
+        if request.method == "POST" and form.validate_on_submit():
+            with unit_of_work(form) as work:
+                holds.lift_hold(case, current_user, form.reason.data)
+            if work.done:
+                flash(_("Legal hold lifted."), "success")
+                return back(case)
+        return page(case, _("Lift the legal hold"), "cases/_legal_hold_form.html",
+                    200 if request.method == "GET" else 422, form=form, lifting=True)
 
 
 def _journal_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:

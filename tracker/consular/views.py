@@ -365,8 +365,9 @@ def _visible_person(person_id: int) -> Person:
 
 
 def _requests_of(found: Person) -> tuple[list, list]:
-    """The readable requests about the person, and those the person reported."""
-    readable = select(ConsularRequest)
+    """The readable requests about the person, and those the person reported (not the
+    anonymised ones: they no longer say who they were about)."""
+    readable = select(ConsularRequest).where(ConsularRequest.anonymised_at.is_(None))
     about = db.session.scalars(
         readable.where(ConsularRequest.id.in_(
             select(request_subjects.c.request_id)

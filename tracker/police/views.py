@@ -395,7 +395,10 @@ def _visible_person(person_id: int) -> Person:
 
 def _render_person(found: Person, identifier_form: AddIdentifierForm | None = None,
                    status: int = 200):
+    # Not the anonymised cases: they no longer say who they were about.
     parties = db.session.scalars(select(CaseParty).where(CaseParty.person_id == found.id)
+                                 .join(LiaisonCase, LiaisonCase.id == CaseParty.case_id)
+                                 .where(LiaisonCase.anonymised_at.is_(None))
                                  .order_by(CaseParty.id)
                                  .options(selectinload(CaseParty.case))).all()
     return render_template("police/person.html", person=found, parties=parties,

@@ -189,12 +189,16 @@ def _cases(spec: SearchSpec, clauses: list) -> list[tuple[int, object]]:
 
 def _cases_of_persons(spec: SearchSpec, clause) -> list[tuple[int, object]]:
     """The cases of the compartment's persons (not merged away) that meet `clause`: the
-    persons first, the first MAX_PERSONS of them, then their cases by the persons' ids."""
+    persons first, the first MAX_PERSONS of them, then their cases by the persons' ids. An
+    anonymised case no longer says who it was about, so a person's name does not find it."""
     ids = list(db.session.scalars(
         select(Person.id).where(Person.compartment == spec.compartment,
                                 Person.merged_into_id.is_(None), clause)
         .limit(MAX_PERSONS)))
-    return _cases(spec, spec.cases_of_persons(ids)) if ids else []
+    if not ids:
+        return []
+    return _cases(spec, [and_(clause, spec.model.anonymised_at.is_(None))
+                         for clause in spec.cases_of_persons(ids)])
 
 
 def _words(text: str) -> list[str]:
