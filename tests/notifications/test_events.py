@@ -3,7 +3,7 @@ not another office's officer, not a consular officer for a police event, not a r
 lost access."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 from sqlalchemy import select

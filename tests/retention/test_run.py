@@ -150,7 +150,8 @@ def test_persons_left_on_no_case_are_removed_and_others_keep_their_record(world,
     assert world["m"]["Qzwopen"] in kept.full_name  # the open request still needs them
     assert db.session.get(ConsularRequest, other.id).anonymised_at is not None
     # Its requester is the parent of someone with a live request: that file still names them.
-    assert set(text_columns_holding(twice)) == {"persons.full_name", "persons.folded_name"}
+    assert set(text_columns_holding(twice)) == {"persons.full_name", "persons.folded_name",
+                                                 "person_name_tokens.token"}
     # The anonymised request still counts them (the report's distinct persons), but no page
     # or search ties it to them any more.
     manager = login_as(Role.MANAGER)

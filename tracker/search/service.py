@@ -20,7 +20,7 @@ from typing import Callable
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import Select, column, func, literal_column, or_, select
+from sqlalchemy import Select, and_, column, func, literal_column, or_, select
 from sqlalchemy import table as table_
 
 from tracker.cases.models import CaseKind
