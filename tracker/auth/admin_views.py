@@ -118,7 +118,8 @@ def edit_user(user_id: int):
                 else:
                     services.update_user(
                         user, display_name=form.display_name.data, role=form.role.data,
-                        office=office, active=form.active.data, version=form.version.data)
+                        office=office, active=form.active.data, version=form.version.data,
+                                       address=form.address.data)
             if work.done:
                 if held:
                     flash(_("%(role)s for %(name)s proposed: nothing changes until a second "
@@ -260,7 +261,8 @@ def new_office():
         if form.validate_on_submit():
             with unit_of_work(form) as work:
                 services.create_office(code=form.code.data, name=form.name.data,
-                                       kind=form.kind.data, time_zone=form.time_zone.data)
+                                       kind=form.kind.data, time_zone=form.time_zone.data,
+                                       address=form.address.data)
             if work.done:
                 flash(_("Office created."), "success")
                 return redirect(url_for("admin.offices"))
@@ -281,7 +283,8 @@ def edit_office(office_id: int):
             with unit_of_work(form) as work:
                 services.update_office(office, code=form.code.data, name=form.name.data,
                                        kind=form.kind.data, time_zone=form.time_zone.data,
-                                       active=form.active.data, version=form.version.data)
+                                       active=form.active.data, version=form.version.data,
+                                       address=form.address.data)
             if work.done:
                 flash(_("Office saved."), "success")
                 return redirect(url_for("admin.offices"))
