@@ -200,6 +200,17 @@ def _fill_0017(conn, ids):
     return [_count("timeline_events", "kind = 'break_glass'")]
 
 
+def _fill_0021(conn, ids):
+    conn.execute(text("UPDATE offices SET address = 'Diplomatic Enclave'"))
+    template = _insert(conn, "letter_templates", name="Note verbale", category="any",
+                       language="en", version=1, content=b"PK", size=2,
+                       uploaded_by_id=ids["user"])
+    _insert(conn, "attachments", case_id=ids["case"], stored_name=uuid.uuid4().hex,
+            uploaded_by_id=ids["user"], letter_template_id=template)
+    return [_count("letter_templates"), _count("offices", "address IS NOT NULL"),
+            _count("attachments", "letter_template_id IS NOT NULL")]
+
+
 def _nothing_to_fill(conn, ids):
     return []
 
@@ -214,6 +225,7 @@ FILLS = {
     "0015_account_language": _fill_0015,
     "0016_search": _fill_0016,
     "0017_casepage": _fill_0017,
+    "0021_letters": _fill_0021,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -305,6 +317,9 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("DELETE FROM timeline_events WHERE kind = 'break_glass'"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))
+        conn.execute(text("UPDATE attachments SET letter_template_id = NULL"))
+        conn.execute(text("DELETE FROM letter_templates"))
+        conn.execute(text("UPDATE offices SET address = NULL"))
         conn.commit()
 
 

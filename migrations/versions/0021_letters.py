@@ -2,7 +2,7 @@
 from, and the office's postal address for the letterhead.
 
 Upgrade creates `letter_templates`, adds `attachments.letter_template_id` and
-`offices.address` (empty for the offices there are). On SQLite the attachments table is
+`offices.address` (none for the offices there are). On SQLite the attachments table is
 copied (batch mode), which drops its search triggers: they are made again.
 
 Downgrade drops them again: refused while a template exists, a letter points to one or an
@@ -54,8 +54,9 @@ def upgrade():
                             name='uq_letter_templates_version'),
         comment='DOCX letter templates uploaded by administrators, one row per version.',
     )
-    op.add_column('offices', sa.Column('address', sa.Text(), server_default='', nullable=False,
-                                       comment='postal address, as letters print it'))
+    op.add_column('offices', sa.Column('address', sa.Text(), nullable=True,
+                                       comment='postal address, as letters print it; empty: '
+                                               'none given'))
     sqlite = op.get_bind().dialect.name == 'sqlite'
     with op.batch_alter_table('attachments', schema=None,
                               recreate='always' if sqlite else 'auto') as batch_op:
@@ -73,8 +74,7 @@ def upgrade():
 def downgrade():
     """Drops the templates, the letters' pointers to them and the offices' addresses."""
     refuse_data_loss(revision, tables=['letter_templates'],
-                     columns=['attachments.letter_template_id'],
-                     rows={'offices': "address <> ''"})
+                     columns=['attachments.letter_template_id', 'offices.address'])
     sqlite = op.get_bind().dialect.name == 'sqlite'
     with op.batch_alter_table('attachments', schema=None,
                               recreate='always' if sqlite else 'auto') as batch_op:

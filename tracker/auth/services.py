@@ -402,16 +402,17 @@ def _check_office_unique(code: str, name: str, office_id: int | None) -> None:
                                else _("Another office already uses this name."), field)
 
 
-def _office_address(address: str | None) -> str:
-    """The postal address as letters print it: lines kept, blank ones and spaces trimmed."""
+def _office_address(address: str | None) -> str | None:
+    """The postal address as letters print it: lines kept, blank ones and spaces trimmed;
+    None for none."""
     lines = [" ".join(line.split()) for line in (address or "").splitlines()]
     address = "\n".join(line for line in lines if line)
     if len(address) > 500:
         raise AccountError(_("Keep the address to 500 characters."), "address")
-    return address
+    return address or None
 
 
-def create_office(*, code: str, name: str, kind, time_zone: str, address: str = "",
+def create_office(*, code: str, name: str, kind, time_zone: str, address: str | None = None,
                   actor=None) -> Office:
     code, name, kind, time_zone = _office_fields(code, name, kind, time_zone)
     _check_office_unique(code, name, None)

@@ -142,7 +142,7 @@ def context_for(case: Case, reader: User, language: LetterLanguage) -> dict[str,
     return {"reference": case.reference, "category": facts.category_label,
             "subject_name": facts.subject_name,
             "subject_identifiers": facts.subject_identifiers,
-            "office_name": case.office.name, "office_address": case.office.address,
+            "office_name": case.office.name, "office_address": case.office.address or "",
             "today": today, "officer_name": reader.display_name}
 
 
