@@ -194,3 +194,22 @@ def test_no_police_word_reaches_a_consular_letter(officer, request_):
     for police_word in (case.reference, "Operation Brevdue", "Liam Testsson", "heroin",
                         "Polismyndigheten", "child_abduction", "Child abduction", "POL-"):
         assert police_word not in text
+
+
+def test_the_address_an_administrator_gives_the_office_is_on_its_letters(login_as, officer,
+                                                                         office, request_):
+    admin = login_as(Role.ADMINISTRATOR)
+    form = {"code": office.code, "name": office.name, "kind": "embassy",
+            "time_zone": "Asia/Karachi", "active": "y", "version": str(office.version)}
+    too_long = admin.post(f"/admin/offices/{office.id}", {**form, "address": "x" * 501})
+    assert too_long.status_code == 422
+    assert re.search(r'id="address-error-1">', too_long.get_data(as_text=True))
+    saved = admin.post(f"/admin/offices/{office.id}",
+                       {**form, "address": "  Sector G-5  \r\n\r\nDiplomatic   Enclave\r\n"})
+    assert saved.status_code == 302
+    [row] = audit_rows(office.id, "office.updated")
+    assert "address" in row.details
+    template = make_letter_template(paragraphs=("{{ office_address }}",))
+    response = officer.post(letter_url(request_), {"template": template.id,
+                                                   "action": "download"})
+    assert docx_text(response.data) == "Sector G-5\nDiplomatic Enclave"

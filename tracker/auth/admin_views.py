@@ -118,8 +118,7 @@ def edit_user(user_id: int):
                 else:
                     services.update_user(
                         user, display_name=form.display_name.data, role=form.role.data,
-                        office=office, active=form.active.data, version=form.version.data,
-                                       address=form.address.data)
+                        office=office, active=form.active.data, version=form.version.data)
             if work.done:
                 if held:
                     flash(_("%(role)s for %(name)s proposed: nothing changes until a second "
