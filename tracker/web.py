@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import can, enforce_access
-from tracker.cases.previews import previewable
+from tracker.cases.previews import has_preview
 from tracker.cases.workflow import workflow_for
 from tracker.db import utcnow
 from tracker.forms import error_summary
@@ -160,4 +160,4 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, navigation=navigation, Role=Role, field_attrs=field_attrs,
                                  error_summary=error_summary,
                                  status_label=status_label, is_overdue=is_overdue,
-                                 previewable=previewable)
+                                 has_preview=has_preview)

@@ -88,6 +88,11 @@ def test_a_corrupt_pdf_or_image_has_no_preview_and_no_500(officer, request_):
     for document in (broken_pdf, truncated):
         assert officer.get(preview_url(request_, document)).status_code == 404
         assert not documents.preview_path(document).exists()
+    # The page shows no broken image for them, and they are not tried again on every view.
+    page = officer.get(f"/consular/requests/{request_.reference}").get_data(as_text=True)
+    assert "/preview" not in page
+    assert previews.no_preview_marker(broken_pdf).exists()
+    assert officer.get(preview_url(request_, broken_pdf)).status_code == 404
 
 
 def test_a_decompression_bomb_is_not_drawn(officer, request_):

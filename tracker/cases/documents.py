@@ -168,6 +168,7 @@ def remove_document(case: Case, attachment: Attachment, actor: User, reason: str
     def forget() -> None:  # the content (and its thumbnail) go once that is saved
         path.unlink(missing_ok=True)
         thumbnail.unlink(missing_ok=True)
+        thumbnail.with_suffix(".none").unlink(missing_ok=True)
 
     after_commit(forget)
 

@@ -1,9 +1,12 @@
 """Thumbnails of documents: a PDF's first page or an image, as a PNG made on the server.
 
 Never by running the file in the browser: the browser gets a small PNG that Pillow wrote.
-Made on first request and kept beside the documents (documents.preview_path); a document of
-another type has no thumbnail, and one that cannot be read (broken, too big to unpack safely)
-has none either: `preview` returns None and the route answers 404, never 500.
+Made on first request (of the case page, which shows an image only for a thumbnail that
+exists, or of the thumbnail itself) and kept beside the documents (documents.preview_path); a
+document of another type has no thumbnail, and one that cannot be read (broken, too big to
+unpack safely) has none either: `preview` returns None, the page shows no image and the route
+answers 404, never 500. That answer is remembered (an empty `.none` file beside), so a
+broken file is not tried again on every page view.
 """
 from __future__ import annotations
 
@@ -32,6 +35,15 @@ def previewable(attachment: Attachment) -> bool:
     return attachment.content_type in PREVIEWABLE
 
 
+def no_preview_marker(attachment: Attachment) -> Path:
+    return preview_path(attachment).with_suffix(".none")
+
+
+def has_preview(attachment: Attachment) -> bool:
+    """Whether the case page shows a thumbnail (made now if it is not kept yet)."""
+    return attachment.removed_at is None and preview(attachment) is not None
+
+
 def preview(attachment: Attachment) -> Path | None:
     """The thumbnail's path, made now if it is not kept yet; None when there is none."""
     if not previewable(attachment):
@@ -39,6 +51,9 @@ def preview(attachment: Attachment) -> Path | None:
     path = preview_path(attachment)
     if path.exists():
         return path
+    refused = no_preview_marker(attachment)
+    if refused.exists():
+        return None
     source = stored_path(attachment)
     try:
         image = _pdf_page(source) if attachment.content_type == "application/pdf" \
@@ -49,6 +64,9 @@ def preview(attachment: Attachment) -> Path | None:
     except Exception as error:  # a broken or hostile file: no thumbnail, and say why in the log
         log.warning("no preview for document %s: %s: %s", attachment.id,
                     type(error).__name__, error)
+        if source.exists():  # the file itself is there, and cannot be drawn
+            refused.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(refused, b"")
         return None
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, body.getvalue())
