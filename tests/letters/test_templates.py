@@ -88,6 +88,13 @@ def test_a_template_cannot_reach_beyond_its_placeholders(admin):
     assert count(LetterTemplate) == 0
 
 
+def test_a_template_cannot_make_a_huge_text(admin):
+    """`*` and `**` could fill the server's memory at the sample render: refused."""
+    response = upload(admin, docx_with('{{ reference * 1000000000 }}'))
+    assert response.status_code == 422
+    assert "operator * is not allowed" in error_beside(response.get_data(as_text=True), "file")
+
+
 def test_a_broken_placeholder_is_refused(admin):
     response = upload(admin, docx_with("{{ reference "))
     assert response.status_code == 422

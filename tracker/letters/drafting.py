@@ -16,7 +16,7 @@ from docxtpl import DocxTemplate, Listing
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from jinja2 import StrictUndefined, TemplateError
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from tracker.domain import FieldError
 
@@ -59,9 +59,19 @@ class CheckedTemplate:
     placeholders: frozenset[str]
 
 
+class LetterEnvironment(SandboxedEnvironment):
+    """The sandbox, without multiplication and powers: `{{ "x" * 10**9 }}` would take the
+    server's memory, and a letter has no sums to do."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        raise SecurityError(f"the operator {operator} is not allowed in a letter template")
+
+
 def _environment() -> SandboxedEnvironment:
     # A fresh one per use: docxtpl changes the environment it is given.
-    return SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
+    return LetterEnvironment(autoescape=True, undefined=StrictUndefined)
 
 
 def _template(content: bytes) -> DocxTemplate:

@@ -113,7 +113,8 @@ def register_letter_actions(bp: Blueprint, case_type: CaseType, back, page) -> N
         form.template.choices = choose(_("Choose a template"), [
             SelectChoice(str(t.id), f"{t.name} ({t.language.label})") for t in offered])
         if request.method == "POST" and form.validate_on_submit():
-            chosen = int(form.template.data) if form.template.data.isdigit() else None
+            chosen = int(form.template.data) if form.template.data.isascii() \
+                and form.template.data.isdigit() else None
             filing = request.form.get("action") == "file"
             letter = None
             with unit_of_work(form) as work:
