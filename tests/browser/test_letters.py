@@ -87,3 +87,34 @@ def test_an_officer_writes_and_files_a_letter_and_sees_a_pdf_preview(
         .to_be_visible()
     screenshot("request-with-preview-390.png")
     assert console_errors() == []
+
+
+def test_an_administrator_uploads_a_new_version_of_a_template(page, sign_in, screenshot,
+                                                             console_errors, tmp_path):
+    from tracker.letters.samples import docx_with
+
+    sign_in(account("admin@tracker.example"))
+    page.get_by_role("link", name="Letter templates").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Letter templates")
+    page.get_by_role("link", name="Upload a new version of Letter to next of kin").click()
+    expect(page.get_by_label("Name")).to_have_value("Letter to next of kin")
+    # A placeholder that does not exist: refused, with the list of those that do.
+    wrong = tmp_path / "next of kin.docx"
+    wrong.write_bytes(docx_with("Kjære {{ next_of_kin_name }}"))
+    page.get_by_label("Template (DOCX)").set_input_files(str(wrong))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#file-error-1")).to_contain_text(
+        "Unknown placeholders: {{ next_of_kin_name }}")
+    expect(page.locator("#file-error-1")).to_contain_text("{{ subject_name }}")
+    screenshot("letter-template-refused.png")
+    right = tmp_path / "next of kin v2.docx"
+    right.write_bytes(docx_with("Til de pårørende etter {{ subject_name }}", "{{ today }}"))
+    page.get_by_label("Template (DOCX)").set_input_files(str(right))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator(".alert").first).to_contain_text(
+        "Letter to next of kin saved as version 2.")
+    row = page.locator("tr", has_text="Letter to next of kin")
+    expect(row).to_contain_text("Version 2")
+    expect(row).to_contain_text("Version 1")
+    screenshot("letter-templates.png")
+    assert console_errors() == []

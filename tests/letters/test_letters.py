@@ -213,3 +213,16 @@ def test_the_address_an_administrator_gives_the_office_is_on_its_letters(login_a
     response = officer.post(letter_url(request_), {"template": template.id,
                                                    "action": "download"})
     assert docx_text(response.data) == "Sector G-5\nDiplomatic Enclave"
+
+
+def test_an_officer_who_reads_every_office_but_does_not_serve_this_one_writes_no_letter(
+        login_as, request_):
+    """Reading a request is not enough: a letter speaks for the office that works it."""
+    template = make_letter_template()
+    reader = login_as(Role.CONSULAR_OFFICER, office=make_office(), reads_all_offices=True)
+    assert reader.get(f"/consular/requests/{request_.reference}").status_code == 200
+    assert reader.get(letter_url(request_)).status_code == 404
+    assert reader.post(letter_url(request_), {"template": template.id,
+                                              "action": "download"}).status_code == 404
+    page = reader.get(f"/consular/requests/{request_.reference}").get_data(as_text=True)
+    assert "Write a letter" not in page
