@@ -131,6 +131,7 @@ def test_filing_the_letter_puts_it_on_the_request_with_its_template_version(offi
     assert docx_text(download.data) == f"Old wording for {request_.reference}"
     page = officer.get(f"/consular/requests/{request_.reference}").get_data(as_text=True)
     assert filed.filename in page
+    assert "Letter from the template Letter to the family, version 1" in page
 
 
 def test_only_templates_for_the_requests_category_or_any_are_offered(officer, request_):

@@ -187,6 +187,9 @@ class Attachment(Base):
         comment="a letter made in the tracker: the template version it was made from")
 
     uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    # tracker/letters/models.py (no import here: the kernel's tables do not need letters').
+    letter_template: Mapped["LetterTemplate | None"] = relationship(  # noqa: F821
+        "LetterTemplate")
 
 
 class ReferenceCounter(Base):
