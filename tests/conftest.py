@@ -281,6 +281,38 @@ def make_document(case, uploader, content: bytes = PDF_BYTES, filename: str = "r
     return attachment
 
 
+def image_bytes(format: str = "PNG", size: tuple[int, int] = (40, 30)) -> bytes:
+    """A small real image (PNG, JPEG) or a one-page PDF, drawn by Pillow."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (30, 90, 160)).save(out, format=format)
+    return out.getvalue()
+
+
+def make_letter_template(admin=None, *, name: str = "Letter to the family",
+                         category: str = "any", language: str = "en",
+                         paragraphs: tuple[str, ...] = ("{{ reference }}", "{{ subject_name }}")):
+    """A letter template uploaded by an administrator (made with python-docx)."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tracker.consular.categories import Category
+    from tracker.letters import service as letters
+    from tracker.letters.samples import docx_with
+
+    admin = admin or make_user(Role.ADMINISTRATOR)
+    template = letters.upload_template(
+        admin, name=name, category=category, language=language,
+        upload=FileStorage(io.BytesIO(docx_with(*paragraphs)), filename="template.docx"),
+        categories={c.value for c in Category})
+    db.session.commit()
+    return template
+
+
 def make_liaison_case(officer=None, *, category: str = "child_abduction", country: str = "SE",
                       title: str = "Child taken abroad", link_to=None):
     """A liaison case with one involved person (and a link to a consular request if given)."""

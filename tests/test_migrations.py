@@ -246,6 +246,16 @@ def _fill_0019(conn, ids):
             _count("cases", "anonymised_at IS NOT NULL"),
             _count("retention_rules", "version > 1")]
 
+def _fill_0021(conn, ids):
+    conn.execute(text("UPDATE offices SET address = 'Diplomatic Enclave'"))
+    template = _insert(conn, "letter_templates", name="Note verbale", category="any",
+                       language="en", version=1, content=b"PK", size=2,
+                       uploaded_by_id=ids["user"])
+    _insert(conn, "attachments", case_id=ids["case"], stored_name=uuid.uuid4().hex,
+            uploaded_by_id=ids["user"], letter_template_id=template)
+    return [_count("letter_templates"), _count("offices", "address IS NOT NULL"),
+            _count("attachments", "letter_template_id IS NOT NULL")]
+
 
 def _nothing_to_fill(conn, ids):
     return []
@@ -266,6 +276,7 @@ FILLS = {
     "0023_person_corrections": _fill_0023,
     "0020_saved_views": _fill_0020,
     "0019_retention": _fill_0019,
+    "0021_letters": _fill_0021,
 }
 ALLOW = ["allow-data-loss=1"]
 
@@ -366,6 +377,9 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("DELETE FROM retention_runs"))
         conn.execute(text("UPDATE cases SET anonymised_at = NULL"))
         conn.execute(text("UPDATE retention_rules SET version = 1"))
+        conn.execute(text("UPDATE attachments SET letter_template_id = NULL"))
+        conn.execute(text("DELETE FROM letter_templates"))
+        conn.execute(text("UPDATE offices SET address = NULL"))
         conn.commit()
 
 

@@ -10,8 +10,10 @@ import pytest
 
 from tests.conftest import (
     csrf_token,
+    image_bytes,
     login,
     make_document,
+    make_letter_template,
     make_liaison_case,
     make_office,
     make_person,
@@ -95,6 +97,11 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("admin.edit_office", "GET"): only({A: 200}),
     ("admin.edit_office", "POST"): only({A: 422}),
     ("audit.log", "GET"): only({A: 200}),
+    # Letter templates: administrators upload them; officers write letters on a case.
+    ("letters.templates", "GET"): only({A: 200}),
+    ("letters.upload_template", "GET"): only({A: 200}),
+    ("letters.upload_template", "POST"): only({A: 422}),
+    ("letters.template_file", "GET"): only({A: 200}),
     # Consular section: officers of the request's office and managers; never police or admin.
     ("consular.queues", "GET"): only({C: 200, M: 200}),
     ("consular.search", "GET"): only({C: 200, M: 200}),
@@ -120,6 +127,10 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular_requests.add_contact", "POST"): only({C: 422, M: 422}),
     ("consular_requests.add_document", "POST"): only({C: 422, M: 422}),
     ("consular_requests.download_document", "GET"): only({C: 200, M: 200}),
+    # The sample document is a PNG: its thumbnail is made and shown.
+    ("consular_requests.document_preview", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.write_letter", "GET"): only({C: 200, M: 200}),
+    ("consular_requests.write_letter", "POST"): only({C: 422, M: 422}),
     ("consular_requests.remove_document", "POST"): only({C: 422, M: 422}),
     ("consular_requests.step", "GET"): only({C: 200, M: 200}),
     ("consular_requests.step", "POST"): only({C: 422, M: 422}),
@@ -173,6 +184,7 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("police_cases.add_contact", "POST"): hidden({P: 422}),
     ("police_cases.add_document", "POST"): hidden({P: 422}),
     ("police_cases.download_document", "GET"): hidden({P: 200}),
+    ("police_cases.document_preview", "GET"): hidden({P: 200}),
     ("police_cases.remove_document", "POST"): hidden({P: 422}),
     ("police_cases.step", "GET"): hidden({P: 200}),
     ("police_cases.step", "POST"): hidden({P: 422}),
@@ -294,7 +306,7 @@ def sample_values(office) -> dict[str, dict]:
     """One of everything a URL can name, in `office`: for the consular and police pages."""
     target = make_user(Role.CONSULAR_OFFICER, office=office)
     request = make_request(office=office, officer=target, category="passport:renewal")
-    document = make_document(request, target)
+    document = make_document(request, target, image_bytes("PNG"), "scan.png")
     proposal = AccountChangeProposal(
         kind=AccountChangeKind.PASSWORD_RESET, target=target, target_version=target.version,
         proposed_by=make_user(Role.ADMINISTRATOR, office=office))
@@ -304,11 +316,13 @@ def sample_values(office) -> dict[str, dict]:
     assignment.assign(request, proposal.proposed_by, target)  # a notification for `target`
     notification = db.session.scalar(select(Notification.id).where(
         Notification.user_id == target.id))
+    template = make_letter_template(proposal.proposed_by)
     common = {"user_id": target.id, "office_id": office.id, "filename": "css/tracker.css",
-              "fmt": "csv", "proposal_id": proposal.id, "notification_id": notification}
+              "fmt": "csv", "proposal_id": proposal.id, "notification_id": notification,
+              "template_id": template.id}
     liaison = make_user(Role.POLICE_LIAISON_OFFICER, office=office)
     case, party, link = make_liaison_case(liaison, link_to=request)
-    police_document = make_document(case, liaison)
+    police_document = make_document(case, liaison, image_bytes("PNG"), "photo.png")
     pairs = {}
     for compartment, known in (("consular", request.subjects[0].id), ("police", party.person_id)):
         later = make_person("Sample Duplicate", compartment=compartment)

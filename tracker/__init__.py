@@ -65,6 +65,7 @@ def _init_extensions(app: Flask) -> None:
     import tracker.cases.journal  # noqa: F401  (notes are immutable)
     import tracker.cases.models  # noqa: F401
     import tracker.consular.models  # noqa: F401
+    import tracker.letters.models  # noqa: F401
     import tracker.consular.workflow  # noqa: F401  (registers the workflow)
     import tracker.people.models  # noqa: F401
     import tracker.police.models  # noqa: F401
@@ -84,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.auth.views import bp as auth_bp
     from tracker.consular.views import bp as consular_bp
     from tracker.consular.views import requests_bp as consular_requests_bp
+    from tracker.letters.views import bp as letters_bp
     from tracker.main.views import bp as main_bp
     from tracker.notifications.views import bp as notifications_bp
     from tracker.police.views import bp as police_bp
@@ -92,5 +94,6 @@ def _register_blueprints(app: Flask) -> None:
     from tracker.retention.views import bp as retention_bp
 
     for bp in (main_bp, auth_bp, admin_bp, audit_bp, consular_bp, consular_requests_bp,
-               police_bp, police_cases_bp, reports_bp, notifications_bp, retention_bp):
+               police_bp, police_cases_bp, reports_bp, notifications_bp, retention_bp,
+               letters_bp):
         app.register_blueprint(bp)

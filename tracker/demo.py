@@ -67,7 +67,34 @@ def load_demo() -> int:
                                  role=spec.role, office=offices[spec.office],
                                  password=spec.password)
             created += 1
-    return created + load_demo_requests() + load_demo_police()
+    return created + load_demo_requests() + load_demo_police() + load_demo_letter_templates()
+
+
+def load_demo_letter_templates() -> int:
+    """The sample letter templates, made in code, uploaded by the demo administrator (only
+    into an empty table), and an address for the embassy's letterhead."""
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from tracker.consular.categories import Category
+    from tracker.letters import service as letters
+    from tracker.letters.models import LetterTemplate
+    from tracker.letters.samples import SAMPLE_TEMPLATES, docx_with
+
+    embassy = db.session.scalar(select(Office).where(Office.code == "ISB"))
+    if embassy is not None and not embassy.address:
+        embassy.address = "Sector G-5, Diplomatic Enclave\nIslamabad"
+    if db.session.scalar(select(LetterTemplate.id).limit(1)) is not None:
+        return 0
+    admin = db.session.scalar(select(User).where(User.role == Role.ADMINISTRATOR)
+                              .order_by(User.id))
+    for name, category, language, title, paragraphs in SAMPLE_TEMPLATES:
+        content = docx_with(*paragraphs, title=title)
+        letters.upload_template(admin, name=name, category=category, language=language,
+                                upload=FileStorage(io.BytesIO(content), filename=f"{name}.docx"),
+                                categories={c.value for c in Category})
+    return len(SAMPLE_TEMPLATES)
 
 
 # --- consular requests ----------------------------------------------------------------------

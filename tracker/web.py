@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from tracker.auth.models import Role
 from tracker.auth.permissions import can, enforce_access
+from tracker.cases.previews import has_preview
 from tracker.cases.workflow import workflow_for
 from tracker.db import utcnow
 from tracker.forms import error_summary
@@ -45,6 +46,7 @@ NAVIGATION: tuple[tuple[object, str, Callable[[str], bool]], ...] = (
     (_l("Offices"), "admin.offices", lambda e: "office" in e),
     (_l("Service targets"), "consular.service_targets",
      lambda e: e == "consular.service_targets"),
+    (_l("Letter templates"), "letters.templates", lambda e: e.startswith("letters.")),
     (_l("Audit log"), "audit.log", lambda e: e == "audit.log"),
     (_l("Mail outbox"), "notifications.outbox", lambda e: e == "notifications.outbox"),
     (_l("Retention"), "retention.overview", lambda e: e.startswith("retention.")),
@@ -182,4 +184,5 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(can=can, navigation=navigation, Role=Role, field_attrs=field_attrs,
                                  error_summary=error_summary,
                                  status_label=status_label, is_overdue=is_overdue,
-                                 unread_notifications=unread_notifications)
+                                 unread_notifications=unread_notifications,
+                                 has_preview=has_preview)

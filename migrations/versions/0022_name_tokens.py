@@ -10,7 +10,7 @@ Downgrade drops the triggers and the table: it keeps no data (every row is a cop
 `persons.folded_name`).
 
 Revision ID: 0022_name_tokens
-Revises: 0020_saved_views
+Revises: 0021_letters
 Create Date: 2026-12-01
 """
 import sqlalchemy as sa
@@ -20,7 +20,7 @@ from tracker.people import name_index
 
 # revision identifiers, used by Alembic.
 revision = '0022_name_tokens'
-down_revision = '0020_saved_views'
+down_revision = '0021_letters'
 branch_labels = None
 depends_on = None
 

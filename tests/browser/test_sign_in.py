@@ -18,8 +18,8 @@ NAVIGATION = {
     Role.CONSULAR_OFFICER: ["Home", "Consular work", "Requests", "Enquiries", "Reports"],
     Role.POLICE_LIAISON_OFFICER: ["Home", "Liaison cases", "Reports"],
     Role.MANAGER: ["Home", "Consular work", "Requests", "Duplicates", "Reports", "Retention"],
-    Role.ADMINISTRATOR: ["Home", "Accounts", "Offices", "Service targets", "Audit log",
-                         "Mail outbox", "Retention"],
+    Role.ADMINISTRATOR: ["Home", "Accounts", "Offices", "Service targets", "Letter templates",
+                         "Audit log", "Mail outbox", "Retention"],
 }
 HOME_HEADING = re.compile(r"^Good to see you")
 BAD_CREDENTIALS = "The e-mail address or password is not right."

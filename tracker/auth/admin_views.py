@@ -260,7 +260,8 @@ def new_office():
         if form.validate_on_submit():
             with unit_of_work(form) as work:
                 services.create_office(code=form.code.data, name=form.name.data,
-                                       kind=form.kind.data, time_zone=form.time_zone.data)
+                                       kind=form.kind.data, time_zone=form.time_zone.data,
+                                       address=form.address.data)
             if work.done:
                 flash(_("Office created."), "success")
                 return redirect(url_for("admin.offices"))
@@ -281,7 +282,8 @@ def edit_office(office_id: int):
             with unit_of_work(form) as work:
                 services.update_office(office, code=form.code.data, name=form.name.data,
                                        kind=form.kind.data, time_zone=form.time_zone.data,
-                                       active=form.active.data, version=form.version.data)
+                                       active=form.active.data, version=form.version.data,
+                                       address=form.address.data)
             if work.done:
                 flash(_("Office saved."), "success")
                 return redirect(url_for("admin.offices"))

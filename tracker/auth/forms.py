@@ -10,6 +10,7 @@ from wtforms import (
     PasswordField,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import EqualTo, InputRequired, Length, Optional, Regexp
 from wtforms.fields.choices import SelectChoice
@@ -112,5 +113,8 @@ class OfficeForm(TrackerForm):
     time_zone = SelectField(_l("Time zone"),
                             description=_l("Days and months of this office are counted in it."),
                             choices=sorted(available_timezones()), default="Asia/Karachi")
+    address = TextAreaField(_l("Postal address"), validators=[Optional(), MaxLength(500)],
+                            description=_l("As letters print it under the office's name, "
+                                           "one line per line."))
     active = BooleanField(_l("Office is active"), default=True)
     version = IntegerField(widget=HiddenInput(), validators=[Optional()])

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
+    Text,
     false,
     true,
 )
@@ -55,6 +56,8 @@ class Office(Base):
         String(64), comment="IANA zone in which this office's days and months are counted"
     )
     active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    address: Mapped[str | None] = mapped_column(
+        Text, comment="postal address, as letters print it; empty: none given")
     version: Mapped[int] = mapped_column(Integer, nullable=False)
 
     __mapper_args__ = {"version_id_col": version}

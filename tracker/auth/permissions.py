@@ -47,6 +47,8 @@ class Permission(StrEnum):
     APPROVE_ACCOUNT_CHANGES = "approve_account_changes"
     MANAGE_OFFICES = "manage_offices"
     SET_SERVICE_TARGETS = "set_service_targets"
+    # Upload the DOCX templates letters are written from (tracker/letters).
+    MANAGE_LETTER_TEMPLATES = "manage_letter_templates"
     READ_AUDIT_LOG = "read_audit_log"
     # The mail the tracker wrote (no case content): to read it in development, to see failures.
     READ_MAIL_OUTBOX = "read_mail_outbox"
@@ -85,8 +87,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMINISTRATOR: frozenset({
         Permission.USE_OWN_ACCOUNT, Permission.MANAGE_ACCOUNTS,
         Permission.APPROVE_ACCOUNT_CHANGES, Permission.MANAGE_OFFICES,
-        Permission.SET_SERVICE_TARGETS, Permission.READ_AUDIT_LOG,
-        Permission.READ_MAIL_OUTBOX, Permission.READ_RETENTION, Permission.MANAGE_RETENTION,
+        Permission.SET_SERVICE_TARGETS, Permission.MANAGE_LETTER_TEMPLATES,
+        Permission.READ_AUDIT_LOG, Permission.READ_MAIL_OUTBOX, Permission.READ_RETENTION,
+        Permission.MANAGE_RETENTION,
     }),
 }
 

@@ -405,10 +405,22 @@ def _check_office_unique(code: str, name: str, office_id: int | None) -> None:
                                else _("Another office already uses this name."), field)
 
 
-def create_office(*, code: str, name: str, kind, time_zone: str, actor=None) -> Office:
+def _office_address(address: str | None) -> str | None:
+    """The postal address as letters print it: lines kept, blank ones and spaces trimmed;
+    None for none."""
+    lines = [" ".join(line.split()) for line in (address or "").splitlines()]
+    address = "\n".join(line for line in lines if line)
+    if len(address) > 500:
+        raise AccountError(_("Keep the address to 500 characters."), "address")
+    return address or None
+
+
+def create_office(*, code: str, name: str, kind, time_zone: str, address: str | None = None,
+                  actor=None) -> Office:
     code, name, kind, time_zone = _office_fields(code, name, kind, time_zone)
     _check_office_unique(code, name, None)
-    office = Office(code=code, name=name, kind=kind, time_zone=time_zone)
+    office = Office(code=code, name=name, kind=kind, time_zone=time_zone,
+                    address=_office_address(address))
     db.session.add(office)
     db.session.flush()
     audit.record("office.created", object_type="office", object_id=office.id, actor=actor,
@@ -419,13 +431,16 @@ def create_office(*, code: str, name: str, kind, time_zone: str, actor=None) -> 
 
 
 def update_office(office: Office, *, code: str, name: str, kind, time_zone: str,
-                  active: bool, version: int | None, actor=None) -> Office:
+                  active: bool, version: int | None, address: str | None = None,
+                  actor=None) -> Office:
     _check_version(office, version)
     code, name, kind, time_zone = _office_fields(code, name, kind, time_zone)
     _check_office_unique(code, name, office.id)
     changes = {}
     for field, new in (("code", code), ("name", name), ("kind", kind),
-                       ("time_zone", time_zone), ("active", active)):
+                       ("time_zone", time_zone), ("active", active),
+                       ("address", office.address if address is None
+                        else _office_address(address))):
         old = getattr(office, field)
         if old != new:
             changes[field] = {"from": str(old), "to": str(new)}

@@ -43,6 +43,7 @@ EXTENSIONS = {
 }
 CHUNK = 1024 * 1024
 PART = ".part"  # an upload being written; moved to its real name once its row is saved
+PREVIEWS = "previews"  # the folder of thumbnails, beside the documents
 
 
 class DocumentError(FieldError):
@@ -60,6 +61,11 @@ def storage_dir() -> Path:
 
 def stored_path(attachment: Attachment) -> Path:
     return storage_dir() / attachment.stored_name
+
+
+def preview_path(attachment: Attachment) -> Path:
+    """Where the document's thumbnail is kept once made (tracker/cases/previews.py)."""
+    return storage_dir() / PREVIEWS / f"{attachment.stored_name}.png"
 
 
 def _display_name(name: str | None) -> str:
@@ -160,12 +166,23 @@ def remove_document(case: Case, attachment: Attachment, actor: User, reason: str
                  object_id=case.reference, actor=actor, reason=attachment.removal_reason,
                  details={"document": attachment.id, "sha256": attachment.sha256})
     db.session.flush()
-    path = stored_path(attachment)
-    after_commit(lambda: path.unlink(missing_ok=True))  # the content goes once that is saved
+    path, thumbnail = stored_path(attachment), preview_path(attachment)
+
+    def forget() -> None:  # the content (and its thumbnail) go once that is saved
+        path.unlink(missing_ok=True)
+        thumbnail.unlink(missing_ok=True)
+        thumbnail.with_suffix(".none").unlink(missing_ok=True)
+
+    after_commit(forget)
 
 
 def record_download(case: Case, attachment: Attachment, reader: User) -> None:
     audit.record(f"{case.kind}.document_downloaded", object_type=str(case.kind),
+                 object_id=case.reference, actor=reader, details={"document": attachment.id})
+
+
+def record_preview(case: Case, attachment: Attachment, reader: User) -> None:
+    audit.record(f"{case.kind}.document_previewed", object_type=str(case.kind),
                  object_id=case.reference, actor=reader, details={"document": attachment.id})
 
 

@@ -192,8 +192,14 @@ class Attachment(Base):
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     removed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     removal_reason: Mapped[str | None] = mapped_column(Text)
+    letter_template_id: Mapped[int | None] = mapped_column(
+        ForeignKey("letter_templates.id"),
+        comment="a letter made in the tracker: the template version it was made from")
 
     uploaded_by: Mapped[User] = relationship(foreign_keys=[uploaded_by_id])
+    # tracker/letters/models.py (no import here: the kernel's tables do not need letters').
+    letter_template: Mapped["LetterTemplate | None"] = relationship(  # noqa: F821
+        "LetterTemplate")
 
 
 class LegalHold(Base):

@@ -37,6 +37,17 @@ def _always(user: User, case: Case) -> bool:
 
 
 @dataclass(frozen=True)
+class LetterFacts:
+    """What a compartment tells a letter about one of its cases, read through the reader's
+    scope and said in the letter's language (tracker/letters/service.py adds the rest)."""
+
+    category: str  # the stored value: which templates are offered
+    category_label: str
+    subject_name: str
+    subject_identifiers: str
+
+
+@dataclass(frozen=True)
 class CaseType:
     """What a compartment declares about its cases; the kernel does the rest."""
 
@@ -61,6 +72,8 @@ class CaseType:
     may_see_access_log: Callable[[User], bool] = lambda user: True
     # Called with a reference that names no case the reader sees (may abort otherwise).
     on_missing: Callable[[str], None] | None = None
+    # Letters from templates (tracker/letters): the case's facts for one; None: no letters.
+    letter_facts: Callable[[Case], LetterFacts] | None = None
     extra: dict = field(default_factory=dict)
 
 
@@ -151,7 +164,8 @@ def render_case_page(case_type: CaseType, case: Case, status: int = 200, **extra
         steps=flow.available(case, current_user) if can_work else [],
         one_click={name for name in case_type.one_click_steps
                    if not flow.transitions[name].confirm},
-        ep=blueprint_of(case_type), now=utcnow(), **extra), status
+        ep=blueprint_of(case_type), now=utcnow(),
+        writes_letters=case_type.letter_facts is not None, **extra), status
 
 
 def render_action_page(case_type: CaseType, case: Case, title: str, form_template: str,

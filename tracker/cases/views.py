@@ -13,7 +13,16 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import current_user
 
 from tracker.auth.permissions import allow
-from tracker.cases import assignment, documents, holds, journal, pending, registry, workflow
+from tracker.cases import (
+    assignment,
+    documents,
+    holds,
+    journal,
+    pending,
+    previews,
+    registry,
+    workflow,
+)
 from tracker.cases.forms import (
     AssignForm,
     ContactForm,
@@ -51,6 +60,10 @@ def register_case_actions(bp: Blueprint, case_type: CaseType,
     _document_actions(case_type, bp, back, page)
     _step_actions(case_type, bp, back, page, prepare_step_form)
     _hold_actions(case_type, bp, back, page)
+    if case_type.letter_facts is not None:
+        from tracker.letters.views import register_letter_actions
+
+        register_letter_actions(bp, case_type, back, page)
 
 
 def _hold_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
@@ -158,6 +171,24 @@ def _document_actions(case_type: CaseType, bp: Blueprint, back, page) -> None:
         name = documents.named_as_its_type(attachment.filename, attachment.content_type)
         response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
                              download_name=name, max_age=0, etag=False)
+        response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+    @bp.route("/<reference>/documents/<int:document_id>/preview")
+    @allow(case_type.read)
+    def document_preview(reference: str, document_id: int):
+        """A PNG thumbnail of a PDF's first page or of an image, made on the server; 404 for
+        any other document and for one that cannot be read. The download's access rule."""
+        case = registry.load(case_type, reference, False)
+        attachment = _document(case, document_id)
+        if attachment.removed_at is not None or not previews.previewable(attachment):
+            abort(404)
+        path = previews.preview(attachment)
+        if path is None:
+            abort(404)
+        with unit_of_work():  # a thumbnail shows the content: logged as a read
+            documents.record_preview(case, attachment, current_user)
+        response = send_file(path, mimetype="image/png", max_age=0, etag=False)
         response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
         return response
 

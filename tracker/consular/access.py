@@ -14,6 +14,7 @@ from tracker.auth.models import Office, OfficeKind, Role, User
 from tracker.auth.permissions import Permission
 from tracker.cases import links, registry, scope
 from tracker.cases.models import Case, CaseKind
+from tracker.consular.letters import letter_facts
 from tracker.consular.models import ConsularRequest, request_subjects
 from tracker.consular.workflow import CONSULAR_WORKFLOW
 from tracker.extensions import db
@@ -157,4 +158,5 @@ CASE_TYPE = registry.register(registry.CaseType(
     step_fields={"wait": ("waiting_on", "waiting_reason", "hold_until"),
                  "resolve": ("closing_reason",), "request_approval": ("closing_reason",),
                  "cancel": ("cancel_reason",)},
+    letter_facts=letter_facts,
 ))
