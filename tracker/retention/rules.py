@@ -2,7 +2,7 @@
 
 The defaults are what the migration seeds (0019_retention). They are a starting point for the
 data-protection officer, who sets the periods (an administrator enters them); the reasons are
-in README.md, "Personal data: retention".
+in README.md, "Personal data", "Retention".
 """
 from __future__ import annotations
 
