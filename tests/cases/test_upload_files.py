@@ -355,3 +355,22 @@ def test_postgresql_says_disk_full_too():
     full = OperationalError("INSERT ...", {}, psycopg.errors.DiskFull("could not extend file"))
     gone = OperationalError("SELECT 1", {}, psycopg.OperationalError("connection refused"))
     assert is_disk_full(full) and not is_disk_full(gone)
+
+
+def test_the_sweep_removes_thumbnails_of_documents_that_are_gone(app, request_):
+    """A thumbnail (or the "no preview" marker) whose document was removed, or whose removal
+    failed half-way, is a copy of a page of it: the sweep removes it; a kept document's stays."""
+    kept = make_document(request_, request_.created_by)
+    previews = folder(app) / documents.PREVIEWS
+    previews.mkdir(parents=True, exist_ok=True)
+    names = {"kept": f"{kept.stored_name}.png", "gone": f"{'4' * 32}.png",
+             "gone_marker": f"{'5' * 32}.none", "young": f"{'6' * 32}.png"}
+    for name in names.values():
+        (previews / name).write_bytes(b"a page")
+    for key in ("kept", "gone", "gone_marker"):
+        age(app, f"{documents.PREVIEWS}/{names[key]}", 2 * HOUR)
+    expected = [f"{documents.PREVIEWS}/{names['gone']}",
+                f"{documents.PREVIEWS}/{names['gone_marker']}"]
+    assert documents.sweep(HOUR, dry_run=True) == expected
+    assert documents.sweep(HOUR) == expected
+    assert {e.name for e in os.scandir(previews)} == {names["kept"], names["young"]}

@@ -189,8 +189,8 @@ def record_preview(case: Case, attachment: Attachment, reader: User) -> None:
 def sweep(older_than_seconds: int = 3600, *, dry_run: bool = False) -> list[str]:
     """Remove the files in the attachment folder that no document names, older than the limit.
 
-    What it finds: the .part files of uploads whose worker died mid-write, and the content of
-    removed documents whose deletion failed. A younger file may be an upload still being
+    What it finds: the .part files of uploads whose worker died mid-write, the content of
+    removed documents whose deletion failed, and their thumbnails (`previews/`). A younger file may be an upload still being
     written, or one whose row is about to commit: it stays. Returns the names removed (or,
     with `dry_run`, that would be); the log gets the names, never the content.
     """
@@ -200,14 +200,23 @@ def sweep(older_than_seconds: int = 3600, *, dry_run: bool = False) -> list[str]
             select(Attachment.stored_name).where(Attachment.removed_at.is_(None))))
     limit = time.time() - older_than_seconds
     removed = []
+
+    def stale(entry, named: str) -> bool:
+        return (named not in kept and entry.is_file(follow_symlinks=False)
+                and entry.stat(follow_symlinks=False).st_mtime <= limit)
+
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
-        if entry.name in kept or not entry.is_file(follow_symlinks=False):
-            continue
-        if entry.stat(follow_symlinks=False).st_mtime > limit:
-            continue
-        if not dry_run:
-            Path(entry.path).unlink(missing_ok=True)
-        removed.append(entry.name)
+        if stale(entry, entry.name):
+            removed.append(entry.name)
+    # A thumbnail, or the mark that none can be made, is named after its document.
+    previews = folder / PREVIEWS
+    if previews.is_dir():
+        for entry in sorted(os.scandir(previews), key=lambda e: e.name):
+            if stale(entry, entry.name.rsplit(".", 1)[0]):
+                removed.append(f"{PREVIEWS}/{entry.name}")
+    if not dry_run:
+        for name in removed:
+            (folder / name).unlink(missing_ok=True)
     if removed:
         # A warning: each one is an upload whose worker died, or a deletion that failed.
         current_app.logger.log(logging.INFO if dry_run else logging.WARNING,
