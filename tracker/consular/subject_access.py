@@ -31,7 +31,7 @@ from tracker.consular.models import (
 )
 from tracker.consular.workflow import Status
 from tracker.db import utcnow
-from tracker.domain import FieldError
+from tracker.domain import FieldError, too_long
 from tracker.extensions import db
 from tracker.people.models import Compartment, Person, PersonRelation
 
@@ -70,7 +70,7 @@ def ask(person: Person, reason: str, actor: User) -> SubjectAccessRequest:
             "Give the citizen's request (at least %(count)d characters): its date, reference "
             "or how it came in.", count=MIN_REASON), "reason")
     if len(reason) > 2000:
-        raise SubjectAccessError(_("At most %(count)d characters.", count=2000), "reason")
+        raise SubjectAccessError(too_long(2000, len(reason)), "reason")
     asked = SubjectAccessRequest(person=person, asked_by=actor, reason=reason)
     db.session.add(asked)
     db.session.flush()
