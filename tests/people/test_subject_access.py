@@ -79,6 +79,8 @@ def test_the_officer_asks_from_the_person_page_and_the_manager_sees_it_waiting(o
     assert [r.action for r in audit_rows(export.id, "subject_access.asked")]
     waiting = page(manager.get("/consular/subject-access"))
     assert "Ayaan Testkhan" in waiting and REASON in waiting
+    assert manager.user.id in {r.actor_id for r in audit_rows(person.id,
+                                                              "consular_person.viewed")}
     assert "Decide subject-access exports" in page(manager.get("/"))
 
 

@@ -448,6 +448,11 @@ def ask_subject_access(person_id: int):
     """Prepare a subject-access export of a person the officer sees (404 otherwise)."""
     found = _visible_person(person_id)
     form = SubjectAccessForm()
+    if not form.is_submitted():
+        with unit_of_work():
+            audit.record("consular_person.viewed", object_type="consular_person",
+                         object_id=found.id, details={"through": "subject access"})
+        found = _visible_person(person_id)
     if form.validate_on_submit():
         with unit_of_work(form) as work:
             subject_access.ask(found, form.reason.data, current_user)
@@ -484,6 +489,13 @@ def _decision_form(export_id: int, **kwargs) -> SubjectAccessDecisionForm:
 def _decisions_page(sent: SubjectAccessDecisionForm | None = None, sent_for: int | None = None,
                     status: int = 200):
     waiting = subject_access.pending()
+    if waiting:
+        with unit_of_work():  # the page names the persons: a read of each
+            for export in waiting:
+                audit.record("consular_person.viewed", object_type="consular_person",
+                             object_id=export.person_id,
+                             details={"through": "subject-access decisions"})
+        waiting = subject_access.pending()
     forms = {e.id: sent if e.id == sent_for else _decision_form(e.id, formdata=None)
              for e in waiting}
     return render_template("consular/subject_access_list.html", waiting=waiting,
