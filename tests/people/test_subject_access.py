@@ -16,7 +16,6 @@ from tracker.cases import journal
 from tracker.consular.models import SubjectAccessRequest, SubjectAccessStatus
 from tracker.extensions import db
 from tracker.people import services as people
-from tracker.people.models import Compartment
 
 REASON = "Letter from the citizen of 28 November, our ref. 2026/118"
 NOTE = "The embassy called the hospital; the patient is stable"
@@ -205,3 +204,18 @@ def test_the_police_and_administrators_cannot_see_or_decide_exports(officer, log
         assert decide(other, export).status_code == 403
         assert download(other, export).status_code == 403
     assert reload(export).status is SubjectAccessStatus.PENDING
+
+
+def test_a_person_removed_by_retention_takes_their_export_requests_along(officer):
+    """Retention deletes a person left on no case with a Core DELETE: the export requests go
+    with the person (ON DELETE CASCADE), never blocking the run."""
+    from sqlalchemy import delete
+
+    from tracker.people.models import Person
+
+    person = make_person("Nadia Testrana")
+    db.session.add(SubjectAccessRequest(person=person, asked_by=officer.user, reason=REASON))
+    db.session.commit()
+    db.session.execute(delete(Person.__table__).where(Person.__table__.c.id == person.id))
+    db.session.commit()
+    assert count(SubjectAccessRequest) == 0
