@@ -226,6 +226,12 @@ def _fill_0023(conn, ids):
             fields="full_name", reason="The name was misspelt when logged")
     return [_count("person_corrections")]
 
+def _fill_0024(conn, ids):
+    _insert(conn, "subject_access_requests", person_id=ids["person"], asked_by_id=ids["user"],
+            reason="Letter from the citizen, ref. 118", status="approved",
+            decided_by_id=ids["user"])
+    return [_count("subject_access_requests")]
+
 def _fill_0020(conn, ids):
     _insert(conn, "saved_views", kind="consular_request", owner_id=ids["user"],
             name="Overdue passports", filters='{"category": "passport"}', sort="due",
@@ -274,6 +280,7 @@ FILLS = {
     "0018_notifications": _fill_0018,
     "0022_name_tokens": _fill_0022,
     "0023_person_corrections": _fill_0023,
+    "0024_subject_access": _fill_0024,
     "0020_saved_views": _fill_0020,
     "0019_retention": _fill_0019,
     "0021_letters": _fill_0021,
@@ -370,6 +377,7 @@ def _clear_data_after_0011() -> None:
         conn.execute(text("DELETE FROM notifications"))
         conn.execute(text("DELETE FROM notification_choices"))
         conn.execute(text("DELETE FROM person_corrections"))
+        conn.execute(text("DELETE FROM subject_access_requests"))
         conn.execute(text("DELETE FROM saved_views"))
         conn.execute(text("DELETE FROM person_identifiers WHERE kind IN "
                           "('swedish_id', 'danish_id', 'finnish_id', 'icelandic_id')"))

@@ -22,6 +22,7 @@ from tests.conftest import (
 )
 from tracker.auth.models import AccountChangeKind, AccountChangeProposal, Role
 from tracker.cases.models import SavedView
+from tracker.consular.models import SubjectAccessRequest
 from tracker.auth.permissions import (
     HIDDEN_PERMISSIONS,
     PUBLIC_ENDPOINTS,
@@ -110,6 +111,13 @@ MATRIX: dict[tuple[str, str], dict] = {
     ("consular.add_identifier", "POST"): only({C: 422, M: 422}),
     ("consular.correct_person", "GET"): only({C: 200, M: 200}),
     ("consular.correct_person", "POST"): only({C: 422, M: 422}),
+    # Subject access: officers and managers ask; a manager who did not ask decides; only the
+    # one who asked or the manager who approved downloads (the sample was asked by another).
+    ("consular.ask_subject_access", "GET"): only({C: 200, M: 200}),
+    ("consular.ask_subject_access", "POST"): only({C: 422, M: 422}),
+    ("consular.subject_access_requests", "GET"): only({M: 200}),
+    ("consular.decide_subject_access", "POST"): only({M: 422}),
+    ("consular.download_subject_access", "GET"): only({C: 403, M: 403}),
     ("consular.duplicate_queue", "GET"): only({M: 200}),
     ("consular.duplicate_pair", "GET"): only({M: 200}),
     ("consular.decide_duplicate", "POST"): only({M: 422}),
@@ -331,6 +339,10 @@ def sample_values(office) -> dict[str, dict]:
         db.session.add(pair)
         db.session.commit()
         pairs[compartment] = pair.id
+    export = SubjectAccessRequest(person=request.subjects[0], asked_by=target,
+                                  reason="Letter from the citizen, ref. 118")
+    db.session.add(export)
+    db.session.commit()
     views = {}
     for kind, owner in (("consular_request", target), ("liaison_case", liaison)):
         view = SavedView(kind=kind, owner=owner, name="Sample view", filters="{}",
@@ -342,7 +354,8 @@ def sample_values(office) -> dict[str, dict]:
         "consular": {**common, "reference": request.reference,
                      "person_id": request.subjects[0].id, "document_id": document.id,
                      "name": "wait", "pair_id": pairs["consular"], "decision": "merge",
-                     "view_id": views["consular_request"]},
+                     "view_id": views["consular_request"], "export_id": export.id,
+                     "outcome": "approve"},
         "police": {**common, "reference": case.reference, "person_id": party.person_id,
                    "document_id": police_document.id, "link_id": link.id,
                    "name": "await_counterpart", "pair_id": pairs["police"],

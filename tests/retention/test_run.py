@@ -280,8 +280,10 @@ def test_a_relative_named_in_a_live_file_is_kept(app):
     assert db.session.get(Person, old_subject.id).full_name == ""
 
 
-def test_a_correction_s_reason_goes_with_the_person_s_details(app):
-    """Rectification keeps a reason beside the person (0023): it names the person too."""
+def test_a_correction_s_and_an_export_s_reason_go_with_the_person_s_details(app):
+    """A correction (0023) and a subject-access request (0024) keep a reason beside the person:
+    it names the person too."""
+    from tracker.consular import subject_access
     from tracker.people import rectification
 
     marker = fresh("Qzwcorr")
@@ -291,8 +293,10 @@ def test_a_correction_s_reason_goes_with_the_person_s_details(app):
     rectification.correct(subject, rectification.Correction(
         full_name=subject.full_name, phone="+47 912 34 567"),
         f"{marker} showed a passport at the counter", officer, subject.version)
+    subject_access.ask(subject, f"Letter from {marker} of 3 March", officer)
     db.session.commit()
-    assert "person_corrections.reason" in text_columns_holding(marker)
+    assert {"person_corrections.reason", "subject_access_requests.reason"} <= set(
+        text_columns_holding(marker))
     service.run(as_of=NOW)
     db.session.expire_all()
     assert text_columns_holding(marker) == []

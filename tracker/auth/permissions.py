@@ -35,6 +35,8 @@ class Permission(StrEnum):
     LOG_ENQUIRIES = "log_enquiries"
     # Decide the consular possible-duplicate pairs.
     COMPARE_CONSULAR_DUPLICATES = "compare_consular_duplicates"
+    # Approve or refuse a subject-access export (the managers; never the one who asked).
+    DECIDE_SUBJECT_ACCESS = "decide_subject_access"
     # The police compartment (hidden: others get 404, as if it did not exist).
     READ_LIAISON_CASES = "read_liaison_cases"
     WORK_LIAISON_CASES = "work_liaison_cases"
@@ -83,6 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.WORK_CONSULAR_REQUESTS, Permission.COMPARE_CONSULAR_DUPLICATES,
         Permission.REASSIGN_CONSULAR_REQUESTS, Permission.READ_REPORTS,
         Permission.PUBLISH_REPORTS, Permission.READ_RETENTION,
+        Permission.DECIDE_SUBJECT_ACCESS,
     }),
     Role.ADMINISTRATOR: frozenset({
         Permission.USE_OWN_ACCOUNT, Permission.MANAGE_ACCOUNTS,

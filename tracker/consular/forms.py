@@ -10,7 +10,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from tracker.cases.models import Priority
@@ -147,3 +147,20 @@ class RelationForm(TrackerForm):
     kind = SelectField(_l("Is the"), choices=choices(RelationKind))
     related = SelectField(_l("Of"), coerce=int, choices=[], validate_choice=False,
                           description=_l("The others named on this person's requests."))
+
+
+class SubjectAccessForm(TrackerForm):
+    """Ask for a subject-access export: the citizen's request is the reason."""
+
+    reason = TextAreaField(
+        _l("The citizen's request"),
+        validators=[InputRequired(_l("Give the citizen's request.")), Length(min=10),
+                    MaxLength(2000)],
+        description=_l("When and how they asked, and its reference. Kept with the export "
+                       "and in the audit log."))
+
+
+class SubjectAccessDecisionForm(TrackerForm):
+    note = TextAreaField(_l("Why?"),
+                         validators=[InputRequired(), Length(min=10), MaxLength(2000)],
+                         description=_l("Recorded with your name in the audit log."))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Column, Date, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.auth.models import Office, User
@@ -11,6 +12,7 @@ from tracker.cases.models import Case, CaseKind
 from tracker.consular.categories import Category, Channel
 from tracker.db import Base, UTCDateTime, enum_column, utcnow
 from tracker.people.models import Person
+from tracker.vocabulary import Labelled
 
 request_subjects = Table(
     "request_subjects",
@@ -89,3 +91,40 @@ class Enquiry(Base):
     office: Mapped[Office] = relationship()
     handled_by: Mapped[User] = relationship()
     became_request: Mapped[ConsularRequest | None] = relationship()
+
+
+class SubjectAccessStatus(Labelled):
+    PENDING = "pending", _l("Waiting for a manager")
+    APPROVED = "approved", _l("Approved")
+    REFUSED = "refused", _l("Refused")
+    DOWNLOADED = "downloaded", _l("Downloaded")
+
+
+class SubjectAccessRequest(Base):
+    """A consular person's request for everything the embassy holds about them (GDPR art. 15):
+    asked for by an officer, approved or refused by a manager who did not ask, then
+    downloaded by the one who asked or the one who approved (tracker/consular/subject_access)."""
+
+    __tablename__ = "subject_access_requests"
+    __table_args__ = (
+        Index("ix_subject_access_requests_status", "status"),
+        {"comment": "Subject-access exports asked for, and the manager's decision (0024)."},
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("persons.id", ondelete="CASCADE"), index=True)
+    asked_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, comment="the citizen's request: its reference")
+    status: Mapped[SubjectAccessStatus] = mapped_column(
+        enum_column(SubjectAccessStatus, "subject_access_status"),
+        default=SubjectAccessStatus.PENDING)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+    downloaded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    person: Mapped[Person] = relationship()
+    asked_by: Mapped[User] = relationship(foreign_keys=[asked_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])

@@ -3,7 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -18,6 +27,7 @@ from tracker.cases import links, listing, registry
 from tracker.cases.list_views import list_context, register_list_actions
 from tracker.cases.views import register_case_actions
 from tracker.consular import access, places, services
+from tracker.consular import subject_access
 from tracker.consular.categories import CancelReason, Category, WaitingOn
 from tracker.consular.forms import (
     RelationForm,
@@ -26,8 +36,15 @@ from tracker.consular.forms import (
     NewRequestForm,
     RequestFilterForm,
     ServiceTargetForm,
+    SubjectAccessDecisionForm,
+    SubjectAccessForm,
 )
-from tracker.consular.models import ConsularRequest, Enquiry, ServiceTarget, request_subjects
+from tracker.consular.models import (
+    ConsularRequest,
+    Enquiry,
+    ServiceTarget,
+    SubjectAccessRequest,
+)
 from tracker.consular.workflow import Status
 from tracker.audit import service as audit
 from tracker.db import utcnow
@@ -365,17 +382,7 @@ def _visible_person(person_id: int) -> Person:
 
 
 def _requests_of(found: Person) -> tuple[list, list]:
-    """The readable requests about the person, and those the person reported (not the
-    anonymised ones: they no longer say who they were about)."""
-    readable = select(ConsularRequest).where(ConsularRequest.anonymised_at.is_(None))
-    about = db.session.scalars(
-        readable.where(ConsularRequest.id.in_(
-            select(request_subjects.c.request_id)
-            .where(request_subjects.c.person_id == found.id)))
-        .order_by(ConsularRequest.opened_at.desc())).all()
-    reported = db.session.scalars(readable.where(ConsularRequest.requester_id == found.id)
-                                  ).all()
-    return about, reported
+    return subject_access.requests_of(found)
 
 
 def _relatives(found: Person, about: list, reported: list) -> list[Person]:
@@ -396,6 +403,7 @@ def _render_person(found: Person, about, reported, form: RelationForm, status: i
         PersonRelation.related_id == found.id)).all()
     return render_template("consular/person.html", person=found, about=about,
                            reported=reported, relation_form=form, incoming=incoming,
+                           exports=subject_access.of_person(found),
                            identifier_form=identifier_form or AddIdentifierForm()), status
 
 
@@ -429,6 +437,106 @@ def add_relation(person_id: int):
             flash(_("Relation recorded."), "success")
             return redirect(url_for("consular.person", person_id=found.id))
     return _render_person(found, about, reported, form, 422)
+
+
+# --- subject access ------------------------------------------------------------------------
+
+
+@bp.route("/persons/<int:person_id>/subject-access", methods=["GET", "POST"])
+@allow(Permission.WORK_CONSULAR_REQUESTS)
+def ask_subject_access(person_id: int):
+    """Prepare a subject-access export of a person the officer sees (404 otherwise)."""
+    found = _visible_person(person_id)
+    form = SubjectAccessForm()
+    if not form.is_submitted():
+        with unit_of_work():
+            audit.record("consular_person.viewed", object_type="consular_person",
+                         object_id=found.id, details={"through": "subject access"})
+        found = _visible_person(person_id)
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            subject_access.ask(found, form.reason.data, current_user)
+        if work.done:
+            flash(_("Asked: a manager approves the export before it can be downloaded."),
+                  "success")
+            return redirect(url_for("consular.person", person_id=found.id) + "#exports")
+    return render_template("consular/subject_access_ask.html", person=found, form=form,
+                           exports=subject_access.of_person(found)
+                           ), 422 if form.is_submitted() else 200
+
+
+def _export(export_id: int) -> SubjectAccessRequest:
+    """The export if its person is one the user sees (the scope); 404 otherwise."""
+    found = db.session.get(SubjectAccessRequest, export_id) if export_id <= MAX_ID else None
+    if found is None:
+        abort(404)
+    _visible_person(found.person_id)
+    return found
+
+
+@bp.route("/subject-access")
+@allow(Permission.DECIDE_SUBJECT_ACCESS)
+def subject_access_requests():
+    """The exports waiting for a manager's decision, of persons the manager sees."""
+    return _decisions_page()
+
+
+def _decision_form(export_id: int, **kwargs) -> SubjectAccessDecisionForm:
+    """One form per export on the page (its own prefix: its own field ids)."""
+    return SubjectAccessDecisionForm(prefix=f"export-{export_id}", **kwargs)
+
+
+def _decisions_page(sent: SubjectAccessDecisionForm | None = None, sent_for: int | None = None,
+                    status: int = 200):
+    waiting = subject_access.pending()
+    if waiting:
+        with unit_of_work():  # the page names the persons: a read of each
+            for export in waiting:
+                audit.record("consular_person.viewed", object_type="consular_person",
+                             object_id=export.person_id,
+                             details={"through": "subject-access decisions"})
+        waiting = subject_access.pending()
+    forms = {e.id: sent if e.id == sent_for else _decision_form(e.id, formdata=None)
+             for e in waiting}
+    return render_template("consular/subject_access_list.html", waiting=waiting,
+                           forms=forms), status
+
+
+@bp.route("/subject-access/<int:export_id>/<any(approve, refuse):outcome>",
+          methods=["POST"])
+@allow(Permission.DECIDE_SUBJECT_ACCESS)
+def decide_subject_access(export_id: int, outcome: str):
+    found = _export(export_id)
+    form = _decision_form(found.id)
+    if form.validate_on_submit():
+        with unit_of_work(form) as work:
+            subject_access.decide(found, outcome == "approve", form.note.data, current_user)
+        if work.done:
+            flash(_("Approved: the one who asked may now download the export.")
+                  if outcome == "approve" else _("Refused: the export cannot be downloaded."),
+                  "success")
+            return redirect(url_for("consular.subject_access_requests"))
+        status = work.status
+    else:
+        status = 422
+    return _decisions_page(form, found.id, status)
+
+
+@bp.route("/subject-access/<int:export_id>/export.zip")
+@allow(Permission.WORK_CONSULAR_REQUESTS)
+def download_subject_access(export_id: int):
+    """The ZIP, once approved, for the one who asked or the manager who approved."""
+    found = _export(export_id)
+    if not subject_access.may_download(found, current_user):
+        abort(403)
+    try:
+        with unit_of_work():
+            archive = subject_access.download(found, current_user)
+    except subject_access.SubjectAccessError as refused:
+        abort(refused.status, description=str(refused))
+    name = f"subject-access-{found.person_id}-{found.id}.zip"
+    return Response(archive, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{name}"', "Cache-Control": "no-store"})
 
 
 # --- enquiries ------------------------------------------------------------------------------

@@ -41,7 +41,7 @@ from tracker.cases.models import (
     LegalHold,
     TimelineEvent,
 )
-from tracker.consular.models import ConsularRequest, request_subjects
+from tracker.consular.models import ConsularRequest, SubjectAccessRequest, request_subjects
 from tracker.db import UTCDateTime, utcnow
 from tracker.extensions import db
 from tracker.people.models import (
@@ -331,6 +331,8 @@ def _forget_person(pid: int) -> list[int]:
     db.session.execute(delete(PersonName.__table__).where(PersonName.__table__.c.person_id == pid))
     db.session.execute(delete(PersonCorrection.__table__).where(
         PersonCorrection.__table__.c.person_id == pid))
+    db.session.execute(delete(SubjectAccessRequest.__table__).where(
+        SubjectAccessRequest.__table__.c.person_id == pid))
     db.session.execute(delete(PersonIdentifier.__table__).where(
         PersonIdentifier.__table__.c.person_id == pid))
     db.session.execute(update(PERSONS).where(PERSONS.c.merged_into_id == pid).values(
