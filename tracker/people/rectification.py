@@ -38,6 +38,7 @@ from tracker.people.services import (
     _matches,
     _search_key,
     check_birth_date,
+    checked_names,
 )
 
 # Each detail a correction may change, with its name as the history shows it.
@@ -72,15 +73,9 @@ def _tidy(text: str | None) -> str | None:
 def _checked(person: Person, data: Correction, reason: str) -> dict:
     """The new values by field; every broken rule at once (PersonError)."""
     problems: list[FieldError] = []
-    full_name = " ".join((data.full_name or "").split())
-    if not full_name:
-        problems.append(PersonError(_("Write the person's name as they write it."), "full_name"))
-    elif len(full_name) > 200:
-        problems.append(PersonError(too_long(200, len(full_name)), "full_name"))
-    other_names = list(dict.fromkeys(
-        " ".join(n.split())[:200] for n in data.other_names if n and n.strip()))
-    if data.date_of_birth and data.date_of_birth > date.today():
-        problems.append(PersonError(_("The date of birth is in the future."), "date_of_birth"))
+    full_name, other_names = checked_names(data.full_name, data.other_names,
+                                           data.date_of_birth, problems)
+    other_names = list(dict.fromkeys(other_names))
     values = {}
     for name, enum in (("sex", Sex), ("nationality", Nationality)):
         raw = getattr(data, name)

@@ -103,14 +103,8 @@ def _search_key(full_name: str, other_names: list[str]) -> str:
 def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]]:
     """The person's details in canonical form; every broken rule at once (PersonError)."""
     problems: list[FieldError] = []
-    full_name = " ".join((data.full_name or "").split())
-    if not full_name:
-        problems.append(PersonError(_("Write the person's name as they write it."), "full_name"))
-    elif len(full_name) > 200:
-        problems.append(PersonError(too_long(200, len(full_name)), "full_name"))
-    other_names = [" ".join(n.split())[:200] for n in data.other_names if n and n.strip()]
-    if data.date_of_birth and data.date_of_birth > date.today():
-        problems.append(PersonError(_("The date of birth is in the future."), "date_of_birth"))
+    full_name, other_names = checked_names(data.full_name, data.other_names,
+                                           data.date_of_birth, problems)
     identifiers = []
     for entry in data.identifiers:
         if entry.value.strip():
@@ -126,6 +120,20 @@ def _checked(data: PersonInput) -> tuple[str, list[str], list[CheckedIdentifier]
                 problems.append(error)
     raise_all(problems)
     return full_name, other_names, identifiers
+
+
+def checked_names(full_name: str | None, other_names: list[str], date_of_birth: date | None,
+                  problems: list[FieldError]) -> tuple[str, list[str]]:
+    """The name and other spellings tidied; a missing or too long name and a birth date in the
+    future added to `problems` (shared by new persons and corrections)."""
+    full_name = " ".join((full_name or "").split())
+    if not full_name:
+        problems.append(PersonError(_("Write the person's name as they write it."), "full_name"))
+    elif len(full_name) > 200:
+        problems.append(PersonError(too_long(200, len(full_name)), "full_name"))
+    if date_of_birth and date_of_birth > date.today():
+        problems.append(PersonError(_("The date of birth is in the future."), "date_of_birth"))
+    return full_name, [" ".join(n.split())[:200] for n in other_names if n and n.strip()]
 
 
 def check_person(data: PersonInput) -> None:
