@@ -219,3 +219,24 @@ def pairs_of(person):
     db.session.expire_all()
     return db.session.scalars(
         select(PossibleDuplicate).where(PossibleDuplicate.person_id == person.id)).all()
+
+
+def test_a_person_known_only_from_a_restricted_case_cannot_be_corrected_by_others(login_as):
+    """A liaison officer not named on the restricted case: the person does not exist for them,
+    on the correction page as everywhere else."""
+    from tests.police.helpers import open_case
+    from tracker.extensions import db
+    from tracker.police import services as police_services
+
+    named = login_as(Role.POLICE_LIAISON_OFFICER)
+    case = open_case(named.user)
+    person = police_person("Qasim Informant Testmann", named.user)
+    police_services.add_party(case, named.user, person, "witness")
+    police_services.set_restriction(case, named.user, True, [])
+    db.session.commit()
+    outsider = login_as(Role.POLICE_LIAISON_OFFICER)
+    assert outsider.get(f"/police/persons/{person.id}/correct").status_code == 404
+    assert correct(outsider, person, "police", full_name="Changed Name").status_code == 404
+    assert reload(person).full_name == "Qasim Informant Testmann"
+    assert count(PersonCorrection) == 0
+    assert correct(named, person, "police", full_name="Qasim Testmann").status_code == 302
